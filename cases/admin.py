@@ -1,0 +1,103 @@
+from django.contrib import admin
+
+from safeguarding.accounts.admin_base import RestrictedModelAdmin
+
+from . import models
+
+
+class AliasInline(admin.TabularInline):
+    model = models.Alias
+    extra = 0
+
+
+@admin.register(models.HarmCategory)
+class HarmCategoryAdmin(RestrictedModelAdmin):
+    administrators_manage = True
+    list_display = ["name", "slug", "is_active", "display_order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(models.YoungPerson)
+class YoungPersonAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "restricted", "created_at"]
+    list_filter = ["restricted"]
+    inlines = [AliasInline]
+    list_select_related = ["subject"]
+
+
+@admin.register(models.HarmFlag)
+class HarmFlagAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "raised_on", "review_by", "is_active"]
+
+
+@admin.register(models.Alias)
+class AliasAdmin(RestrictedModelAdmin):
+    pass
+
+
+class AllocationInline(admin.TabularInline):
+    model = models.Allocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["team", "worker", "allocated_by", "started_at", "ended_at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # allocations are made by the allocation service, which keeps grants right
+
+
+@admin.register(models.Case)
+class CaseAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "status", "team", "allocated_worker", "risk", "opened_at"]
+    list_filter = ["status", "risk", "team"]
+    readonly_fields = ["team", "allocated_worker"]
+    inlines = [AllocationInline]
+
+
+@admin.register(models.Allocation)
+class AllocationAdmin(RestrictedModelAdmin):
+    list_display = ["case", "team", "worker", "started_at", "ended_at"]
+    readonly_fields = ["case", "team", "worker", "allocated_by", "started_at", "ended_at"]
+
+
+class ConcernSubjectInline(admin.TabularInline):
+    model = models.ConcernSubject
+    extra = 0
+
+
+@admin.register(models.Concern)
+class ConcernAdmin(RestrictedModelAdmin):
+    list_display = ["reference", "occurred_at", "source", "reliability", "logged_by"]
+    inlines = [ConcernSubjectInline]
+
+
+@admin.register(models.ConcernSubject)
+class ConcernSubjectAdmin(RestrictedModelAdmin):
+    pass
+
+
+class ReferralSubjectInline(admin.TabularInline):
+    model = models.ReferralSubject
+    extra = 0
+
+
+@admin.register(models.Referral)
+class ReferralAdmin(RestrictedModelAdmin):
+    list_display = ["reference", "source_organisation", "status", "decision", "received_at"]
+    list_filter = ["status", "decision", "urgency"]
+    inlines = [ReferralSubjectInline]
+
+
+@admin.register(models.ReferralSubject)
+class ReferralSubjectAdmin(RestrictedModelAdmin):
+    pass
+
+
+@admin.register(
+    models.YoungPersonUserObjectPermission, models.YoungPersonGroupObjectPermission
+)
+class YoungPersonGrantAdmin(RestrictedModelAdmin):
+    """Naming staff on (restricted) records."""
+
+    administrators_manage = True
+    list_display = ["content_object", "permission"]
+    raw_id_fields = ["content_object"]

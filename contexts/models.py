@@ -1,0 +1,79 @@
+"""Contexts: the places, schools and online spaces where young people are harmed or kept safe."""
+
+from django.conf import settings
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from safeguarding.subjects.models import Subject, SubjectRecord
+
+
+class Context(SubjectRecord):
+    subject_kind = Subject.Kind.CONTEXT
+
+    class Kind(models.TextChoices):
+        PARK = "park", "Park or open space"
+        ESTATE = "estate", "Estate, block or stairwell"
+        TRANSPORT_HUB = "transport_hub", "Station or transport hub"
+        TRANSPORT_ROUTE = "transport_route", "Transport route (bus, train)"
+        SHOP = "shop", "Takeaway, shop or business"
+        SCHOOL = "school", "School or college"
+        ONLINE = "online", "Online space"
+        OTHER = "other", "Other place"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ContextGuardian(models.Model):
+    """An organisation or adult with influence over a context (a "capable guardian")."""
+
+    context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="guardians")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guardianships",
+    )
+    name = models.CharField(
+        max_length=200, blank=True, help_text="The adult or role, e.g. 'Station duty manager'."
+    )
+    role = models.CharField(max_length=200, blank=True)
+    contact = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["context", "organisation__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | ~models.Q(name=""),
+                name="guardian_has_organisation_or_name",
+            )
+        ]
+
+    def __str__(self):
+        return self.name or str(self.organisation)
+
+
+# Object-level grants (django-guardian, direct foreign keys rather than its generic tables).
+class ContextUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Context, on_delete=models.CASCADE)
+
+
+class ContextGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Context, on_delete=models.CASCADE)

@@ -1,0 +1,40 @@
+"""Which records are audited, and the one call that records a read."""
+
+from auditlog.registry import auditlog
+from auditlog.signals import accessed
+from django.apps import apps
+
+# Every record that holds or reveals a young person's information: changes to these are
+# written to the audit automatically (django-auditlog, with the signed-in user as actor).
+AUDITED_MODELS = [
+    "cases.YoungPerson",
+    "cases.Alias",
+    "cases.HarmFlag",
+    "cases.Case",
+    "cases.Allocation",
+    "cases.Concern",
+    "cases.ConcernSubject",
+    "cases.Referral",
+    "cases.ReferralSubject",
+    "peers.PeerGroup",
+    "peers.PeerGroupMembership",
+    "peers.Relationship",
+    "cases.YoungPersonUserObjectPermission",
+    "cases.YoungPersonGroupObjectPermission",
+]
+
+
+def register_audited_models():
+    for label in AUDITED_MODELS:
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            auditlog.register(model)
+
+
+def record_read(obj) -> None:
+    """Write an audit row saying the current user read ``obj``.
+
+    The actor is the user of the current request (AuditlogMiddleware) or of an explicit
+    ``auditlog.context.set_actor`` block (API, tasks).
+    """
+    accessed.send(sender=type(obj), instance=obj)

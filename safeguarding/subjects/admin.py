@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from safeguarding.accounts.admin_base import ReadOnlyRestrictedModelAdmin
+
+from .models import Subject
+
+
+@admin.register(Subject)
+class SubjectAdmin(ReadOnlyRestrictedModelAdmin):
+    list_display = ["reference", "kind", "authority", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reference"]
