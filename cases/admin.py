@@ -92,9 +92,7 @@ class ReferralSubjectAdmin(RestrictedModelAdmin):
     pass
 
 
-@admin.register(
-    models.YoungPersonUserObjectPermission, models.YoungPersonGroupObjectPermission
-)
+@admin.register(models.YoungPersonUserObjectPermission, models.YoungPersonGroupObjectPermission)
 class YoungPersonGrantAdmin(RestrictedModelAdmin):
     """Naming staff on (restricted) records."""
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -76,6 +77,9 @@ class YoungPerson(SubjectRecord):
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "young people"
         indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def get_absolute_url(self):
+        return reverse("cases:young-person", args=[self.pk])
 
     def __str__(self):
         # The reference, not the name: str() ends up in audit rows, admin messages and logs.
@@ -191,6 +195,9 @@ class Case(models.Model):
             models.Index(fields=["allocated_worker", "status"]),
         ]
 
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.pk])
+
     def __str__(self):
         return f"Case {self.pk} on {self.subject_id and self.subject.reference}"
 
@@ -255,6 +262,9 @@ class Concern(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["authority", "occurred_at"])]
+
+    def get_absolute_url(self):
+        return reverse("cases:concern", args=[self.pk])
 
     def __str__(self):
         return self.reference
@@ -394,6 +404,9 @@ class Referral(models.Model):
                 name="referral_decision_iff_decided",
             )
         ]
+
+    def get_absolute_url(self):
+        return reverse("cases:referral", args=[self.pk])
 
     def __str__(self):
         return self.reference

@@ -18,8 +18,15 @@ def _require(user, obj, action: str) -> None:
 
 
 @transaction.atomic
-def case_open(*, subject, team: Team, opened_by: User | None, worker: User | None = None,
-              risk: str = Case.Risk.NOT_ASSESSED, reason: str = "") -> Case:
+def case_open(
+    *,
+    subject,
+    team: Team,
+    opened_by: User | None,
+    worker: User | None = None,
+    risk: str = Case.Risk.NOT_ASSESSED,
+    reason: str = "",
+) -> Case:
     """Open an episode of work on a subject for a team, allocated or in the team's queue.
 
     The team is granted the subject record, and the worker (if any) is named on it, in this
@@ -32,8 +39,9 @@ def case_open(*, subject, team: Team, opened_by: User | None, worker: User | Non
     case = Case.objects.create(
         subject=subject, team=team, allocated_worker=worker, opened_by=opened_by, risk=risk
     )
-    Allocation.objects.create(case=case, team=team, worker=worker, allocated_by=opened_by,
-                              reason=reason or "Case opened")
+    Allocation.objects.create(
+        case=case, team=team, worker=worker, allocated_by=opened_by, reason=reason or "Case opened"
+    )
     record = subject.concrete
     grants.grant_team(record, team)
     if worker is not None:
@@ -71,15 +79,22 @@ def case_allocate(*, case: Case, worker: User, allocated_by: User | None, reason
         grants.unname_user(record, case.allocated_worker)
     case.allocated_worker = worker
     case.save(update_fields=["allocated_worker"])
-    Allocation.objects.create(case=case, team=case.team, worker=worker, allocated_by=allocated_by,
-                              started_at=now, reason=reason)
+    Allocation.objects.create(
+        case=case,
+        team=case.team,
+        worker=worker,
+        allocated_by=allocated_by,
+        started_at=now,
+        reason=reason,
+    )
     grants.name_user(record, worker)
     return case
 
 
 @transaction.atomic
-def case_transfer(*, case: Case, to_team: Team, transferred_by: User | None,
-                  reason: str = "") -> Case:
+def case_transfer(
+    *, case: Case, to_team: Team, transferred_by: User | None, reason: str = ""
+) -> Case:
     """Move a case to another team's unallocated queue; access moves with it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require(transferred_by, case, visibility.CHANGE)
@@ -96,8 +111,14 @@ def case_transfer(*, case: Case, to_team: Team, transferred_by: User | None,
     case.team = to_team
     case.allocated_worker = None
     case.save(update_fields=["team", "allocated_worker"])
-    Allocation.objects.create(case=case, team=to_team, worker=None, allocated_by=transferred_by,
-                              started_at=now, reason=reason)
+    Allocation.objects.create(
+        case=case,
+        team=to_team,
+        worker=None,
+        allocated_by=transferred_by,
+        started_at=now,
+        reason=reason,
+    )
     grants.grant_team(record, to_team)
     return case
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from safeguarding.subjects.models import Subject, SubjectRecord
@@ -34,6 +35,9 @@ class Context(SubjectRecord):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
+
+    def get_absolute_url(self):
+        return reverse("contexts:context", args=[self.pk])
 
     def __str__(self):
         return self.name

@@ -5,6 +5,7 @@ Names and defaults avoid labels such as "gang": labelling young people is a harm
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from safeguarding.subjects.models import InformationSource, Reliability, Subject, SubjectRecord
@@ -25,6 +26,9 @@ class PeerGroup(SubjectRecord):
 
     class Meta:
         ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("peers:peer-group", args=[self.pk])
 
     def __str__(self):
         return self.name

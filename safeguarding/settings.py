@@ -75,7 +75,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +84,11 @@ MIDDLEWARE = [
     # Couples every audit row written during a request to the signed-in user.
     "auditlog.middleware.AuditlogMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files straight from gunicorn, compressed and cache-busted; in development the
+    # staticfiles app serves them and there is no collected STATIC_ROOT to serve from.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "safeguarding.urls"
 WSGI_APPLICATION = "safeguarding.wsgi.application"

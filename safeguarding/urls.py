@@ -1,6 +1,18 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cases.views import HomeView
+
+admin.site.site_header = "Contextual Safeguarding: administration"
+admin.site.site_title = "Contextual Safeguarding"
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("cases.urls")),
+    path("", include("contexts.urls")),
+    path("", include("peers.urls")),
 ]

@@ -8,215 +8,601 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('subjects', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("subjects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alias',
+            name="Alias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('notes', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("notes", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name_plural': 'aliases',
+                "verbose_name_plural": "aliases",
             },
         ),
         migrations.CreateModel(
-            name='HarmCategory',
+            name="HarmCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('display_order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("display_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'harm categories',
-                'ordering': ['display_order', 'name'],
+                "verbose_name_plural": "harm categories",
+                "ordering": ["display_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='YoungPerson',
+            name="YoungPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('non_binary', 'Non-binary'), ('other', 'Other'), ('not_known', 'Not known')], default='not_known', max_length=16)),
-                ('ethnicity', models.CharField(blank=True, max_length=100)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('nhs_number', models.CharField(blank=True, max_length=12, verbose_name='NHS number')),
-                ('unique_pupil_number', models.CharField(blank=True, max_length=13)),
-                ('vulnerabilities', models.TextField(blank=True, help_text='For example: looked after, SEND, missing from education.')),
-                ('restricted', models.BooleanField(default=False, help_text='Visible only to staff named on the record.')),
-                ('restricted_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("non_binary", "Non-binary"),
+                            ("other", "Other"),
+                            ("not_known", "Not known"),
+                        ],
+                        default="not_known",
+                        max_length=16,
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=100)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "nhs_number",
+                    models.CharField(blank=True, max_length=12, verbose_name="NHS number"),
+                ),
+                ("unique_pupil_number", models.CharField(blank=True, max_length=13)),
+                (
+                    "vulnerabilities",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example: looked after, SEND, missing from education.",
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False, help_text="Visible only to staff named on the record."
+                    ),
+                ),
+                ("restricted_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'young people',
-                'ordering': ['family_name', 'given_name'],
+                "verbose_name_plural": "young people",
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='YoungPersonGroupObjectPermission',
+            name="YoungPersonGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='YoungPersonUserObjectPermission',
+            name="YoungPersonUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closing', 'Closing (awaiting sign-off)'), ('closed', 'Closed')], default='open', max_length=16)),
-                ('risk', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low'), ('not_assessed', 'Not yet assessed')], default='not_assessed', max_length=16)),
-                ('next_review_due', models.DateField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closure_reason', models.TextField(blank=True)),
-                ('allocated_worker', models.ForeignKey(blank=True, help_text="Empty while the case waits in the team's unallocated queue.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocated_cases', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='subjects.subject')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("closing", "Closing (awaiting sign-off)"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[
+                            ("high", "High"),
+                            ("medium", "Medium"),
+                            ("low", "Low"),
+                            ("not_assessed", "Not yet assessed"),
+                        ],
+                        default="not_assessed",
+                        max_length=16,
+                    ),
+                ),
+                ("next_review_due", models.DateField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closure_reason", models.TextField(blank=True)),
+                (
+                    "allocated_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty while the case waits in the team's unallocated queue.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocated_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="subjects.subject",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('allocated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'started_at'],
+                "ordering": ["case", "started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=16, unique=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('location_description', models.CharField(blank=True, help_text='Where, in words, when it is not a known context.', max_length=300)),
-                ('narrative', models.TextField(verbose_name='what happened')),
-                ('source', models.CharField(choices=[('police', 'Police'), ('school', 'School or college'), ('young_person', 'The young person'), ('family', 'Family or carer'), ('professional', 'Professional observation'), ('partner_agency', 'Partner agency'), ('community', 'Member of the public or community'), ('anonymous', 'Anonymous'), ('other', 'Other')], max_length=32)),
-                ('source_detail', models.CharField(blank=True, max_length=200)),
-                ('reliability', models.CharField(choices=[('confirmed', 'Confirmed (seen or verified)'), ('reliable', 'Reliable source, not verified'), ('untested', 'Untested or second-hand'), ('doubtful', 'Doubtful')], max_length=16)),
-                ('logged_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='accounts.organisation')),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='logged_concerns', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=16, unique=True)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "location_description",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where, in words, when it is not a known context.",
+                        max_length=300,
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="what happened")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("school", "School or college"),
+                            ("young_person", "The young person"),
+                            ("family", "Family or carer"),
+                            ("professional", "Professional observation"),
+                            ("partner_agency", "Partner agency"),
+                            ("community", "Member of the public or community"),
+                            ("anonymous", "Anonymous"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("source_detail", models.CharField(blank=True, max_length=200)),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed (seen or verified)"),
+                            ("reliable", "Reliable source, not verified"),
+                            ("untested", "Untested or second-hand"),
+                            ("doubtful", "Doubtful"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("logged_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concerns",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="logged_concerns",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConcernSubject',
+            name="ConcernSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('harmed', 'Harmed'), ('at_risk', 'At risk'), ('harming', 'Harming others'), ('witness', 'Witness'), ('location', 'Where it happened'), ('linked_context', 'Linked context'), ('peer_group', 'Peer group involved')], max_length=16)),
-                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='cases.concern')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concern_involvements', to='subjects.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[
+                            ("harmed", "Harmed"),
+                            ("at_risk", "At risk"),
+                            ("harming", "Harming others"),
+                            ("witness", "Witness"),
+                            ("location", "Where it happened"),
+                            ("linked_context", "Linked context"),
+                            ("peer_group", "Peer group involved"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "concern",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="cases.concern",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concern_involvements",
+                        to="subjects.subject",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='concern',
-            name='subjects',
-            field=models.ManyToManyField(related_name='concerns', through='cases.ConcernSubject', to='subjects.subject'),
+            model_name="concern",
+            name="subjects",
+            field=models.ManyToManyField(
+                related_name="concerns", through="cases.ConcernSubject", to="subjects.subject"
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='harm_categories',
-            field=models.ManyToManyField(related_name='concerns', to='cases.harmcategory'),
+            model_name="concern",
+            name="harm_categories",
+            field=models.ManyToManyField(related_name="concerns", to="cases.harmcategory"),
         ),
         migrations.CreateModel(
-            name='HarmFlag',
+            name="HarmFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True)),
-                ('raised_on', models.DateField(default=datetime.date.today)),
-                ('review_by', models.DateField()),
-                ('is_active', models.BooleanField(default=True)),
-                ('harm_category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.harmcategory')),
-                ('raised_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("raised_on", models.DateField(default=datetime.date.today)),
+                ("review_by", models.DateField()),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "harm_category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.harmcategory",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_on'],
+                "ordering": ["-raised_on"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=16, unique=True)),
-                ('referrer_name', models.CharField(max_length=200)),
-                ('referrer_role', models.CharField(blank=True, max_length=200)),
-                ('referrer_email', models.EmailField(blank=True, max_length=254)),
-                ('referrer_phone', models.CharField(blank=True, max_length=40)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decision_due_at', models.DateTimeField()),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('urgent', 'Urgent (same day)'), ('immediate', 'Immediate risk of harm')], default='routine', max_length=16)),
-                ('narrative', models.TextField()),
-                ('consent', models.CharField(choices=[('given', 'Consent given'), ('not_given', 'Consent not given'), ('not_sought', 'Not sought (would increase risk or not appropriate)')], max_length=16)),
-                ('lawful_basis', models.CharField(choices=[('public_task', 'Public task (UK GDPR 6(1)(e))'), ('legal_obligation', 'Legal obligation (UK GDPR 6(1)(c))'), ('vital_interests', 'Vital interests (UK GDPR 6(1)(d))'), ('consent', 'Consent (UK GDPR 6(1)(a))')], max_length=32)),
-                ('lawful_basis_detail', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('screening', 'Screening'), ('decided', 'Decided'), ('closed', 'Closed')], default='received', max_length=16)),
-                ('decision', models.CharField(blank=True, choices=[('nfa', 'No further action'), ('signpost', 'Signpost'), ('early_help', 'Early help'), ('yp_assessment', 'Assessment of the young person'), ('strategy', 'Strategy discussion'), ('context_assessment', 'Context assessment'), ('mace', 'Refer to MACE')], max_length=32)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='accounts.organisation')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('harm_categories', models.ManyToManyField(related_name='referrals', to='cases.harmcategory')),
-                ('referred_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=16, unique=True)),
+                ("referrer_name", models.CharField(max_length=200)),
+                ("referrer_role", models.CharField(blank=True, max_length=200)),
+                ("referrer_email", models.EmailField(blank=True, max_length=254)),
+                ("referrer_phone", models.CharField(blank=True, max_length=40)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decision_due_at", models.DateTimeField()),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine"),
+                            ("urgent", "Urgent (same day)"),
+                            ("immediate", "Immediate risk of harm"),
+                        ],
+                        default="routine",
+                        max_length=16,
+                    ),
+                ),
+                ("narrative", models.TextField()),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("given", "Consent given"),
+                            ("not_given", "Consent not given"),
+                            ("not_sought", "Not sought (would increase risk or not appropriate)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task (UK GDPR 6(1)(e))"),
+                            ("legal_obligation", "Legal obligation (UK GDPR 6(1)(c))"),
+                            ("vital_interests", "Vital interests (UK GDPR 6(1)(d))"),
+                            ("consent", "Consent (UK GDPR 6(1)(a))"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("lawful_basis_detail", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("screening", "Screening"),
+                            ("decided", "Decided"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("signpost", "Signpost"),
+                            ("early_help", "Early help"),
+                            ("yp_assessment", "Assessment of the young person"),
+                            ("strategy", "Strategy discussion"),
+                            ("context_assessment", "Context assessment"),
+                            ("mace", "Refer to MACE"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "harm_categories",
+                    models.ManyToManyField(related_name="referrals", to="cases.harmcategory"),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['received_at'],
+                "ordering": ["received_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralSubject',
+            name="ReferralSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('young_person', 'Young person'), ('peer_group', 'Peer group'), ('context', 'Context')], max_length=16)),
-                ('described_name', models.CharField(blank=True, max_length=200)),
-                ('described_date_of_birth', models.DateField(blank=True, null=True)),
-                ('described_address', models.TextField(blank=True)),
-                ('described_postcode', models.CharField(blank=True, max_length=10)),
-                ('described_place_kind', models.CharField(blank=True, max_length=32)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='about', to='cases.referral')),
-                ('subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referral_links', to='subjects.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("young_person", "Young person"),
+                            ("peer_group", "Peer group"),
+                            ("context", "Context"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("described_name", models.CharField(blank=True, max_length=200)),
+                ("described_date_of_birth", models.DateField(blank=True, null=True)),
+                ("described_address", models.TextField(blank=True)),
+                ("described_postcode", models.CharField(blank=True, max_length=10)),
+                ("described_place_kind", models.CharField(blank=True, max_length=32)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="about",
+                        to="cases.referral",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referral_links",
+                        to="subjects.subject",
+                    ),
+                ),
             ],
         ),
     ]

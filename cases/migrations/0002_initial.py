@@ -6,122 +6,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0001_initial'),
-        ('contexts', '0001_initial'),
-        ('subjects', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cases", "0001_initial"),
+        ("contexts", "0001_initial"),
+        ("subjects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='youngperson',
-            name='school',
-            field=models.ForeignKey(blank=True, limit_choices_to={'kind': 'school'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pupils', to='contexts.context'),
+            model_name="youngperson",
+            name="school",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"kind": "school"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="pupils",
+                to="contexts.context",
+            ),
         ),
         migrations.AddField(
-            model_name='youngperson',
-            name='subject',
-            field=models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='%(class)s', to='subjects.subject'),
+            model_name="youngperson",
+            name="subject",
+            field=models.OneToOneField(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="%(class)s",
+                to="subjects.subject",
+            ),
         ),
         migrations.AddField(
-            model_name='harmflag',
-            name='young_person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='cases.youngperson'),
+            model_name="harmflag",
+            name="young_person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="flags",
+                to="cases.youngperson",
+            ),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='young_person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='cases.youngperson'),
+            model_name="alias",
+            name="young_person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="aliases",
+                to="cases.youngperson",
+            ),
         ),
         migrations.AddField(
-            model_name='youngpersongroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.youngperson'),
+            model_name="youngpersongroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="cases.youngperson"
+            ),
         ),
         migrations.AddField(
-            model_name='youngpersongroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="youngpersongroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
         ),
         migrations.AddField(
-            model_name='youngpersongroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="youngpersongroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='youngpersonuserobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.youngperson'),
+            model_name="youngpersonuserobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="cases.youngperson"
+            ),
         ),
         migrations.AddField(
-            model_name='youngpersonuserobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="youngpersonuserobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='youngpersonuserobjectpermission',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
+            model_name="youngpersonuserobjectpermission",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['team', 'status'], name='cases_case_team_id_846f88_idx'),
+            model_name="case",
+            index=models.Index(fields=["team", "status"], name="cases_case_team_id_846f88_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['allocated_worker', 'status'], name='cases_case_allocat_7c2b41_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["allocated_worker", "status"], name="cases_case_allocat_7c2b41_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'closed'), _negated=True), fields=('subject',), name='one_open_case_per_subject'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=("subject",),
+                name="one_open_case_per_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', False), ('status', 'closed')), models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', True)), _connector='OR'), name='case_closed_at_iff_closed'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    models.Q(
+                        models.Q(("status", "closed"), _negated=True), ("closed_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="case_closed_at_iff_closed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case',), name='one_current_allocation'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("case",),
+                name="one_current_allocation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='concernsubject',
-            constraint=models.UniqueConstraint(fields=('concern', 'subject'), name='subject_once_per_concern'),
+            model_name="concernsubject",
+            constraint=models.UniqueConstraint(
+                fields=("concern", "subject"), name="subject_once_per_concern"
+            ),
         ),
         migrations.AddIndex(
-            model_name='concern',
-            index=models.Index(fields=['authority', 'occurred_at'], name='cases_conce_authori_1da948_idx'),
+            model_name="concern",
+            index=models.Index(
+                fields=["authority", "occurred_at"], name="cases_conce_authori_1da948_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['authority', 'status', 'received_at'], name='cases_refer_authori_511a33_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["authority", "status", "received_at"], name="cases_refer_authori_511a33_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['source_organisation', 'received_at'], name='cases_refer_source__b7c67c_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["source_organisation", "received_at"], name="cases_refer_source__b7c67c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', ''), ('status__in', ['received', 'screening'])), models.Q(('status__in', ['decided', 'closed']), models.Q(('decision', ''), _negated=True)), _connector='OR'), name='referral_decision_iff_decided'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", ""), ("status__in", ["received", "screening"])),
+                    models.Q(
+                        ("status__in", ["decided", "closed"]),
+                        models.Q(("decision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="referral_decision_iff_decided",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralsubject',
-            constraint=models.CheckConstraint(condition=models.Q(('subject__isnull', False), models.Q(('described_name', ''), _negated=True), _connector='OR'), name='referral_subject_linked_or_described'),
+            model_name="referralsubject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("subject__isnull", False),
+                    models.Q(("described_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="referral_subject_linked_or_described",
+            ),
         ),
         migrations.AddIndex(
-            model_name='youngperson',
-            index=models.Index(fields=['family_name', 'given_name'], name='cases_young_family__99f065_idx'),
+            model_name="youngperson",
+            index=models.Index(
+                fields=["family_name", "given_name"], name="cases_young_family__99f065_idx"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='youngpersongroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="youngpersongroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='youngpersonuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="youngpersonuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

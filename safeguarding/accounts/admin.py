@@ -23,13 +23,23 @@ class TeamAdmin(RestrictedModelAdmin):
 @admin.register(User)
 class UserAdmin(RestrictedModelAdmin, DjangoUserAdmin):
     administrators_manage = True
-    list_display = ["username", "first_name", "last_name", "role", "organisation", "team", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "organisation",
+        "team",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets[:2] + (
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:2],
         ("Work", {"fields": ("organisation", "team", "role", "job_title")}),
         ("Access", {"fields": ("is_active", "is_staff")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
         ("Work", {"fields": ("first_name", "last_name", "email", "organisation", "team", "role")}),
     )

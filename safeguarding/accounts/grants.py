@@ -20,7 +20,8 @@ def _require_transaction():
 
 
 def grant_team(record, team) -> None:
-    """Give a team read access to a subject record (its caseload, or a place/group it works with)."""
+    """Give a team read access to a subject record (its caseload, a place or group it works
+    with)."""
     _require_transaction()
     assign_perm(_perm(record, "view"), team.group, record)
 

@@ -81,6 +81,14 @@ class Subject(models.Model):
         """An unsaved subject with a fresh reference (for bulk creation)."""
         return cls(kind=kind, authority=authority, reference=new_reference(cls.PREFIXES[kind]))
 
+    def get_absolute_url(self):
+        return self.concrete.get_absolute_url()
+
+    @property
+    def display_name(self) -> str:
+        record = self.concrete
+        return record.full_name if self.kind == self.Kind.YOUNG_PERSON else record.name
+
     @property
     def concrete(self):
         """The young person, peer group or context this subject is."""

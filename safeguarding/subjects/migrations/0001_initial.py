@@ -5,25 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('young_person', 'Young person'), ('peer_group', 'Peer group'), ('context', 'Context')], editable=False, max_length=16)),
-                ('reference', models.CharField(editable=False, max_length=16, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(limit_choices_to={'kind': 'local_authority'}, on_delete=django.db.models.deletion.PROTECT, related_name='subjects', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("young_person", "Young person"),
+                            ("peer_group", "Peer group"),
+                            ("context", "Context"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=16, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "local_authority"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subjects",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['authority', 'kind'], name='subjects_su_authori_35b03b_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["authority", "kind"], name="subjects_su_authori_35b03b_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,96 @@
+# The two commands that matter: `make run` (a working app on http://127.0.0.1:8000, no services
+# needed) and `make test` (lint, migrations check and the whole suite on PostgreSQL and Redis).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# The lock files are for CPython 3.11: prefer python3.11, fall back to python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# A copy of the lock file that was last installed: reinstall only when the lock file changes.
+STAMP := $(VENV)/.installed-requirements-dev.lock
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/safeguarding
+TEST_CELERY_BROKER_URL := redis://127.0.0.1:6379/0
+
+# Dummy production values: enough for the deployment checks, never used to connect anywhere.
+DEPLOY_CHECK_ENV := \
+	SAFEGUARDING_MODE=production \
+	SECRET_KEY=check-deploy-only-7Gq2Lx9VbN4kR8sT1wZ6yP3mF5jH0cD2aE9uK7nQ4vB8 \
+	ALLOWED_HOSTS=safeguarding.example.org \
+	DATABASE_URL=postgres://safeguarding:unused@db.invalid:5432/safeguarding \
+	CELERY_BROKER_URL=redis://redis.invalid:6379/0
+
+.PHONY: help install run test lint check-deploy lock
+
+help:
+	@echo "make run           install, migrate, seed the demo borough, serve on http://127.0.0.1:8000"
+	@echo "make test          ruff, migrations check and pytest (PostgreSQL :5432 and Redis :6379)"
+	@echo "make check-deploy  Django's deployment checks in production mode, with dummy values"
+	@echo "make lock          regenerate requirements.lock and requirements-dev.lock with uv"
+	@echo "                   (make lock UPGRADE=1 moves every pin to the newest allowed release)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else \
+		"The lock files are for Python 3.11; $(PYTHON) is " + sys.version.split()[0] + \
+		". Run: make PYTHON=/path/to/python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+# Phony on purpose: the check compares contents, so a touched or re-checked-out lock file that
+# did not change installs nothing, and an edited one always reinstalls.
+install: $(BIN)/python
+	@if cmp -s requirements-dev.lock $(STAMP); then \
+		echo "Dependencies are up to date with requirements-dev.lock."; \
+	else \
+		$(BIN)/python -m pip install --require-hashes -r requirements-dev.lock; \
+		cp requirements-dev.lock $(STAMP); \
+	fi
+
+# The embedded defaults: SQLite in var/ and Celery tasks run in-process. Set DATABASE_URL or
+# CELERY_BROKER_URL in your environment to run against real services instead.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_borough
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	exec $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Values already in the environment win (CI or a developer may point elsewhere).
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export CELERY_BROKER_URL ?= $(TEST_CELERY_BROKER_URL)
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@# Needs no database: SQLite in memory keeps the consistency check quiet.
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+check-deploy: install
+	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Both lock files from pyproject.toml, for CPython 3.11, with hashes. The runtime lock is
+# constrained by the dev lock so the two never pin different versions. Uses uv from PATH, or
+# installs it into a throwaway venv.
+lock:
+	@uv="$$(command -v uv || true)"; tmp=""; \
+	if [ -z "$$uv" ]; then \
+		tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+		echo "Installing uv into $$tmp ..."; \
+		$(PYTHON) -m venv "$$tmp/venv"; \
+		"$$tmp/venv/bin/python" -m pip install --quiet uv; \
+		uv="$$tmp/venv/bin/uv"; \
+	fi; \
+	opts=(--python-version 3.11 --generate-hashes --custom-compile-command "make lock"); \
+	if [ -n "$(UPGRADE)" ]; then opts+=(--upgrade); fi; \
+	set -x; \
+	"$$uv" pip compile pyproject.toml --extra dev "$${opts[@]}" -o requirements-dev.lock; \
+	"$$uv" pip compile pyproject.toml -c requirements-dev.lock "$${opts[@]}" -o requirements.lock

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("young-people/<int:pk>/", views.YoungPersonDetailView.as_view(), name="young-person"),
+    path(
+        "young-people/<int:pk>/edit/",
+        views.YoungPersonUpdateView.as_view(),
+        name="young-person-edit",
+    ),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
+    path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
+    path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contexts"
+
+urlpatterns = [
+    path("contexts/<int:pk>/", views.ContextDetailView.as_view(), name="context"),
+    path("contexts/<int:pk>/edit/", views.ContextUpdateView.as_view(), name="context-edit"),
+]

@@ -1,0 +1,349 @@
+"""The visibility rule as a table.
+
+For every model the rule governs, and for every role (a user in each relation to the records:
+their own, their team's, another team's, another agency's, restricted), the exact set of
+records the user may see and change — checked through the ORM rule and, for models with pages,
+through HTTP. A model of ours missing from this table fails ``test_every_model_is_in_the_table``.
+"""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from safeguarding.accounts import visibility
+
+from ..conftest import PASSWORD
+
+ALL = "*"  # every row of the model
+NONE: set[str] = set()
+
+LA_STAFF = {"sw", "sw2", "sw3", "tm", "sm", "admin"}
+YP = {
+    "sw": ({"own", "team"}, {"own"}),
+    "sw2": ({"own", "team", "restricted"}, {"team", "restricted"}),
+    "sw3": ({"other"}, {"other"}),
+    "tm": ({"own", "team"}, {"own", "team"}),
+    "sm": ({"own", "team", "other"}, NONE),
+    "partner": (NONE, NONE),
+    "admin": (NONE, NONE),
+}
+CASE = {**YP, "tm": ({"own", "team"}, {"own", "team"})}
+TEAM_WORKED = {
+    "sw": ({"team"}, {"team"}),
+    "sw2": ({"team"}, {"team"}),
+    "sw3": ({"other"}, {"other"}),
+    "tm": ({"team"}, {"team"}),
+    "sm": ({"team", "other"}, NONE),
+    "partner": (NONE, NONE),
+    "admin": (NONE, NONE),
+}
+NOBODY = {user: (NONE, NONE) for user in YP}
+ADMINISTRATORS_ONLY = {**NOBODY, "admin": (ALL, ALL)}
+
+# model label -> user -> (may view, may change)
+TABLE = {
+    "cases.youngperson": YP,
+    "cases.alias": YP,
+    "cases.harmflag": YP,
+    "cases.case": CASE,
+    "cases.allocation": CASE,
+    "peers.peergroup": TEAM_WORKED,
+    "contexts.context": {
+        **TEAM_WORKED,
+        "partner": ({"team"}, NONE),  # its organisation is a guardian of that place
+        "admin": ({"team", "other"}, {"team", "other"}),  # the directory of places
+    },
+    "contexts.contextguardian": {
+        "sw": ({"agency"}, {"agency"}),
+        "sw2": ({"agency"}, {"agency"}),
+        "sw3": ({"other_agency"}, {"other_agency"}),
+        "tm": ({"agency"}, {"agency"}),
+        "sm": ({"agency", "other_agency"}, NONE),
+        "partner": ({"agency"}, NONE),
+        "admin": ({"agency", "other_agency"}, {"agency", "other_agency"}),
+    },
+    "subjects.subject": {
+        "sw": ({"yp_own", "yp_team", "ctx_team", "pg_team"}, {"yp_own", "ctx_team", "pg_team"}),
+        "sw2": (
+            {"yp_own", "yp_team", "yp_restricted", "ctx_team", "pg_team"},
+            {"yp_team", "yp_restricted", "ctx_team", "pg_team"},
+        ),
+        "sw3": ({"yp_other", "ctx_other", "pg_other"}, {"yp_other", "ctx_other", "pg_other"}),
+        "tm": (
+            {"yp_own", "yp_team", "ctx_team", "pg_team"},
+            {"yp_own", "yp_team", "ctx_team", "pg_team"},
+        ),
+        "sm": (
+            {"yp_own", "yp_team", "yp_other", "ctx_team", "ctx_other", "pg_team", "pg_other"},
+            NONE,
+        ),
+        "partner": ({"ctx_team"}, NONE),
+        "admin": ({"ctx_team", "ctx_other"}, {"ctx_team", "ctx_other"}),
+    },
+    "peers.peergroupmembership": {
+        "sw": ({"own"}, {"own"}),
+        "sw2": ({"own", "restricted"}, {"own", "restricted"}),
+        "sw3": ({"other"}, {"other"}),
+        "tm": ({"own"}, {"own"}),
+        "sm": ({"own", "other"}, NONE),
+        "partner": (NONE, NONE),
+        "admin": (NONE, NONE),
+    },
+    "peers.relationship": {
+        "sw": ({"team"}, {"team"}),
+        "sw2": ({"team", "restricted"}, {"team", "restricted"}),
+        "sw3": (NONE, NONE),  # the other person is not theirs to see
+        "tm": ({"team"}, {"team"}),
+        "sm": ({"team", "cross"}, NONE),
+        "partner": (NONE, NONE),
+        "admin": (NONE, NONE),
+    },
+    "cases.concern": {
+        "sw": ({"own", "team", "place_only"}, {"own", "place_only"}),
+        "sw2": ({"own", "team", "restricted", "place_only"}, {"team", "restricted", "place_only"}),
+        "sw3": ({"other", "place_only"}, {"other", "place_only"}),
+        "tm": ({"own", "team", "place_only"}, {"own", "team", "place_only"}),
+        "sm": ({"own", "team", "other", "place_only"}, NONE),
+        "partner": (NONE, NONE),
+        "admin": (NONE, NONE),
+    },
+    "cases.concernsubject": {
+        "sw": (
+            {"own:yp", "own:ctx", "team:yp", "place_only:ctx"},
+            {"own:yp", "own:ctx", "place_only:ctx"},
+        ),
+        "sw2": (
+            {"own:yp", "own:ctx", "team:yp", "restricted:yp", "place_only:ctx"},
+            {"team:yp", "restricted:yp", "place_only:ctx"},
+        ),
+        "sw3": ({"other:yp", "other:ctx"}, {"other:yp", "other:ctx"}),
+        "tm": (
+            {"own:yp", "own:ctx", "team:yp", "place_only:ctx"},
+            {"own:yp", "own:ctx", "team:yp", "place_only:ctx"},
+        ),
+        "sm": (
+            {"own:yp", "own:ctx", "team:yp", "other:yp", "other:ctx", "place_only:ctx"},
+            NONE,
+        ),
+        "partner": (NONE, NONE),
+        "admin": (NONE, NONE),
+    },
+    "cases.referral": {
+        "sw": ({"agency", "staff"}, NONE),
+        "sw2": ({"agency"}, NONE),
+        "sw3": (NONE, NONE),
+        "tm": ({"agency", "other_agency", "staff"}, {"agency", "other_agency", "staff"}),
+        "sm": ({"agency", "other_agency", "staff"}, NONE),
+        "partner": ({"agency"}, NONE),
+        "admin": (NONE, NONE),
+    },
+    "cases.referralsubject": {
+        "sw": ({"agency:yp", "staff:described"}, NONE),
+        "sw2": ({"agency:yp"}, NONE),
+        "sw3": (NONE, NONE),
+        "tm": (
+            {"agency:yp", "other_agency:described", "staff:described"},
+            {"agency:yp", "other_agency:described", "staff:described"},
+        ),
+        "sm": ({"agency:yp", "other_agency:described", "staff:described"}, NONE),
+        "partner": ({"agency:yp"}, NONE),
+        "admin": (NONE, NONE),
+    },
+    "accounts.organisation": {
+        **{user: ({"la", "p1", "p2"}, NONE) for user in LA_STAFF},
+        "partner": ({"p1"}, NONE),
+        "admin": ({"la", "p1", "p2"}, {"la", "p1", "p2"}),
+    },
+    "accounts.team": {
+        **{user: ({"t1", "t2"}, NONE) for user in LA_STAFF},
+        "partner": (NONE, NONE),
+        "admin": ({"t1", "t2"}, {"t1", "t2"}),
+    },
+    "accounts.user": {
+        **{user: (LA_STAFF, NONE) for user in LA_STAFF},
+        "partner": ({"partner"}, NONE),
+        "admin": (LA_STAFF | {"partner", "partner2"}, LA_STAFF | {"partner", "partner2"}),
+    },
+    "cases.harmcategory": {**{user: (ALL, NONE) for user in YP}, "admin": (ALL, ALL)},
+    # Grants and the audit: administrators only (rows are not named in the world; ALL = every row).
+    "cases.youngpersonuserobjectpermission": ADMINISTRATORS_ONLY,
+    "cases.youngpersongroupobjectpermission": ADMINISTRATORS_ONLY,
+    "contexts.contextuserobjectpermission": ADMINISTRATORS_ONLY,
+    "contexts.contextgroupobjectpermission": ADMINISTRATORS_ONLY,
+    "peers.peergroupuserobjectpermission": ADMINISTRATORS_ONLY,
+    "peers.peergroupgroupobjectpermission": ADMINISTRATORS_ONLY,
+    "auditlog.logentry": {**NOBODY, "admin": (ALL, NONE)},
+}
+
+OUR_APPS = {"accounts", "subjects", "audit", "cases", "contexts", "peers"}
+
+
+def test_every_model_is_in_the_table():
+    ours = {
+        m._meta.label_lower
+        for m in apps.get_models()
+        if m._meta.app_label in OUR_APPS and not m._meta.auto_created
+    }
+    governed = visibility.governed_models()
+    assert ours <= governed, f"models without a visibility rule: {ours - governed}"
+    assert governed == set(TABLE), (
+        f"rule without a table row: {governed - set(TABLE)}; "
+        f"table row without a rule: {set(TABLE) - governed}"
+    )
+
+
+def test_unknown_model_is_refused(db, world):
+    from django.contrib.sessions.models import Session
+
+    with pytest.raises(LookupError):
+        visibility.restrict(world.users["admin"], Session)
+
+
+def _names(world, label, queryset) -> set[str]:
+    named = world.records.get(label)
+    pks = set(queryset.values_list("pk", flat=True))
+    if named is None:  # rows not named in the world: compare against the whole table
+        if not pks:
+            return set()
+        everything = set(queryset.model._default_manager.values_list("pk", flat=True))
+        return {ALL} if pks == everything else {f"{len(pks)} of {len(everything)} rows"}
+    by_pk = {obj.pk: name for name, obj in named.items()}
+    return {by_pk.get(pk, f"unnamed:{pk}") for pk in pks}
+
+
+def _expected(world, label, value):
+    if value == ALL:
+        if label in world.records:
+            return set(world.records[label])
+        return {ALL}
+    return set(value)
+
+
+@pytest.mark.parametrize("label", sorted(TABLE))
+def test_rule_table_through_the_orm(world, label):
+    if label == "auditlog.logentry":
+        # Make sure there is audit to see.
+        from safeguarding.audit.registry import record_read
+
+        record_read(world.records["cases.youngperson"]["own"])
+    model = apps.get_model(label)
+    rows = TABLE[label]
+    assert set(rows) == set(world.users), "every role is in every row of the table"
+    problems = []
+    for user_name, (may_view, may_change) in rows.items():
+        user = world.users[user_name]
+        for action, expected in ((visibility.VIEW, may_view), (visibility.CHANGE, may_change)):
+            got = _names(world, label, visibility.restrict(user, model, action))
+            want = _expected(world, label, expected) if expected else set()
+            if got != want:
+                problems.append(f"{user_name} {action}: got {sorted(got)}, want {sorted(want)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_inactive_and_anonymous_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.models import YoungPerson
+
+    assert not visibility.restrict(AnonymousUser(), YoungPerson).exists()
+    tm = world.users["tm"]
+    tm.is_active = False
+    assert not visibility.restrict(tm, YoungPerson).exists()
+
+
+def test_get_or_404_treats_denied_like_missing(world):
+    from django.http import Http404
+
+    from cases.models import YoungPerson
+
+    other = world.records["cases.youngperson"]["other"]
+    with pytest.raises(Http404):
+        visibility.get_or_404(world.users["sw"], YoungPerson, pk=other.pk)
+    with pytest.raises(Http404):
+        visibility.get_or_404(world.users["sw"], YoungPerson, pk=10**9)
+    assert visibility.get_or_404(world.users["sw3"], YoungPerson, pk=other.pk) == other
+
+
+# --- the same table through HTTP ------------------------------------------------------------
+
+PAGES = {
+    # label: (view page, change page or None)
+    "cases.youngperson": ("cases:young-person", "cases:young-person-edit"),
+    "cases.case": ("cases:case", None),
+    "cases.concern": ("cases:concern", None),
+    "cases.referral": ("cases:referral", None),
+    "contexts.context": ("contexts:context", "contexts:context-edit"),
+    "peers.peergroup": ("peers:peer-group", "peers:peer-group-edit"),
+}
+
+
+@pytest.mark.parametrize("label", sorted(PAGES))
+def test_rule_table_through_http(world, client, label):
+    view_page, change_page = PAGES[label]
+    problems = []
+    for user_name, (may_view, may_change) in TABLE[label].items():
+        client.force_login(world.users[user_name])
+        for name, obj in world.records[label].items():
+            checks = [(view_page, name in _expected(world, label, may_view))]
+            if change_page:
+                checks.append((change_page, name in _expected(world, label, may_change)))
+            for page, allowed in checks:
+                status = client.get(reverse(page, args=[obj.pk])).status_code
+                if status != (200 if allowed else 404):
+                    problems.append(f"{user_name} GET {page} {name}: {status}")
+        client.logout()
+    assert not problems, "\n".join(problems)
+
+
+def test_missing_and_denied_pages_are_the_same_404(world, client):
+    client.force_login(world.users["sw"])
+    other = world.records["cases.youngperson"]["other"]
+    denied = client.get(reverse("cases:young-person", args=[other.pk]))
+    missing = client.get(reverse("cases:young-person", args=[10**9]))
+    assert denied.status_code == missing.status_code == 404
+    assert denied.content == missing.content
+
+
+def test_pages_need_sign_in(world, client):
+    yp = world.records["cases.youngperson"]["own"]
+    response = client.get(reverse("cases:young-person", args=[yp.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_denied_change_through_http_saves_nothing(world, client):
+    yp = world.records["cases.youngperson"]["team"]
+    client.force_login(world.users["sw"])  # may read, may not change
+    response = client.post(
+        reverse("cases:young-person-edit", args=[yp.pk]),
+        {"given_name": "Changed", "family_name": "Changed", "gender": "not_known"},
+    )
+    assert response.status_code == 404
+    yp.refresh_from_db()
+    assert yp.given_name != "Changed"
+
+
+ADMIN_PAGES = {
+    "accounts.organisation": "admin:accounts_organisation_change",
+    "accounts.team": "admin:accounts_team_change",
+    "accounts.user": "admin:accounts_user_change",
+    "contexts.context": "admin:contexts_context_change",
+    "cases.youngperson": "admin:cases_youngperson_change",
+    "cases.concern": "admin:cases_concern_change",
+}
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_PAGES))
+def test_admin_site_follows_the_rule(world, client, label):
+    """Only administrators use the admin, and it shows them only what the rule allows
+    (the admin answers a denied or missing object by redirecting to its index)."""
+    problems = []
+    for user_name, (may_view, _) in TABLE[label].items():
+        assert client.login(username=user_name, password=PASSWORD)
+        for name, obj in world.records[label].items():
+            status = client.get(reverse(ADMIN_PAGES[label], args=[obj.pk])).status_code
+            allowed = user_name == "admin" and name in _expected(world, label, may_view)
+            if status != (200 if allowed else 302):
+                problems.append(f"{user_name} admin {label} {name}: {status}")
+        client.logout()
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,266 @@
+"""Shared fixtures. Tests hit the real PostgreSQL database (and Redis, where code does)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import (
+    Alias,
+    Concern,
+    ConcernSubject,
+    HarmCategory,
+    HarmFlag,
+    Referral,
+    ReferralSubject,
+    YoungPerson,
+)
+from contexts.models import Context, ContextGuardian
+from peers.models import PeerGroup, PeerGroupMembership, Relationship
+from safeguarding.accounts import grants
+from safeguarding.accounts.models import Organisation, Team, User
+
+PASSWORD = "a-test-password-123"
+
+
+@dataclass
+class World:
+    """One authority with two teams, partners, another authority, and a record of every kind
+    in each relation to the users: own, same team, other team, other agency, restricted."""
+
+    users: dict[str, User] = field(default_factory=dict)
+    records: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def add(self, label: str, name: str, obj):
+        self.records.setdefault(label, {})[name] = obj
+        return obj
+
+
+def make_user(username, role, organisation, team=None, **extra) -> User:
+    user = User(
+        username=username,
+        first_name=username.replace("_", " ").title(),
+        last_name="Test",
+        role=role,
+        organisation=organisation,
+        team=team,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    w = World()
+    R = User.Role
+    la = w.add(
+        "accounts.organisation",
+        "la",
+        Organisation.objects.create(
+            name="Test Borough Council", kind=Organisation.Kind.LOCAL_AUTHORITY
+        ),
+    )
+    p1 = w.add(
+        "accounts.organisation",
+        "p1",
+        Organisation.objects.create(
+            name="Test Police", kind=Organisation.Kind.POLICE, authority=la
+        ),
+    )
+    p2 = w.add(
+        "accounts.organisation",
+        "p2",
+        Organisation.objects.create(
+            name="Test Academy", kind=Organisation.Kind.SCHOOL, authority=la
+        ),
+    )
+    la2 = w.add(
+        "accounts.organisation",
+        "la2",
+        Organisation.objects.create(name="Other Council", kind=Organisation.Kind.LOCAL_AUTHORITY),
+    )
+    w.add(
+        "accounts.organisation",
+        "p3",
+        Organisation.objects.create(
+            name="Other Housing", kind=Organisation.Kind.HOUSING, authority=la2
+        ),
+    )
+    t1 = w.add("accounts.team", "t1", Team.objects.create(organisation=la, name="Team One"))
+    t2 = w.add("accounts.team", "t2", Team.objects.create(organisation=la, name="Team Two"))
+    t3 = w.add("accounts.team", "t_la2", Team.objects.create(organisation=la2, name="Team Else"))
+
+    u = w.users
+    u["sw"] = make_user("sw", R.SOCIAL_WORKER, la, t1)
+    u["sw2"] = make_user("sw2", R.SOCIAL_WORKER, la, t1)
+    u["sw3"] = make_user("sw3", R.SOCIAL_WORKER, la, t2)
+    u["tm"] = make_user("tm", R.TEAM_MANAGER, la, t1)
+    u["sm"] = make_user("sm", R.SENIOR_MANAGER, la)
+    u["partner"] = make_user("partner", R.PARTNER, p1)
+    u["admin"] = make_user("admin", R.ADMINISTRATOR, la, is_staff=True)
+    others = {
+        "partner2": make_user("partner2", R.PARTNER, p2),
+        "la2_sw": make_user("la2_sw", R.SOCIAL_WORKER, la2, t3),
+    }
+    for name, user in {**u, **others}.items():
+        w.add("accounts.user", name, user)
+
+    # get_or_create: a transactional test before this one may have flushed migration data.
+    cse, _ = HarmCategory.objects.get_or_create(
+        slug="cse", defaults={"name": "Child sexual exploitation"}
+    )
+    with transaction.atomic():
+
+        def young_person(name, team, worker, restricted=False):
+            yp = YoungPerson(
+                authority=la,
+                given_name=f"Given{name.title()}",
+                family_name="Testperson",
+                date_of_birth=date(2010, 1, 1),
+                restricted=restricted,
+                restricted_reason="Test restriction" if restricted else "",
+            )
+            yp.save()
+            case = case_services.case_open(
+                subject=yp.subject, team=team, opened_by=None, worker=worker
+            )
+            w.add("cases.youngperson", name, yp)
+            w.add("cases.case", name, case)
+            w.add("cases.allocation", name, case.allocations.get())
+            w.add("subjects.subject", f"yp_{name}", yp.subject)
+            w.add("cases.alias", name, Alias.objects.create(young_person=yp, name=f"Alias {name}"))
+            w.add(
+                "cases.harmflag",
+                name,
+                HarmFlag.objects.create(
+                    young_person=yp, harm_category=cse, review_by=date.today() + timedelta(days=90)
+                ),
+            )
+            return yp
+
+        yp_own = young_person("own", t1, u["sw"])
+        yp_team = young_person("team", t1, u["sw2"])
+        yp_other = young_person("other", t2, u["sw3"])
+        yp_restricted = young_person("restricted", t1, u["sw2"], restricted=True)
+
+        def context(name, team, guardian_org, guardian_name):
+            ctx = Context(authority=la, name=f"Test {name} place", kind=Context.Kind.PARK)
+            ctx.save()
+            grants.grant_team(ctx, team)
+            w.add("contexts.context", name, ctx)
+            w.add("subjects.subject", f"ctx_{name}", ctx.subject)
+            w.add(
+                "contexts.contextguardian",
+                guardian_name,
+                ContextGuardian.objects.create(context=ctx, organisation=guardian_org),
+            )
+            return ctx
+
+        ctx_team = context("team", t1, p1, "agency")
+        ctx_other = context("other", t2, p2, "other_agency")
+
+        def peer_group(name, team):
+            pg = PeerGroup(authority=la, name=f"Test {name} group")
+            pg.save()
+            grants.grant_team(pg, team)
+            w.add("peers.peergroup", name, pg)
+            w.add("subjects.subject", f"pg_{name}", pg.subject)
+            return pg
+
+        pg_team = peer_group("team", t1)
+        pg_other = peer_group("other", t2)
+        # A named grant on a place and a group, to someone whose access it does not widen.
+        grants.name_user(ctx_team, u["sm"])
+        grants.name_user(pg_team, u["sm"])
+
+    def membership(name, pg, yp):
+        w.add(
+            "peers.peergroupmembership",
+            name,
+            PeerGroupMembership.objects.create(peer_group=pg, young_person=yp, source="police"),
+        )
+
+    membership("own", pg_team, yp_own)
+    membership("other", pg_other, yp_other)
+    membership("restricted", pg_team, yp_restricted)
+
+    def relationship(name, a, b):
+        w.add(
+            "peers.relationship",
+            name,
+            Relationship.objects.create(
+                from_person=a, to_person=b, kind="friend", source="police", reliability="reliable"
+            ),
+        )
+
+    relationship("team", yp_own, yp_team)
+    relationship("cross", yp_own, yp_other)
+    relationship("restricted", yp_team, yp_restricted)
+
+    def concern(name, logged_by, *involved):
+        c = Concern.objects.create(
+            authority=la,
+            occurred_at=timezone.now(),
+            narrative=f"Test concern {name}",
+            source="police",
+            reliability="reliable",
+            logged_by=logged_by,
+        )
+        c.harm_categories.add(cse)
+        w.add("cases.concern", name, c)
+        for part_name, subject, part in involved:
+            w.add(
+                "cases.concernsubject",
+                f"{name}:{part_name}",
+                ConcernSubject.objects.create(concern=c, subject=subject, part=part),
+            )
+        return c
+
+    P = ConcernSubject.Part
+    concern("own", u["sw"], ("yp", yp_own.subject, P.HARMED), ("ctx", ctx_team.subject, P.LOCATION))
+    concern("team", u["sw2"], ("yp", yp_team.subject, P.AT_RISK))
+    concern(
+        "other",
+        u["sw3"],
+        ("yp", yp_other.subject, P.HARMED),
+        ("ctx", ctx_other.subject, P.LOCATION),
+    )
+    concern("restricted", u["sw2"], ("yp", yp_restricted.subject, P.HARMED))
+    concern("place_only", u["sw3"], ("ctx", ctx_team.subject, P.LOCATION))
+
+    def referral(name, source, referred_by, about_name, subject=None, described=""):
+        r = Referral.objects.create(
+            authority=la,
+            source_organisation=source,
+            referred_by=referred_by,
+            referrer_name="Test Referrer",
+            narrative=f"Test referral {name}",
+            consent=Referral.Consent.NOT_SOUGHT,
+            lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+        )
+        r.harm_categories.add(cse)
+        w.add("cases.referral", name, r)
+        w.add(
+            "cases.referralsubject",
+            f"{name}:{about_name}",
+            ReferralSubject.objects.create(
+                referral=r, kind="young_person", subject=subject, described_name=described
+            ),
+        )
+
+    referral("agency", p1, u["partner"], "yp", subject=yp_own.subject)
+    referral("other_agency", p2, others["partner2"], "described", described="Described Child")
+    referral("staff", la, u["sw"], "described", described="Described Place")
+    return w

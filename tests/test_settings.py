@@ -1,0 +1,184 @@
+"""The two settings modes, checked the way they are used: in a fresh process, from the shell.
+
+Each test starts ``manage.py`` or ``python -c`` in a subprocess with an environment made for it,
+because settings are read once per process. None of them needs the test database.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from safeguarding import health
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Everything settings.py reads that could leak in from the shell, CI or `make test`.
+SETTINGS_VARIABLES = (
+    "SAFEGUARDING_MODE",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CSRF_TRUSTED_ORIGINS",
+    "CONN_MAX_AGE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_AGE",
+    "LOG_LEVEL",
+)
+
+PRODUCTION = {
+    "SAFEGUARDING_MODE": "production",
+    "SECRET_KEY": "test-production-key-4rT9xQ2mL7vB1nK8sW3zY6pD0fH5jC9gE2aU7iO4",
+    "ALLOWED_HOSTS": "safeguarding.example.org",
+    "DATABASE_URL": "postgres://safeguarding:unused@db.invalid:5432/safeguarding",
+    "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
+}
+
+READ_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "ENGINE": s.DATABASES["default"]["ENGINE"],
+    "NAME": str(s.DATABASES["default"]["NAME"]),
+    "CELERY_TASK_ALWAYS_EAGER": s.CELERY_TASK_ALWAYS_EAGER,
+    "CELERY_BROKER_URL": s.CELERY_BROKER_URL,
+    "SECURE_SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
+    "SECURE_REDIRECT_EXEMPT": getattr(s, "SECURE_REDIRECT_EXEMPT", []),
+}))
+"""
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(values)
+    return env
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Our own interpreter and fixed arguments, never outside input.
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def read_settings(env: dict[str, str]) -> dict:
+    result = run("-c", READ_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- development mode: the embedded defaults -------------------------------------------------
+
+
+def test_embedded_defaults_need_no_services():
+    values = read_settings(clean_env())
+    assert values["DEBUG"] is True
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["NAME"] == str(ROOT / "var" / "safeguarding.sqlite3")
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert values["CELERY_BROKER_URL"] == "memory://"
+
+
+def test_embedded_defaults_pass_the_system_checks():
+    result = run("manage.py", "check", "--fail-level", "WARNING", env=clean_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_embedded_sqlite_migrates_from_scratch(tmp_path):
+    # The same code path as the default file in var/, pointed at a throwaway file.
+    db = tmp_path / "embedded.sqlite3"
+    env = clean_env(DATABASE_URL=f"sqlite:///{db}")
+    result = run("manage.py", "migrate", "--noinput", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert db.exists()
+    result = run("manage.py", "migrate", "--check", env=env)
+    assert result.returncode == 0, "unapplied migrations after migrate:\n" + result.stdout
+
+
+def test_a_broker_url_turns_off_eager_tasks():
+    values = read_settings(clean_env(CELERY_BROKER_URL="redis://127.0.0.1:6379/0"))
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/0"
+
+
+# --- production mode --------------------------------------------------------------------------
+
+
+def test_production_passes_the_deployment_checks_with_no_warnings():
+    result = run(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=clean_env(**PRODUCTION)
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in output
+
+
+def test_production_is_secure_but_lets_health_checks_through_on_http():
+    values = read_settings(clean_env(**PRODUCTION))
+    assert values["DEBUG"] is False
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$"]
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+)
+def test_production_refuses_to_start_without_a_required_value(missing):
+    env = clean_env(**{k: v for k, v in PRODUCTION.items() if k != missing})
+    result = run("manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_an_unknown_mode_is_refused():
+    result = run("manage.py", "check", env=clean_env(SAFEGUARDING_MODE="staging"))
+    assert result.returncode != 0
+    assert "SAFEGUARDING_MODE" in result.stderr
+
+
+# --- the health view --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_health_says_ok_when_the_database_answers():
+    response = health.healthz(RequestFactory().get("/healthz"))
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_says_503_when_the_database_does_not_answer():
+    broken = mock.Mock()
+    broken.cursor.side_effect = OperationalError("connection refused")
+    with mock.patch.object(health, "connection", broken):
+        response = health.healthz(RequestFactory().get("/healthz"))
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "error", "database": "error"}
+
+
+def test_health_needs_no_login_and_only_answers_reads():
+    assert health.healthz.login_required is False
+    assert health.healthz(RequestFactory().post("/healthz")).status_code == 405
