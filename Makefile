@@ -89,7 +89,7 @@ lock:
 		"$$tmp/venv/bin/python" -m pip install --quiet uv; \
 		uv="$$tmp/venv/bin/uv"; \
 	fi; \
-	opts=(--python-version 3.11 --generate-hashes --custom-compile-command "make lock"); \
+	opts=(--quiet --python-version 3.11 --generate-hashes --custom-compile-command "make lock"); \
 	if [ -n "$(UPGRADE)" ]; then opts+=(--upgrade); fi; \
 	set -x; \
 	"$$uv" pip compile pyproject.toml --extra dev "$${opts[@]}" -o requirements-dev.lock; \

@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases.views import HomeView
+from safeguarding import health
 
 admin.site.site_header = "Contextual Safeguarding: administration"
 admin.site.site_title = "Contextual Safeguarding"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -93,6 +93,12 @@ class Plan:
 
 # --- organisations, teams, people -----------------------------------------------------------
 
+
+def _words(text: str, sep: str | None = None) -> list[str]:
+    """A list from one string: keeps the long tables of names below readable."""
+    return text.split(sep)
+
+
 K = Organisation.Kind
 PARTNERS = [
     # (name, kind, e-mail domain)
@@ -151,9 +157,6 @@ DEMO_USERS = [
     ("transport.manager", "Dev", "Malhotra", R.PARTNER, None, "Southline Rail", "Station manager"),
     ("housing.officer", "Ruth", "Ellison", R.PARTNER, None, "Eastbrook Homes", "Housing officer"),
 ]
-# Caseworkers per team at scale 1; more are added (without a password) as the scale grows so
-# caseloads stay plausible.
-WORKERS_PER_TEAM = [4, 4, 4, 2]
 
 # Young people's names, grouped loosely by heritage so a name, a surname and an ethnicity
 # recorded together look plausible. Ethnicity labels follow the ONS 2021 categories.
@@ -209,7 +212,7 @@ HERITAGES = [
         "White: Any other White background",
         "Oliwia Zuzanna Maja Alexandra Ioana Andreea Natalia Julia Gabriela Elena",
         "Jakub Szymon Kacper Filip Andrei Stefan Mateusz Luca Bogdan Marius",
-        "Nowak Kowalski Wisniewska Popescu Ionescu Lewandowski Dumitru Kaminski Rusu Ferreira",
+        "Nowak Kowalski Wisniewski Popescu Ionescu Lewandowski Dumitru Kaminski Rusu Ferreira",
     ),
     (
         7,
@@ -230,22 +233,44 @@ HERITAGES = [
     (weight, ethnicity, girls.split(), boys.split(), surnames.split())
     for weight, ethnicity, girls, boys, surnames in HERITAGES
 ]
-ADULT_FIRST = (
+ADULT_FIRST = _words(
     "Sarah Claire Helen Joanne Michelle Karen Nicola Emma Lucy Rebecca Paul Mark Andrew David "
     "Stephen Richard Gary Simon Neil Darren Yusuf Adaeze Harjit Nadia Tomasz Femi"
-).split()
-ADULT_LAST = (
+)
+ADULT_LAST = _words(
     "Holloway Barker Pritchard Nash Okoro Singh Dunne Fletcher Marsh Kaur Baptiste Lowe Sutton "
-    "Hale Rahman Quinn Ellis Foster Grady Kaminska"
-).split()
+    "Hale Rahman Quinn Ellis Foster Grady Zielinski"
+)
 
-STREETS = (
+STREETS = _words(
     "Hawthorn Road,Cobden Street,Station Parade,Larkfield Lane,Alder Way,Tennyson Road,"
     "Brunel Walk,Kestrel Avenue,Orchard Close,Gorse Hill Road,Saffron Street,Wren Crescent,"
     "Marlow Road,Elmstead Gardens,Juniper Drive,Linden Grove,Pelham Street,Rowan Terrace,"
-    "Willowbank Road,Yew Tree Close,Beacon Hill,Chandos Road,Glebe Street,Harcourt Avenue"
-).split(",")
-BLOCKS = "Larch Court,Alder Tower,Tennyson House,Saffron Court,Brunel House,Wren Point".split(",")
+    "Willowbank Road,Yew Tree Close,Beacon Hill,Chandos Road,Glebe Street,Harcourt Avenue",
+    sep=",",
+)
+BLOCKS = _words(
+    "Larch Court,Alder Tower,Tennyson House,Saffron Court,Brunel House,Wren Point", sep=","
+)
+SHORT_NAMES = {
+    "Oliver": "Ollie",
+    "Alexandra": "Alex",
+    "Mohammed": "Mo",
+    "Jessica": "Jess",
+    "Samuel": "Sam",
+    "Daniel": "Dan",
+    "Jacob": "Jake",
+    "Michael": "Mikey",
+    "Elijah": "Eli",
+    "Gabriela": "Gabi",
+    "Emmanuel": "Manny",
+    "Abdirahman": "Abdi",
+    "Thomas": "Tom",
+    "Joshua": "Josh",
+    "Charlie": "Chaz",
+    "Natalia": "Nat",
+    "Abdul": "Abz",
+}
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters Royal Mail uses in an inward code
 
 VULNERABILITIES = [
@@ -259,6 +284,12 @@ VULNERABILITIES = [
     "Diagnosed ADHD; not currently taking medication.",
     "Recently moved into the borough under a housing transfer.",
     "Unaccompanied asylum-seeking child.",
+]
+CLOSURE_REASONS = [
+    "Risk reduced; plan completed and young person engaged with the youth service.",
+    "Family moved out of the borough; case transferred to the receiving authority.",
+    "Young person turned 18; referred to adult services and the leaving care team.",
+    "No further concerns for three months; closed with the young person's agreement.",
 ]
 RESTRICTED_REASONS = [
     "Parent works in the council's children's services; access limited to named staff.",
@@ -387,8 +418,8 @@ CURATED_CONTEXTS = [
     (C.SHOP, "Millbrook Vape and Phone Repairs", "Shop selling phones and SIM cards.", []),
     (C.SHOP, "Fenwick Road 24-hour garage", "Petrol station with a kiosk.", []),
     (C.SHOP, "Larkfield Lane Kebab House", "Takeaway with a back yard.", []),
-    (C.SCHOOL, "Millbrook Academy", "Secondary academy, 11–16.", ["Millbrook Academy"]),
-    (C.SCHOOL, "Fenwick Park School", "Secondary school, 11–18.", ["Fenwick Park School"]),
+    (C.SCHOOL, "Millbrook Academy", "Secondary academy, 11-16.", ["Millbrook Academy"]),
+    (C.SCHOOL, "Fenwick Park School", "Secondary school, 11-18.", ["Fenwick Park School"]),
     (
         C.SCHOOL,
         "St Cuthbert's RC High School",
@@ -398,13 +429,13 @@ CURATED_CONTEXTS = [
     (
         C.SCHOOL,
         "Eastbrook Sixth Form College",
-        "Further education college, 16–19.",
+        "Further education college, 16-19.",
         ["Eastbrook Sixth Form College"],
     ),
-    (C.SCHOOL, "Larkfield Community School", "Secondary school, 11–16.", []),
+    (C.SCHOOL, "Larkfield Community School", "Secondary school, 11-16.", []),
     (C.SCHOOL, "Ashgrove Pupil Referral Unit", "Alternative provision for excluded pupils.", []),
-    (C.SCHOOL, "Kestrel Primary School", "Primary school, 4–11.", []),
-    (C.SCHOOL, "Thornbury Girls' School", "Secondary school for girls, 11–16.", []),
+    (C.SCHOOL, "Kestrel Primary School", "Primary school, 4-11.", []),
+    (C.SCHOOL, "Thornbury Girls' School", "Secondary school for girls, 11-16.", []),
     (
         C.ONLINE,
         "Group chat 'EB Link-Up' on a messaging app",
@@ -424,12 +455,12 @@ CONTEXT_KIND_WEIGHTS = {
     C.ONLINE: 3,
     C.OTHER: 5,
 }
-PLACE_WORDS = (
+PLACE_WORDS = _words(
     "Millbrook Fenwick Ashgrove Kestrel Larkfield Thornbury Brookside Orchard Hawthorn Alder "
     "Saffron Tennyson Brunel Wren Marlow Cobden Elmstead Harcourt Juniper Linden Nettlefield "
     "Oakhurst Pelham Rowan Sorrel Tanners Underhill Vicarage Willowbank Beacon Chandos Dunmore "
     "Foxley Glebe Hollis Quarry Redbourne Sandpit Tollgate Ferrier"
-).split()
+)
 PLACE_SUFFIXES = {
     C.PARK: ["Park", "Recreation Ground", "Fields", "Common", "Gardens"],
     C.ESTATE: ["Estate", "Court", "House", "Tower", "Walk"],
@@ -485,8 +516,8 @@ HARMS = [
             "say where the money came from.",
             "School reports {yp} missing afternoon lessons and wearing new expensive clothes; seen "
             "getting into a car with older males near {place}.",
-            "{yp} returned from a missing episode with a train ticket to a coastal town; indicators "
-            "of being used to sell drugs out of the area.",
+            "{yp} returned from a missing episode with a train ticket to a coastal town; "
+            "indicators of being used to sell drugs out of the area.",
             "Staff at {place} report {yp} being handed small packages by an adult and told to "
             "wait there.",
             "{yp} disclosed owing money to an older young person after 'losing' a package; "
@@ -497,10 +528,10 @@ HARMS = [
         "violence",
         20,
         [
-            "{yp} assaulted by a group of young people at {place}; minor injuries, did not want to "
-            "make a statement.",
-            "Knife found in {yp}'s bag during a search at school; said they carry it for protection "
-            "when travelling through {place}.",
+            "{yp} assaulted by a group of young people at {place}; minor injuries, did not want "
+            "to make a statement.",
+            "Knife found in {yp}'s bag during a search at school; said they carry it for "
+            "protection when travelling through {place}.",
             "Fight between two groups of young people at {place}; {yp} involved, and the video was "
             "shared online the same evening.",
             "{yp} robbed of phone and jacket near {place}; believes it was payback for a dispute "
@@ -550,7 +581,8 @@ HARMS = [
             "at {place}.",
             "Staff saw {yp} touched inappropriately by peers at {place}; designated safeguarding "
             "lead informed.",
-            "{yp} made sexualised threats to a younger pupil at {place}; school safety plan agreed.",
+            "{yp} made sexualised threats to a younger pupil at {place}; school safety plan "
+            "agreed.",
         ],
     ),
     (
@@ -593,12 +625,12 @@ HARM_PAIRS = {
     "radicalisation": "online",
 }
 LOCATIONS_IN_WORDS = [
-    "a flat on Hawthorn Road",
     "the alleyway behind Station Parade",
-    "a car parked on Cobden Street",
-    "a party at an address in Thornbury (out of borough)",
     "the underpass by the ring road",
-    "a friend's house on Marlow Road",
+    "the High Street",
+    "Cobden Street",
+    "the retail park",
+    "Marlow Road",
 ]
 CONTEXT_REFERRAL_NARRATIVES = [
     "Staff report groups of young people gathering at {place} after school, with older adults "
@@ -633,6 +665,9 @@ ST, DE = Referral.Status, Referral.Decision
 # something in each queue, whatever the scale.
 FORCED_REFERRALS = [(ST.RECEIVED, ""), (ST.SCREENING, "")]
 FORCED_REFERRALS += [(ST.DECIDED, d) for d in DE.values] + [(ST.CLOSED, d) for d in DE.values]
+# Choices' .values builds a new list on every access: read them once.
+STATUSES, RISKS, CONFIDENCES = ST.values, Case.Risk.values, Confidence.values
+CONSENTS, URGENCIES = Referral.Consent.values, Referral.Urgency.values
 REFERRER_ROLES = {
     K.LOCAL_AUTHORITY: "Social worker",
     K.POLICE: "Police constable, Safer Neighbourhood Team",
@@ -710,6 +745,7 @@ class Person:
         "dob",
         "family",
         "given",
+        "heritage",
         "id",
         "initials",
         "postcode",
@@ -805,8 +841,9 @@ class BoroughBuilder:
         """A time in the past, mostly afternoons and evenings (when most harm is reported)."""
         day = self.now - timedelta(days=self.rng.uniform(days_ago_min, days_ago_max))
         hour = self.rng.choices(range(24), weights=[1] * 7 + [2] * 8 + [6] * 7 + [3] * 2)[0]
-        when = day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5))
-        return min(when, self.now - timedelta(hours=1))
+        when = day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5), second=0, microsecond=0)
+        latest = self.now - timedelta(hours=1)
+        return when - timedelta(days=1) if when > latest else when
 
     def adult_name(self) -> str:
         return f"{self.rng.choice(ADULT_FIRST)} {self.rng.choice(ADULT_LAST)}"
@@ -876,10 +913,11 @@ class BoroughBuilder:
             )
             label = self.teams[team].name if team is not None else org.name
             self.result.logins.append(DemoLogin(username, R(role).label, label))
-        # Extra caseworkers at larger scales: real accounts, but no password (not demo logins).
+        # More caseworkers as the scale grows, so caseloads stay plausible: real accounts, but
+        # with no usable password (they are not demo logins).
         for t, team in enumerate(self.teams):
             have = sum(1 for u in users if u.team is team and u.role == R.SOCIAL_WORKER)
-            wanted = max(have, round(WORKERS_PER_TEAM[t] * self.plan.scale))
+            wanted = max(have, round(have * self.plan.scale))
             for n in range(wanted - have):
                 heritage = rng.choice(HERITAGES)
                 first = rng.choice(heritage[2] + heritage[3])
@@ -976,6 +1014,26 @@ class BoroughBuilder:
         self.schools = [c for c in self.context_list if c.kind == C.SCHOOL]
         self.people_at = defaultdict(list)  # context id -> indexes of people who go there
 
+    def _schools_by_stage(self) -> dict[str, list[Context]]:
+        """Schools by who goes there, read from their names (the curated ones and generated)."""
+        stages = defaultdict(list)
+        for school in self.schools:
+            name = school.name
+            if "Primary" in name:
+                stages["primary"].append(school)
+            elif "College" in name:
+                stages["college"].append(school)
+            elif "Girls" in name:
+                stages["girls"].append(school)
+            elif "Referral Unit" in name:
+                stages["ap"].append(school)
+            else:
+                stages["mixed"].append(school)
+        # Generated boroughs always have schools of each stage; fall back just in case.
+        for stage in ("primary", "college", "girls", "mixed"):
+            stages[stage] = stages[stage] or self.schools
+        return stages
+
     def _guardian_orgs(self, kind) -> list[Organisation]:
         return [o for k in GUARDIAN_KINDS[kind] for o in self.orgs_by_kind[k]]
 
@@ -986,19 +1044,20 @@ class BoroughBuilder:
         age_cum = list(accumulate([2, 4, 7, 11, 15, 18, 16, 12]))
         genders = [("male", 55), ("female", 42), ("non_binary", 1.5), ("not_known", 1.5)]
         gender_pop, gender_cum = _weighted(dict(genders))
-        primary = [s for s in self.schools if "Primary" in s.name] or self.schools
-        secondary = [s for s in self.schools if "Primary" not in s.name] or self.schools
+        schools = self._schools_by_stage()
         records, people = [], []
         for i in range(self.plan.young_people):
             team = rng.choices(range(len(self.teams)), weights=TEAM_WEIGHTS)[0]
             sibling = people[-1] if people and rng.random() < 0.08 else None
             heritage = rng.choices(HERITAGES, cum_weights=heritage_cum)[0]
+            if sibling:  # same family, same home
+                heritage = sibling.heritage
             gender = rng.choices(gender_pop, cum_weights=gender_cum)[0]
             girls, boys = heritage[2], heritage[3]
             names = girls if gender == "female" else boys if gender == "male" else girls + boys
             age = rng.choices(ages, cum_weights=age_cum)[0]
             dob = _years_before(self.today, age + 1) + timedelta(days=rng.randint(1, 365))
-            if sibling:  # same family, same home
+            if sibling:
                 team, family = sibling.team, sibling.family
                 address, postcode = sibling.address, sibling.postcode
             else:
@@ -1006,12 +1065,16 @@ class BoroughBuilder:
                 address, postcode = self.address(), self.postcode(TEAM_DISTRICTS[team])
             given = rng.choice(names)
             school = None
-            if age <= 11:
-                school = rng.choice(primary)
-            elif age <= 15 or rng.random() < 0.6:
-                school = rng.choice(secondary)
+            if age <= 10:
+                school = rng.choice(schools["primary"])
+            elif age <= 15:
+                options = schools["girls" if gender == "female" else "mixed"]
+                school = rng.choice(options + schools["mixed"] + schools["ap"][:1])
+            elif rng.random() < 0.7:  # some 16-17s are not in education, employment or training
+                school = rng.choice(schools["college"])
             person = Person(
                 id=None,
+                heritage=heritage,
                 team=team,
                 given=given,
                 family=family,
@@ -1028,7 +1091,7 @@ class BoroughBuilder:
                 YoungPerson(
                     given_name=given,
                     family_name=family,
-                    preferred_name=rng.choice(names) if rng.random() < 0.05 else "",
+                    preferred_name=SHORT_NAMES.get(given, "") if rng.random() < 0.5 else "",
                     date_of_birth=dob,
                     gender=gender,
                     ethnicity=heritage[1] if rng.random() < 0.92 else "",
@@ -1044,20 +1107,21 @@ class BoroughBuilder:
                 )
             )
             # Where this young person spends time (1-3 places, hotspots more likely).
-            for ctx in set(
-                rng.choices(self.context_list, cum_weights=self.context_cum, k=rng.randint(1, 3))
-            ):
+            # (dict.fromkeys, not set: a set of records iterates in primary-key order, which
+            # differs between databases and would make the data depend on them.)
+            haunts = rng.choices(
+                self.context_list, cum_weights=self.context_cum, k=rng.randint(1, 3)
+            )
+            for ctx in dict.fromkeys(haunts):
                 self.people_at[ctx.pk].append(i)
-            if school:
+            if school and school not in haunts:
                 self.people_at[school.pk].append(i)
         self._write_records(YoungPerson, Subject.Kind.YOUNG_PERSON, records)
         for person, record in zip(people, records, strict=True):
             person.id, person.subject_id = record.pk, record.subject_id
         self.people = people
         self.siblings = [
-            (a, b)
-            for a, b in zip(people, people[1:], strict=False)
-            if a.address == b.address and a.family == b.family
+            (a, b) for a, b in pairwise(people) if a.address == b.address and a.family == b.family
         ]
 
     def _write_records(self, model, kind, records):
@@ -1103,7 +1167,7 @@ class BoroughBuilder:
         for group, home in zip(groups, homes, strict=True):
             local = self.people_at.get(home.pk) or []
             size = rng.randint(3, 8)
-            pool = list(set(local)) if len(set(local)) >= size else list(everyone)
+            pool = local if len(local) >= size else list(everyone)
             for idx in rng.sample(pool, k=min(size, len(pool))):
                 joined = self.today - timedelta(days=rng.randint(30, 720))
                 left = None
@@ -1116,7 +1180,7 @@ class BoroughBuilder:
                         young_person_id=self.people[idx].id,
                         joined_on=joined,
                         left_on=left,
-                        confidence=rng.choice(Confidence.values),
+                        confidence=rng.choice(CONFIDENCES),
                         source=rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0],
                         source_detail="Seen together on several occasions",
                         recorded_by=rng.choice(self.staff),
@@ -1152,7 +1216,7 @@ class BoroughBuilder:
         for a, b in self.siblings:
             add(a, b, kind.FAMILY, InformationSource.FAMILY, Reliability.CONFIRMED, "Siblings")
         for members in self.members.values():
-            for (i, _, _), (j, _, _) in zip(members, members[1:], strict=False):
+            for (i, _, _), (j, _, _) in pairwise(members):
                 add(
                     people[i],
                     people[j],
@@ -1195,6 +1259,28 @@ class BoroughBuilder:
         cases, histories = [], []  # histories: per case, list of (team, worker, start, end)
         cursor = [0] * len(self.teams)  # round-robin allocation within each team
 
+        def flush():
+            """Write the cases so far and their allocation history (memory stays flat)."""
+            Case.objects.bulk_create(cases, batch_size=BATCH)
+            Allocation.objects.bulk_create(
+                [
+                    Allocation(
+                        case=case,
+                        team=self.teams[t],
+                        worker=worker,
+                        started_at=start,
+                        ended_at=end,
+                        allocated_by=self.managers[t] if worker else self.managers[FRONT_DOOR],
+                        reason=reason,
+                    )
+                    for case, history in zip(cases, histories, strict=True)
+                    for t, worker, start, end, reason in history
+                ],
+                batch_size=BATCH,
+            )
+            cases.clear()
+            histories.clear()
+
         def next_worker(t):
             worker = self.workers[t][cursor[t] % len(self.workers[t])]
             cursor[t] += 1
@@ -1211,14 +1297,15 @@ class BoroughBuilder:
                 start = moved
             if worker:
                 queued = min(start + timedelta(days=rng.randint(0, 5)), self.now)
-                history.append((t, None, start, queued, f"Transferred to {TEAMS[t]}"))
+                reason = f"Transferred to {TEAMS[t]}" if history else "Awaiting allocation"
+                history.append((t, None, start, queued, reason))
                 history.append((t, worker, queued, None, "Allocated"))
             else:
                 history.append((t, None, start, None, "Awaiting allocation"))
             if closed:
                 last = history[-1]
                 history[-1] = (*last[:3], closed, last[4])
-            risk = rng.choices(Case.Risk.values, weights=[20, 40, 25, 15])[0]
+            risk = rng.choices(RISKS, weights=[20, 40, 25, 15])[0]
             cases.append(
                 Case(
                     subject_id=subject_id,
@@ -1230,15 +1317,14 @@ class BoroughBuilder:
                     if closed
                     else self.today + timedelta(days=rng.randint(-10, 90)),
                     opened_at=opened,
-                    opened_by=self.managers[FRONT_DOOR],
+                    opened_by=self.managers[FRONT_DOOR if via_front_door else t],
                     closed_at=closed,
-                    closure_reason="Risk reduced; plan completed and young person engaged with "
-                    "youth service."
-                    if closed
-                    else "",
+                    closure_reason=rng.choice(CLOSURE_REASONS) if closed else "",
                 )
             )
             histories.append(history)
+            if len(cases) >= CHUNK:
+                flush()
             return worker
 
         for person in self.people:
@@ -1283,21 +1369,7 @@ class BoroughBuilder:
                     via_front_door=False,
                 )
                 self.record_cases.append((type(record), record.pk, CS, worker))
-        Case.objects.bulk_create(cases, batch_size=BATCH)
-        allocations = [
-            Allocation(
-                case=case,
-                team=self.teams[t],
-                worker=worker,
-                started_at=start,
-                ended_at=end,
-                allocated_by=self.managers[t] if worker else self.managers[FRONT_DOOR],
-                reason=reason,
-            )
-            for case, history in zip(cases, histories, strict=True)
-            for t, worker, start, end, reason in history
-        ]
-        Allocation.objects.bulk_create(allocations, batch_size=BATCH)
+        flush()
 
     def _restrict(self):
         """A few restricted young people, always allocated (so someone is named on them).
@@ -1316,7 +1388,8 @@ class BoroughBuilder:
             chosen.append(mine[0])
         if colleague:
             chosen.append(colleague[0])
-        others = [p for p in allocated if p not in chosen]
+        taken = {p.id for p in chosen}
+        others = [p for p in allocated if p.id not in taken]
         wanted = max(2, round(0.01 * len(self.people)))
         chosen += rng.sample(others, k=max(0, min(len(others), wanted - len(chosen))))
         by_reason = defaultdict(list)
@@ -1456,7 +1529,7 @@ class BoroughBuilder:
                 if j < len(FORCED_REFERRALS):
                     status, decision = FORCED_REFERRALS[j]
                 else:
-                    status = rng.choices(ST.values, weights=[8, 6, 20, 66])[0]
+                    status = rng.choices(STATUSES, weights=[8, 6, 20, 66])[0]
                     decision = ""
                     if status in (ST.DECIDED, ST.CLOSED):
                         decision = rng.choices(decisions, weights=decision_weights)[0]
@@ -1486,7 +1559,7 @@ class BoroughBuilder:
                     )
                 else:
                     text = rng.choice(CONTEXT_REFERRAL_NARRATIVES).format(place=place)
-                consent = rng.choices(Referral.Consent.values, weights=[50, 15, 35])[0]
+                consent = rng.choices(CONSENTS, weights=[50, 15, 35])[0]
                 referrals.append(
                     Referral(
                         authority=self.la,
@@ -1496,12 +1569,14 @@ class BoroughBuilder:
                         source_organisation=org,
                         referred_by=referrer,
                         referrer_name=referrer.get_full_name() if referrer else self.adult_name(),
-                        referrer_role=REFERRER_ROLES[kind],
+                        referrer_role=referrer.job_title
+                        if referrer and org is self.la
+                        else REFERRER_ROLES[kind],
                         referrer_email=f"referrals@{EMAIL_DOMAIN}"
                         if org is self.la
                         else org.safeguarding_email,
                         referrer_phone=f"020 7946 0{rng.randint(0, 999):03d}",
-                        urgency=rng.choices(Referral.Urgency.values, weights=[70, 25, 5])[0],
+                        urgency=rng.choices(URGENCIES, weights=[70, 25, 5])[0],
                         narrative=f"{text} {rng.choice(REFERRAL_ENDINGS)}",
                         consent=consent,
                         lawful_basis=Referral.LawfulBasis.CONSENT

@@ -98,7 +98,8 @@ class Subject(models.Model):
 class SubjectRecord(models.Model):
     """Abstract base for the three kinds of subject.
 
-    Creating one creates its ``Subject`` row in the same save.
+    Saving a new one creates its ``Subject`` row first; give the owning local authority as
+    ``authority=`` when constructing it. (Bulk creation builds the Subject rows itself.)
     """
 
     subject_kind: str = ""
@@ -112,7 +113,7 @@ class SubjectRecord(models.Model):
 
     def save(self, *args, **kwargs):
         if self.subject_id is None:
-            authority = kwargs.pop("authority", None) or getattr(self, "_authority", None)
+            authority = getattr(self, "_authority", None)
             if authority is None:
                 raise ValueError(f"A new {self._meta.verbose_name} needs its authority")
             subject = Subject.build(kind=self.subject_kind, authority=authority)

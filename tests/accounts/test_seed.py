@@ -1,0 +1,195 @@
+"""``manage.py seed_borough``: the fictional demo borough, its counts, its grants and its limits."""
+
+import importlib
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Q
+
+from cases.models import (
+    Case,
+    Concern,
+    ConcernSubject,
+    HarmCategory,
+    Referral,
+    YoungPerson,
+    YoungPersonGroupObjectPermission,
+    YoungPersonUserObjectPermission,
+)
+from contexts.models import Context, ContextGroupObjectPermission
+from peers.models import PeerGroup, PeerGroupGroupObjectPermission
+from safeguarding.accounts import demo, visibility
+from safeguarding.accounts.models import Organisation, User
+from safeguarding.subjects.models import Subject
+
+SCALE = 0.1
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def harm_categories(db):
+    # A transactional test elsewhere may have flushed the data migration's categories.
+    migration = importlib.import_module("cases.migrations.0003_harm_categories")
+    for order, (slug, name) in enumerate(migration.HARM_CATEGORIES, start=1):
+        HarmCategory.objects.get_or_create(
+            slug=slug, defaults={"name": name, "display_order": order}
+        )
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_borough", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def borough(harm_categories):
+    output = seed(scale=SCALE)
+    return Organisation.objects.get(name=demo.AUTHORITY_NAME), output
+
+
+def test_counts_follow_the_scale(borough):
+    la, _ = borough
+    counts = demo.borough_counts(la)
+    assert counts["young people"] == round(300 * SCALE) == 30
+    assert counts["contexts"] == 40  # never fewer than 40 places
+    assert counts["peer groups"] == round(20 * SCALE) == 2
+    assert counts["concerns"] == round(2000 * SCALE) == 200
+    assert counts["referrals"] == round(400 * SCALE) == 40
+    assert counts["teams"] == len(demo.TEAMS)
+    assert counts["partner organisations"] == len(demo.PARTNERS)
+    assert counts["restricted"] >= 2
+    assert 0 < counts["unallocated"] < counts["open cases"]
+
+
+def test_the_borough_is_consistent(borough):
+    la, _ = borough
+    assert la.kind == Organisation.Kind.LOCAL_AUTHORITY
+    assert set(Organisation.objects.exclude(pk=la.pk).values_list("authority", flat=True)) == {
+        la.pk
+    }
+    partner_kinds = set(la.partners.values_list("kind", flat=True))
+    assert {"police", "school", "transport", "business", "housing", "health"} <= partner_kinds
+    # Every concern is about at least one young person, with a harm category.
+    concerns = Concern.objects.filter(authority=la)
+    assert not concerns.exclude(involvements__subject__kind=Subject.Kind.YOUNG_PERSON).exists()
+    assert not concerns.filter(harm_categories=None).exists()
+    assert concerns.filter(involvements__part=ConcernSubject.Part.LOCATION).exists()
+    assert concerns.filter(involvements__part=ConcernSubject.Part.PEER_GROUP).exists()
+    # Parts fit the kind of subject.
+    for row in ConcernSubject.objects.select_related("subject")[:500]:
+        assert row.part in ConcernSubject.PARTS_BY_KIND[row.subject.kind]
+    # Episodes on places and groups, not only on young people.
+    kinds = set(Case.objects.values_list("subject__kind", flat=True))
+    assert kinds == {Subject.Kind.YOUNG_PERSON, Subject.Kind.PEER_GROUP, Subject.Kind.CONTEXT}
+    assert not PeerGroup.objects.filter(name__icontains="gang").exists()
+    assert not YoungPerson.objects.filter(restricted=True, restricted_reason="").exists()
+
+
+def test_every_role_has_a_user_and_demo_logins_work(borough):
+    _, output = borough
+    for role in User.Role.values:
+        assert User.objects.filter(role=role).exists(), role
+    admin = User.objects.get(username="admin.dpo")
+    assert admin.is_staff and not admin.is_superuser
+    for username, *_ in demo.DEMO_USERS:
+        user = User.objects.get(username=username)
+        user.full_clean(exclude=["password"])  # the model's own role and team rules
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert username in output
+    assert demo.DEMO_PASSWORD in output
+    assert "Counts: " in output
+
+
+def test_every_referral_status_and_decision_appears(borough):
+    la, _ = borough
+    referrals = Referral.objects.filter(authority=la)
+    assert set(referrals.values_list("status", flat=True)) == set(Referral.Status.values)
+    decided = referrals.filter(status__in=[Referral.Status.DECIDED, Referral.Status.CLOSED])
+    assert set(decided.values_list("decision", flat=True)) == set(Referral.Decision.values)
+    assert referrals.filter(source_organisation=la).exists()  # from staff
+    assert referrals.exclude(source_organisation=la).exists()  # from partners
+    assert not referrals.filter(about=None).exists()
+
+
+def test_running_twice_creates_nothing_more(borough):
+    la, _ = borough
+    before = demo.borough_counts(la)
+    totals = (User.objects.count(), Subject.objects.count(), Organisation.objects.count())
+    output = seed(scale=SCALE)
+    assert "already exists" in output
+    assert demo.borough_counts(la) == before
+    assert (User.objects.count(), Subject.objects.count(), Organisation.objects.count()) == totals
+
+
+def test_refused_in_production(settings, harm_categories):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        seed(scale=SCALE)
+    assert not User.objects.exists()
+    assert not Organisation.objects.filter(name=demo.AUTHORITY_NAME).exists()
+
+
+def test_grants_match_the_cases(borough):
+    """What cases.services would have granted: team view, allocated worker named."""
+    live = Case.objects.exclude(status=Case.Status.CLOSED).filter(
+        subject__kind=Subject.Kind.YOUNG_PERSON
+    )
+    assert live.exists()
+    for case in live.select_related("team", "subject__youngperson"):
+        yp = case.subject.youngperson
+        assert YoungPersonGroupObjectPermission.objects.filter(
+            content_object=yp, group=case.team.group, permission__codename="view_youngperson"
+        ).exists()
+        if case.allocated_worker_id:
+            named = YoungPersonUserObjectPermission.objects.filter(
+                content_object=yp, user_id=case.allocated_worker_id
+            )
+            assert set(named.values_list("permission__codename", flat=True)) == {
+                "view_youngperson",
+                "change_youngperson",
+            }
+    # Young people with no live case are in no team's caseload.
+    without = YoungPerson.objects.exclude(subject__cases__in=live)
+    assert not YoungPersonGroupObjectPermission.objects.filter(content_object__in=without).exists()
+    # Teams see the places and groups where their young people come up in concerns.
+    assert ContextGroupObjectPermission.objects.exists()
+    assert PeerGroupGroupObjectPermission.objects.exists()
+
+
+def test_a_social_worker_sees_their_caseload_and_not_others(borough):
+    amara = User.objects.get(username="sw.amara")
+    visible = set(visibility.restrict(amara, YoungPerson).values_list("pk", flat=True))
+    live = Case.objects.exclude(status=Case.Status.CLOSED)
+
+    mine = set(
+        YoungPerson.objects.filter(
+            subject__cases__in=live.filter(allocated_worker=amara)
+        ).values_list("pk", flat=True)
+    )
+    assert mine and mine <= visible
+
+    named_on = YoungPersonUserObjectPermission.objects.filter(user=amara).values("content_object")
+    other_team_only = set(
+        YoungPerson.objects.filter(subject__cases__in=live.exclude(team=amara.team))
+        .exclude(subject__cases__in=live.filter(team=amara.team))
+        .exclude(pk__in=named_on)
+        .values_list("pk", flat=True)
+    )
+    assert other_team_only and visible.isdisjoint(other_team_only)
+
+    in_my_team = YoungPerson.objects.filter(subject__cases__in=live.filter(team=amara.team))
+    restricted_named = in_my_team.filter(restricted=True, pk__in=named_on)
+    restricted_not_named = in_my_team.filter(restricted=True).exclude(pk__in=named_on)
+    assert restricted_named.exists() and restricted_not_named.exists()
+    assert set(restricted_named.values_list("pk", flat=True)) <= visible
+    assert visible.isdisjoint(restricted_not_named.values_list("pk", flat=True))
+
+    # Places and groups: only those her team works with.
+    team_contexts = Context.objects.filter(
+        Q(contextgroupobjectpermission__group=amara.team.group)
+    ).distinct()
+    assert set(visibility.restrict(amara, Context)) == set(team_contexts) | set(
+        Context.objects.filter(contextuserobjectpermission__user=amara)
+    )

@@ -1,0 +1,68 @@
+"""Subject pages: what they show, and query counts that do not grow with the rows shown."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Concern, ConcernSubject, HarmCategory
+
+
+def _add_concerns(world, yp, ctx, n):
+    cse = HarmCategory.objects.get(slug="cse")
+    for i in range(n):
+        c = Concern.objects.create(
+            authority=yp.authority,
+            occurred_at=timezone.now(),
+            narrative=f"Seen near the park {i}",
+            source="police",
+            reliability="reliable",
+            logged_by=world.users["sw"],
+        )
+        c.harm_categories.add(cse)
+        ConcernSubject.objects.create(concern=c, subject=yp.subject, part="at_risk")
+        ConcernSubject.objects.create(concern=c, subject=ctx.subject, part="location")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_subject_pages_query_counts_do_not_grow_with_the_chronology(world, client):
+    yp = world.records["cases.youngperson"]["own"]
+    ctx = world.records["contexts.context"]["team"]
+    client.force_login(world.users["sw"])
+    pages = [
+        reverse("cases:young-person", args=[yp.pk]),
+        reverse("contexts:context", args=[ctx.pk]),
+        reverse("peers:peer-group", args=[world.records["peers.peergroup"]["team"].pk]),
+        reverse("home"),
+    ]
+    _add_concerns(world, yp, ctx, 2)
+    small = [_queries(client, url) for url in pages]
+    _add_concerns(world, yp, ctx, 20)
+    large = [_queries(client, url) for url in pages]
+    assert small == large
+
+
+def test_young_person_page_shows_the_chronology_and_hides_what_the_user_may_not_see(world, client):
+    yp = world.records["cases.youngperson"]["own"]
+    client.force_login(world.users["sw"])
+    page = client.get(reverse("cases:young-person", args=[yp.pk])).content.decode()
+    assert yp.full_name in page
+    assert "Test concern own" in page
+    assert "Allocated to" in page
+    # The concern about another team's young person at another place is not there.
+    assert "Test concern other" not in page
+
+
+def test_concern_page_names_only_the_subjects_the_user_may_see(world, client):
+    concern = world.records["cases.concern"]["own"]
+    other = world.records["cases.youngperson"]["other"]
+    ConcernSubject.objects.create(concern=concern, subject=other.subject, part="witness")
+    client.force_login(world.users["sw"])
+    page = client.get(reverse("cases:concern", args=[concern.pk])).content.decode()
+    assert world.records["cases.youngperson"]["own"].full_name in page
+    assert other.full_name not in page
