@@ -1,14 +1,20 @@
 """Services write (selectors read). Views, the API and tasks all call these."""
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from contexts.models import Context
+from peers.models import PeerGroup
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import Team, User
 from safeguarding.errors import ApplicationError
+from safeguarding.subjects.models import Subject
 
-from .models import Allocation, Case
+from .models import Allocation, Case, Concern, ConcernSubject, YoungPerson
 
 
 def _require(user, obj, action: str) -> None:
@@ -138,3 +144,126 @@ def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
     case.closure_reason = reason
     case.save(update_fields=["status", "closed_at", "closure_reason"])
     return case
+
+
+@dataclass(frozen=True)
+class NewYoungPerson:
+    """A young person added while logging a concern (not yet known to the council)."""
+
+    given_name: str
+    family_name: str
+    part: str
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class NewPlace:
+    name: str
+    kind: str
+    postcode: str = ""
+
+
+@transaction.atomic
+def concern_log(
+    *,
+    logged_by: User,
+    occurred_at: datetime,
+    narrative: str,
+    harm_categories,
+    source: str,
+    reliability: str,
+    source_detail: str = "",
+    location: Context | None = None,
+    new_place: NewPlace | None = None,
+    location_description: str = "",
+    young_people: list[tuple[YoungPerson, str]] = (),
+    new_young_people: list[NewYoungPerson] = (),
+    peer_group: PeerGroup | None = None,
+) -> Concern:
+    """Log a concern about young people, a place and/or a peer group, in one transaction.
+
+    New places and young people named inline are created with it. The logger's team is given
+    the place and the peer group (the team now works with them); a new young person goes to the
+    logger's team's unallocated queue. Every existing record must be one the logger may pick,
+    otherwise it is refused as if it did not exist.
+    """
+    if not logged_by.team_id or logged_by.role not in (
+        User.Role.SOCIAL_WORKER,
+        User.Role.TEAM_MANAGER,
+    ):
+        raise ApplicationError("Only social workers and team managers log concerns.")
+    errors = {}
+    if occurred_at > timezone.now():
+        errors["occurred_at"] = "The date and time must be in the past."
+    if not narrative.strip():
+        errors["narrative"] = "Enter what happened."
+    if (
+        not young_people
+        and not new_young_people
+        and not location
+        and not new_place
+        and not (peer_group)
+    ):
+        errors["young_people"] = "Say who or where the concern is about."
+    if location and new_place:
+        errors["location"] = "Choose a known place or add a new one, not both."
+    people = [yp for yp, _ in young_people]
+    if len({yp.pk for yp in people}) != len(people):
+        errors["young_people"] = "Each young person can be named once."
+    for yp, part in young_people:
+        if part not in ConcernSubject.PARTS_BY_KIND[Subject.Kind.YOUNG_PERSON]:
+            errors["young_people"] = "Say what part each young person had."
+        if not visibility.can(logged_by, yp, visibility.PICK):
+            errors["young_people"] = "Choose each young person from the list."
+    if location is not None and not visibility.can(logged_by, location, visibility.PICK):
+        errors["location"] = "Choose the place from the list."
+    if peer_group is not None and not visibility.can(logged_by, peer_group, visibility.PICK):
+        errors["peer_group"] = "Choose the peer group from the list."
+    if errors:
+        raise ApplicationError(errors)
+
+    authority = logged_by.organisation
+    team = logged_by.team
+    if new_place is not None:
+        location = Context(
+            authority=authority,
+            name=new_place.name,
+            kind=new_place.kind,
+            postcode=new_place.postcode,
+            created_by=logged_by,
+        )
+        location.full_clean(exclude=["subject"])
+        location.save()
+    involved: list[tuple[Subject, str]] = [(yp.subject, part) for yp, part in young_people]
+    for new in new_young_people:
+        yp = YoungPerson(
+            authority=authority,
+            given_name=new.given_name,
+            family_name=new.family_name,
+            date_of_birth=new.date_of_birth,
+        )
+        yp.save()
+        case_open(subject=yp.subject, team=team, opened_by=logged_by, reason="Named in a concern")
+        involved.append((yp.subject, new.part))
+
+    concern = Concern.objects.create(
+        authority=authority,
+        occurred_at=occurred_at,
+        narrative=narrative,
+        source=source,
+        source_detail=source_detail,
+        reliability=reliability,
+        location_description=location_description,
+        logged_by=logged_by,
+    )
+    concern.harm_categories.set(harm_categories)
+    if location is not None:
+        involved.append((location.subject, ConcernSubject.Part.LOCATION))
+        grants.grant_team(location, team)
+    if peer_group is not None:
+        involved.append((peer_group.subject, ConcernSubject.Part.PEER_GROUP))
+        grants.grant_team(peer_group, team)
+    ConcernSubject.objects.bulk_create(
+        ConcernSubject(concern=concern, subject=subject, part=part) for subject, part in involved
+    )
+    return concern

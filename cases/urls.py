@@ -12,6 +12,7 @@ urlpatterns = [
         name="young-person-edit",
     ),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
+    path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),
     path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),
 ]

@@ -1,11 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
+from contexts.models import Context
+from peers.models import PeerGroup
 from safeguarding.accounts import visibility
+from safeguarding.errors import ApplicationError
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
-from . import selectors
+from . import selectors, services
+from .forms import ConcernForm, InvolvementFormSet
 from .models import Alias, Case, Concern, HarmFlag, Referral, YoungPerson
 
 
@@ -95,3 +103,93 @@ class ReferralDetailView(RecordDetailView):
             .select_related("subject"),
             **kwargs,
         )
+
+
+class ConcernLogView(LoginRequiredMixin, TemplateView):
+    """Log a concern: one page, one submit. Can start from a young person, a place or a group."""
+
+    template_name = "cases/concern_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.team_id
+            and request.user.role
+            in (request.user.Role.SOCIAL_WORKER, request.user.Role.TEAM_MANAGER)
+        ):
+            raise Http404("No such page")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _initial(self):
+        """Pre-fill from the page the user came from (?young_person=, ?context=, ?peer_group=)."""
+        user, params = self.request.user, self.request.GET
+        initial, rows = {}, []
+        if params.get("context"):
+            place = visibility.get_or_404(user, Context, visibility.PICK, pk=params["context"])
+            initial["location"] = place.pk
+        if params.get("peer_group"):
+            group = visibility.get_or_404(user, PeerGroup, visibility.PICK, pk=params["peer_group"])
+            initial["peer_group"] = group.pk
+        if params.get("young_person"):
+            yp = visibility.get_or_404(
+                user, YoungPerson, visibility.PICK, pk=params["young_person"]
+            )
+            rows.append({"young_person": yp.pk})
+        return initial, rows
+
+    def get(self, request, *args, **kwargs):
+        initial, rows = self._initial()
+        initial.setdefault("occurred_on", timezone.localdate())
+        form = ConcernForm(user=request.user, initial=initial)
+        formset = InvolvementFormSet(user=request.user, initial=rows, prefix="people")
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        form = ConcernForm(request.POST, user=request.user)
+        formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
+        if form.is_valid() and formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms if not f.is_blank]
+            data = form.cleaned_data
+            try:
+                concern = services.concern_log(
+                    logged_by=request.user,
+                    occurred_at=data["occurred_at"],
+                    narrative=data["narrative"],
+                    harm_categories=data["harm_categories"],
+                    source=data["source"],
+                    source_detail=data["source_detail"],
+                    reliability=data["reliability"],
+                    location=data["location"],
+                    new_place=services.NewPlace(
+                        name=data["new_place_name"],
+                        kind=data["new_place_kind"],
+                        postcode=data["new_place_postcode"],
+                    )
+                    if data["new_place_name"]
+                    else None,
+                    location_description=data["location_description"],
+                    peer_group=data["peer_group"],
+                    young_people=[
+                        (r["young_person"], r["part"]) for r in rows if r["young_person"]
+                    ],
+                    new_young_people=[
+                        services.NewYoungPerson(
+                            given_name=r["new_given_name"],
+                            family_name=r["new_family_name"],
+                            date_of_birth=r["new_date_of_birth"],
+                            part=r["part"],
+                        )
+                        for r in rows
+                        if not r["young_person"]
+                    ],
+                )
+            except ApplicationError as error:
+                for field, field_errors in error.message_dict.items():
+                    target = field if field in form.fields else None
+                    if field == "occurred_at":
+                        target = "occurred_on"
+                    for message in field_errors:
+                        form.add_error(target, message)
+            else:
+                messages.success(request, f"Concern {concern.reference} logged.")
+                return redirect(concern)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))

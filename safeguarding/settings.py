@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "rest_framework",
     "guardian",
     "auditlog",
-    # The shared layer
+    # The shared layer: the project package (template tags, base views) and its apps
+    "safeguarding",
     "safeguarding.accounts",
     "safeguarding.subjects",
     "safeguarding.audit",
@@ -107,6 +109,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render from our templates/ (GOV.UK markup) before Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -22,7 +22,7 @@ from itertools import accumulate, pairwise
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -774,6 +774,17 @@ class Result:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
+def bulk(model, objs: list) -> list:
+    """``bulk_create`` in batches, then forget the SQL.
+
+    With DEBUG on (development) Django keeps the last 9,000 statements, each a 2,000-row
+    INSERT here: close to a gigabyte at large scales. The seed has no use for that log.
+    """
+    created = model.objects.bulk_create(objs, batch_size=BATCH)
+    reset_queries()
+    return created
+
+
 def _weighted(mapping: dict) -> tuple[list, list]:
     """Population and cumulative weights, for O(log n) ``rng.choices``."""
     return list(mapping), list(accumulate(mapping.values()))
@@ -934,7 +945,7 @@ class BoroughBuilder:
                 )
                 user.set_unusable_password()
                 users.append(user)
-        self.users = User.objects.bulk_create(users, batch_size=BATCH)
+        self.users = bulk(User, users)
         self.by_username = {u.username: u for u in self.users}
         self.workers = [[] for _ in self.teams]
         self.managers = [None] * len(self.teams)
@@ -969,9 +980,7 @@ class BoroughBuilder:
             orgs = self._guardian_orgs(kind)
             picked = rng.sample(orgs, k=min(len(orgs), rng.randint(0, 1)))
             rows.append((kind, name, "", [o.name for o in picked]))
-        subjects = Subject.objects.bulk_create(
-            [self.subject(Subject.Kind.CONTEXT) for _ in rows], batch_size=BATCH
-        )
+        subjects = bulk(Subject, [self.subject(Subject.Kind.CONTEXT) for _ in rows])
         contexts = []
         for subject, (kind, name, description, _) in zip(subjects, rows, strict=True):
             online = kind == C.ONLINE
@@ -986,7 +995,7 @@ class BoroughBuilder:
                     created_by=rng.choice(self.staff),
                 )
             )
-        self.context_list = Context.objects.bulk_create(contexts, batch_size=BATCH)
+        self.context_list = bulk(Context, contexts)
         guardians = []
         for ctx, (kind, _, _, partner_names) in zip(self.context_list, rows, strict=True):
             for org_name in partner_names:
@@ -1007,7 +1016,7 @@ class BoroughBuilder:
                         notes="Met during a walkabout; willing to share concerns with the team.",
                     )
                 )
-        ContextGuardian.objects.bulk_create(guardians, batch_size=BATCH)
+        bulk(ContextGuardian, guardians)
         # Harm gathers in a few places: a long-tailed weight per place makes hotspots.
         self.context_cum = list(accumulate(1 / (i + 3) for i in range(len(self.context_list))))
         rng.shuffle(self.context_list)
@@ -1128,12 +1137,10 @@ class BoroughBuilder:
         """Subjects first, then the records that point at them (in batches, for memory)."""
         for start in range(0, len(records), CHUNK * 4):
             part = records[start : start + CHUNK * 4]
-            subjects = Subject.objects.bulk_create(
-                [self.subject(kind) for _ in part], batch_size=BATCH
-            )
+            subjects = bulk(Subject, [self.subject(kind) for _ in part])
             for record, subject in zip(part, subjects, strict=True):
                 record.subject = subject
-            model.objects.bulk_create(part, batch_size=BATCH)
+            bulk(model, part)
 
     def peer_groups(self):
         rng = self.rng
@@ -1186,7 +1193,7 @@ class BoroughBuilder:
                         recorded_by=rng.choice(self.staff),
                     )
                 )
-        PeerGroupMembership.objects.bulk_create(memberships, batch_size=BATCH)
+        bulk(PeerGroupMembership, memberships)
 
     def relationships(self):
         rng = self.rng
@@ -1251,7 +1258,7 @@ class BoroughBuilder:
                     rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0],
                     rng.choices(list(RELIABILITY_WEIGHTS), list(RELIABILITY_WEIGHTS.values()))[0],
                 )
-        Relationship.objects.bulk_create(rows, batch_size=BATCH)
+        bulk(Relationship, rows)
 
     def cases(self):
         """Episodes of work: most young people have an open case; some places and groups too."""
@@ -1261,8 +1268,9 @@ class BoroughBuilder:
 
         def flush():
             """Write the cases so far and their allocation history (memory stays flat)."""
-            Case.objects.bulk_create(cases, batch_size=BATCH)
-            Allocation.objects.bulk_create(
+            bulk(Case, cases)
+            bulk(
+                Allocation,
                 [
                     Allocation(
                         case=case,
@@ -1276,7 +1284,6 @@ class BoroughBuilder:
                     for case, history in zip(cases, histories, strict=True)
                     for t, worker, start, end, reason in history
                 ],
-                batch_size=BATCH,
             )
             cases.clear()
             histories.clear()
@@ -1464,7 +1471,7 @@ class BoroughBuilder:
                 if pair in categories and rng.random() < 0.3:
                     cats.add(categories[pair])
                 involved.append((parts, ctx, group, cats, first))
-            Concern.objects.bulk_create(concerns, batch_size=BATCH)
+            bulk(Concern, concerns)
             rows, harm_rows = [], []
             for concern, (parts, ctx, group, cats, first) in zip(concerns, involved, strict=True):
                 teams = {p.case_team for p, _ in parts if p.case_team is not None}
@@ -1497,8 +1504,8 @@ class BoroughBuilder:
                     )
                     self.worked_with.update((PeerGroup, group.pk, t) for t in teams)
                 harm_rows += [through(concern_id=concern.pk, harmcategory_id=c) for c in cats]
-            ConcernSubject.objects.bulk_create(rows, batch_size=BATCH)
-            through.objects.bulk_create(harm_rows, batch_size=BATCH)
+            bulk(ConcernSubject, rows)
+            bulk(through, harm_rows)
         # logged_at is auto_now_add (bulk_create sets it to now); practitioners log the same
         # day, so move it after the event in one statement.
         Concern.objects.filter(authority=self.la).update(
@@ -1590,14 +1597,14 @@ class BoroughBuilder:
                     )
                 )
                 about.append((subjects, slug_cats))
-            Referral.objects.bulk_create(referrals, batch_size=BATCH)
+            bulk(Referral, referrals)
             rows, harm_rows = [], []
             for referral, (subjects, cats) in zip(referrals, about, strict=True):
                 for thing, linked in subjects:
                     rows.append(self._referral_subject(referral, thing, linked))
                 harm_rows += [through(referral_id=referral.pk, harmcategory_id=c) for c in cats]
-            ReferralSubject.objects.bulk_create(rows, batch_size=BATCH)
-            through.objects.bulk_create(harm_rows, batch_size=BATCH)
+            bulk(ReferralSubject, rows)
+            bulk(through, harm_rows)
             made += n
 
     def _referral_subjects(self, status, decision, places):
@@ -1687,7 +1694,7 @@ class BoroughBuilder:
                     )
                 )
         for grant_model, objs in rows.items():
-            grant_model.objects.bulk_create(objs, batch_size=BATCH)
+            bulk(grant_model, objs)
 
 
 def build_borough(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> Result:

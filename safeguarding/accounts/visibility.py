@@ -34,6 +34,9 @@ from django.http import Http404
 
 VIEW = "view"
 CHANGE = "change"
+#: Choosing a record in a form (type-ahead). For most models the same as VIEW; for places it is
+#: the authority's whole directory, so staff pick the known place instead of adding a duplicate.
+PICK = "pick"
 
 _POLICIES: dict[str, Callable] = {}
 
@@ -41,6 +44,7 @@ _POLICIES: dict[str, Callable] = {}
 class Action(StrEnum):
     VIEW = VIEW
     CHANGE = CHANGE
+    PICK = PICK
 
 
 NOTHING = Q(pk__in=[])
@@ -68,7 +72,7 @@ def _label(model) -> str:
 
 
 def _q(user, model, action: str) -> Q:
-    if action not in (VIEW, CHANGE):
+    if action not in (VIEW, CHANGE, PICK):
         raise ValueError(f"Unknown action {action!r}")
     try:
         fn = _POLICIES[_label(model)]
@@ -77,6 +81,8 @@ def _q(user, model, action: str) -> Q:
         raise LookupError(f"No visibility rule for {_label(model)}") from None
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
+    if action == PICK and not getattr(fn, "has_pick_rule", False):
+        action = VIEW
     return fn(user, action)
 
 
@@ -217,6 +223,11 @@ def context_rule(user, action):
         ContextUserObjectPermission,
     )
 
+    if action == PICK:
+        R = _roles()
+        if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+            return Q(subject__authority_id=user.organisation_id)
+        action = VIEW
     # A partner sees the places its organisation is a guardian of.
     partner_view = Q(
         Exists(
@@ -235,6 +246,9 @@ def context_rule(user, action):
         extra_view=partner_view if user.organisation_id else NOTHING,
         admin_directory=True,
     )
+
+
+context_rule.has_pick_rule = True
 
 
 @policy("subjects.Subject")

@@ -1,0 +1,178 @@
+"""Forms for practitioners. They collect and check input; services do the writing."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from contexts.models import Context
+from peers.models import PeerGroup
+from safeguarding.accounts import visibility
+from safeguarding.subjects.models import InformationSource, Reliability
+from safeguarding.widgets import GovukDateField
+
+from .models import ConcernSubject, HarmCategory, YoungPerson
+
+YOUNG_PERSON_PARTS = [
+    (value, label)
+    for value, label in ConcernSubject.Part.choices
+    if value in ConcernSubject.PARTS_BY_KIND["young_person"]
+]
+
+
+class YoungPersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        born = f", born {obj.date_of_birth:%-d %b %Y}" if obj.date_of_birth else ""
+        return f"{obj.full_name}{born}"
+
+
+class ConcernForm(forms.Form):
+    occurred_on = GovukDateField(label="When did it happen?", help_text="For example, 27 3 2026")
+    occurred_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        help_text="For example, 16:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a time like 16:30"},
+    )
+    narrative = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what happened"},
+    )
+    location = forms.ModelChoiceField(
+        label="Where did it happen?",
+        queryset=Context.objects.none(),
+        required=False,
+        empty_label="Choose a known place",
+        help_text="Start typing the name of the place.",
+        widget=forms.Select(attrs={"data-autocomplete": "place"}),
+    )
+    new_place_name = forms.CharField(label="Or add a new place: name", required=False)
+    new_place_kind = forms.ChoiceField(
+        label="Kind of place", choices=[("", "Choose"), *list(Context.Kind.choices)], required=False
+    )
+    new_place_postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    location_description = forms.CharField(
+        label="Where, in words (optional)",
+        required=False,
+        help_text="For example, the stairwell of block C",
+    )
+    peer_group = forms.ModelChoiceField(
+        label="Peer group (optional)",
+        queryset=PeerGroup.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    harm_categories = forms.ModelMultipleChoiceField(
+        label="Harm",
+        queryset=HarmCategory.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one kind of harm"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the information come from?",
+        choices=[("", "Choose"), *list(InformationSource.choices)],
+        error_messages={"required": "Say where the information came from"},
+    )
+    source_detail = forms.CharField(label="Source details (optional)", required=False)
+    reliability = forms.ChoiceField(
+        label="How reliable is it?",
+        choices=Reliability.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how reliable the information is"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = visibility.restrict(user, Context, visibility.PICK)
+        self.fields["peer_group"].queryset = visibility.restrict(user, PeerGroup, visibility.PICK)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("location") and data.get("new_place_name"):
+            self.add_error("new_place_name", "Choose a known place or add a new one, not both")
+        if data.get("new_place_name") and not data.get("new_place_kind"):
+            self.add_error("new_place_kind", "Say what kind of place it is")
+        day = data.get("occurred_on")
+        if day:
+            moment = timezone.make_aware(
+                datetime.combine(day, data.get("occurred_time") or time(12))
+            )
+            if moment > timezone.now():
+                self.add_error("occurred_on", "The date must be today or in the past")
+            data["occurred_at"] = moment
+        return data
+
+
+class InvolvementForm(forms.Form):
+    """One young person in a concern: someone known, or a new person added inline."""
+
+    young_person = YoungPersonChoiceField(
+        label="Young person",
+        queryset=YoungPerson.objects.none(),
+        required=False,
+        empty_label="Choose a young person",
+        widget=forms.Select(attrs={"data-autocomplete": "young-person"}),
+    )
+    new_given_name = forms.CharField(label="Or add someone new: first name", required=False)
+    new_family_name = forms.CharField(label="Last name", required=False)
+    new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    part = forms.ChoiceField(
+        label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["young_person"].queryset = visibility.restrict(
+            user, YoungPerson, visibility.PICK
+        ).order_by("family_name", "given_name")
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (
+            data.get("young_person") or data.get("new_given_name") or data.get("new_family_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        known = data.get("young_person")
+        new = data.get("new_given_name") or data.get("new_family_name")
+        if known and new:
+            self.add_error(
+                "new_given_name", "Choose a known young person or add someone new, not both"
+            )
+        if new and not (data.get("new_given_name") and data.get("new_family_name")):
+            self.add_error("new_family_name", "Enter their first and last name")
+        if (known or new) and not data.get("part"):
+            self.add_error("part", "Say what part they had")
+        return data
+
+
+class BaseInvolvementFormSet(forms.BaseFormSet):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"user": self.user}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [
+            f.cleaned_data["young_person"] for f in self.forms if f.cleaned_data.get("young_person")
+        ]
+        if len({yp.pk for yp in chosen}) != len(chosen):
+            raise forms.ValidationError("Each young person can be named once")
+
+
+InvolvementFormSet = forms.formset_factory(
+    InvolvementForm, formset=BaseInvolvementFormSet, extra=3, max_num=20, validate_max=True
+)
