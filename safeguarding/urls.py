@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cases.views import HomeView
 from safeguarding import health
+from safeguarding.search import SearchView
 
 admin.site.site_header = "Contextual Safeguarding: administration"
 admin.site.site_title = "Contextual Safeguarding"
@@ -11,6 +12,7 @@ admin.site.site_title = "Contextual Safeguarding"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("search/", SearchView.as_view(), name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
