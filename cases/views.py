@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,14 +8,14 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from contexts.models import Context
-from peers.models import PeerGroup
+from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.errors import ApplicationError
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
 from . import selectors, services
 from .forms import ConcernForm, InvolvementFormSet
-from .models import Alias, Case, Concern, HarmFlag, Referral, YoungPerson
+from .models import Alias, Case, Concern, HarmCategory, HarmFlag, Referral, YoungPerson
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -26,13 +27,54 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
 
 
-class YoungPersonDetailView(RecordDetailView):
+class SubjectPageMixin:
+    """The parts every subject page shares: its chronology, filtered by type and harm, and
+    the places and people it is linked to through concerns."""
+
+    def subject_context(self, subject) -> dict:
+        user, params = self.request.user, self.request.GET
+        kind = params.get("type") if params.get("type") in selectors.CHRONOLOGY_KINDS else ""
+        harm = params.get("harm", "")
+        harm_categories = list(HarmCategory.objects.filter(is_active=True))
+        if harm not in {h.slug for h in harm_categories}:
+            harm = ""
+        return {
+            "chronology": selectors.chronology_for_subject(
+                user=user, subject=subject, kind=kind or None, harm=harm or None
+            ),
+            "chronology_kinds": selectors.CHRONOLOGY_KINDS,
+            "harm_categories": harm_categories,
+            "chosen_type": kind,
+            "chosen_harm": harm,
+            "filtered": bool(kind or harm),
+            "linked_contexts": selectors.subjects_linked_through_concerns(
+                user=user, subject=subject, model=Context
+            ),
+            "linked_young_people": selectors.subjects_linked_through_concerns(
+                user=user, subject=subject, model=YoungPerson
+            ),
+            "linked_peer_groups": selectors.subjects_linked_through_concerns(
+                user=user, subject=subject, model=PeerGroup
+            ),
+            "can_log_concern": bool(user.team_id)
+            and user.role in (user.Role.SOCIAL_WORKER, user.Role.TEAM_MANAGER),
+        }
+
+
+class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
     model = YoungPerson
     queryset = YoungPerson.objects.select_related("subject", "school")
 
     def get_context_data(self, **kwargs):
         user, yp = self.request.user, self.object
         return super().get_context_data(
+            **self.subject_context(yp.subject),
+            memberships=visibility.restrict(user, PeerGroupMembership)
+            .filter(young_person=yp)
+            .select_related("peer_group"),
+            relationships=visibility.restrict(user, Relationship)
+            .filter(Q(from_person=yp) | Q(to_person=yp))
+            .select_related("from_person", "to_person"),
             aliases=visibility.restrict(user, Alias).filter(young_person=yp),
             flags=visibility.restrict(user, HarmFlag)
             .filter(young_person=yp, is_active=True)
@@ -40,7 +82,6 @@ class YoungPersonDetailView(RecordDetailView):
             cases=visibility.restrict(user, Case)
             .filter(subject=yp.subject)
             .select_related("team", "allocated_worker"),
-            chronology=selectors.chronology_for_subject(user=user, subject=yp.subject),
             can_change=visibility.can(user, yp, visibility.CHANGE),
             **kwargs,
         )

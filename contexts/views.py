@@ -1,13 +1,14 @@
 from django.urls import reverse
 
 from cases import selectors
+from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
 from .models import Context, ContextGuardian
 
 
-class ContextDetailView(RecordDetailView):
+class ContextDetailView(SubjectPageMixin, RecordDetailView):
     model = Context
     queryset = Context.objects.select_related("subject")
     audit_reads = False  # a place, not a person's record
@@ -15,10 +16,11 @@ class ContextDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
+            **self.subject_context(self.object.subject),
+            concern_counts=selectors.concern_counts_at(user=user, subject=self.object.subject),
             guardians=visibility.restrict(user, ContextGuardian)
             .filter(context=self.object)
             .select_related("organisation"),
-            chronology=selectors.chronology_for_subject(user=user, subject=self.object.subject),
             can_change=visibility.can(user, self.object, visibility.CHANGE),
             **kwargs,
         )

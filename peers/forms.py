@@ -1,0 +1,84 @@
+from django import forms
+
+from cases.forms import YoungPersonChoiceField
+from cases.models import YoungPerson
+from safeguarding.accounts import visibility
+from safeguarding.subjects.models import InformationSource, Reliability
+from safeguarding.widgets import GovukDateField
+
+from .models import Confidence, Relationship
+
+SOURCE_CHOICES = [("", "Choose"), *InformationSource.choices]
+
+
+class MembershipForm(forms.Form):
+    young_person = YoungPersonChoiceField(
+        label="Young person",
+        queryset=YoungPerson.objects.none(),
+        empty_label="Choose a young person",
+        widget=forms.Select(attrs={"data-autocomplete": "young-person"}),
+        error_messages={"required": "Choose a young person"},
+    )
+    joined_on = GovukDateField(label="When did they join? (optional)", required=False)
+    confidence = forms.ChoiceField(
+        label="How confident are you that they are a member?",
+        choices=Confidence.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how confident you are"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the information come from?",
+        choices=SOURCE_CHOICES,
+        error_messages={"required": "Say where the information came from"},
+    )
+    source_detail = forms.CharField(label="Source details (optional)", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["young_person"].queryset = visibility.restrict(
+            user, YoungPerson, visibility.PICK
+        )
+
+
+class RelationshipForm(forms.Form):
+    from_person = YoungPersonChoiceField(
+        label="First young person",
+        queryset=YoungPerson.objects.none(),
+        empty_label="Choose a young person",
+        error_messages={"required": "Choose the first young person"},
+    )
+    kind = forms.ChoiceField(
+        label="Relationship",
+        choices=[("", "Choose"), *Relationship.Kind.choices],
+        help_text="For “exploits”, the first young person exploits the second.",
+        error_messages={"required": "Choose the kind of relationship"},
+    )
+    to_person = YoungPersonChoiceField(
+        label="Second young person",
+        queryset=YoungPerson.objects.none(),
+        empty_label="Choose a young person",
+        error_messages={"required": "Choose the second young person"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the information come from?",
+        choices=SOURCE_CHOICES,
+        error_messages={"required": "Say where the information came from"},
+    )
+    reliability = forms.ChoiceField(
+        label="How reliable is it?",
+        choices=Reliability.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how reliable the information is"},
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_person"].queryset = people
+        self.fields["to_person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_person") and data.get("from_person") == data.get("to_person"):
+            self.add_error("to_person", "Choose two different young people")
+        return data
