@@ -99,3 +99,9 @@ class YoungPersonGrantAdmin(RestrictedModelAdmin):
     administrators_manage = True
     list_display = ["content_object", "permission"]
     raw_id_fields = ["content_object"]
+
+
+@admin.register(models.Action)
+class ActionAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "owner_user", "owner_organisation", "due_on", "status"]
+    list_filter = ["status"]

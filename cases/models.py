@@ -456,3 +456,64 @@ class YoungPersonUserObjectPermission(UserObjectPermissionBase):
 
 class YoungPersonGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(YoungPerson, on_delete=models.CASCADE)
+
+
+class Action(models.Model):
+    """Something someone must do about a subject, by a date: owned by a worker or by a partner
+    organisation (for example in a context safety plan). Plans will group actions; until then
+    an action hangs directly off its subject."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    progress_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_user__isnull=False)
+                | models.Q(owner_organisation__isnull=False),
+                name="action_has_an_owner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner_user", "status"]),
+            models.Index(fields=["owner_organisation", "status"]),
+        ]
+
+    def __str__(self):
+        return f"Action {self.pk} on {self.subject_id and self.subject.reference}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.due_on < date.today()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 
-from .models import Allocation, Case, Concern, ConcernSubject, Referral
+from .models import Action, Allocation, Case, Concern, ConcernSubject, Referral
 
 
 @dataclass(frozen=True)
@@ -156,3 +156,12 @@ def concern_counts_at(*, user: User, subject) -> dict[int, int]:
         )
     )
     return {days: counts[f"d{days}"] for days in CONCERN_WINDOWS}
+
+
+def my_open_actions(*, user: User):
+    return (
+        visibility.restrict(user, Action)
+        .filter(owner_user=user, status__in=Action.OPEN_STATUSES)
+        .select_related("subject__youngperson", "subject__peergroup", "subject__context")
+        .order_by("due_on")
+    )

@@ -22,8 +22,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            my_cases=selectors.my_open_cases(user=self.request.user), **kwargs
+            my_cases=selectors.my_open_cases(user=user),
+            my_actions=selectors.my_open_actions(user=user),
+            today=timezone.localdate(),
+            **kwargs,
         )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import (
+    Action,
     Alias,
     Concern,
     ConcernSubject,
@@ -259,6 +260,25 @@ def world(db) -> World:
                 referral=r, kind="young_person", subject=subject, described_name=described
             ),
         )
+
+    def action(name, subject, owner_user=None, owner_organisation=None):
+        w.add(
+            "cases.action",
+            name,
+            Action.objects.create(
+                subject=subject,
+                description=f"Test action {name}",
+                owner_user=owner_user,
+                owner_organisation=owner_organisation,
+                due_on=date.today() + timedelta(days=7),
+            ),
+        )
+
+    action("own", yp_own.subject, owner_user=u["sw"])
+    action("team", yp_team.subject, owner_user=u["sw2"])
+    action("other", yp_other.subject, owner_user=u["sw3"])
+    action("restricted", yp_restricted.subject, owner_user=u["sw2"])
+    action("agency", ctx_team.subject, owner_organisation=p1)
 
     referral("agency", p1, u["partner"], "yp", subject=yp_own.subject)
     referral("other_agency", p2, others["partner2"], "described", described="Described Child")

@@ -286,6 +286,22 @@ def allocation_rule(user, action):
     return Q(case__in=_visible(user, "cases.Case", action).values("pk"))
 
 
+@policy("cases.Action")
+def action_rule(user, action):
+    """Staff see actions on subjects they may see, and their own; a partner sees the actions
+    assigned to its organisation (and may record progress on them)."""
+    R = _roles()
+    if _is(user, R.PARTNER):
+        return Q(owner_organisation_id=user.organisation_id) if user.organisation_id else NOTHING
+    if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+        return NOTHING
+    if action == VIEW:
+        return Q(owner_user=user) | Q(subject__in=_visible_subject_ids(user, VIEW))
+    if _is(user, R.SENIOR_MANAGER):
+        return NOTHING
+    return Q(owner_user=user) | Q(subject__in=_visible_subject_ids(user, CHANGE))
+
+
 @policy("cases.Concern")
 def concern_rule(user, action):
     from cases.models import ConcernSubject

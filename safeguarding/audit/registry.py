@@ -16,6 +16,7 @@ AUDITED_MODELS = [
     "cases.ConcernSubject",
     "cases.Referral",
     "cases.ReferralSubject",
+    "cases.Action",
     "peers.PeerGroup",
     "peers.PeerGroupMembership",
     "peers.Relationship",

@@ -128,6 +128,15 @@ TABLE = {
         "partner": (NONE, NONE),
         "admin": (NONE, NONE),
     },
+    "cases.action": {
+        "sw": ({"own", "team", "agency"}, {"own", "agency"}),
+        "sw2": ({"own", "team", "agency", "restricted"}, {"team", "restricted", "agency"}),
+        "sw3": ({"other"}, {"other"}),
+        "tm": ({"own", "team", "agency"}, {"own", "team", "agency"}),
+        "sm": ({"own", "team", "other", "agency"}, NONE),
+        "partner": ({"agency"}, {"agency"}),  # assigned to its organisation: records progress
+        "admin": (NONE, NONE),
+    },
     "cases.referral": {
         "sw": ({"agency", "staff"}, NONE),
         "sw2": ({"agency"}, NONE),
