@@ -1,5 +1,15 @@
 # The production image: gunicorn serving safeguarding.wsgi, static files served by whitenoise.
 # Used by docker-compose.yml for the web app, the Celery worker and Celery beat.
+
+# Front-end assets: the npm packages exactly as package-lock.json pins them (no install
+# scripts: none is needed), and static/build/app.css compiled from static/scss/.
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY static/scss static/scss
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +30,12 @@ RUN groupadd --system --gid 10001 safeguarding \
 WORKDIR /app
 # The code stays owned by root: the app's user can read it but not change it.
 COPY . .
+# Only what Django serves from the npm packages (see STATICFILES_DIRS), and the built CSS.
+COPY --from=assets /build/node_modules/govuk-frontend/dist/govuk node_modules/govuk-frontend/dist/govuk
+COPY --from=assets /build/node_modules/@ministryofjustice/frontend/moj node_modules/@ministryofjustice/frontend/moj
+COPY --from=assets /build/node_modules/cytoscape/dist node_modules/cytoscape/dist
+COPY --from=assets /build/node_modules/accessible-autocomplete/dist node_modules/accessible-autocomplete/dist
+COPY --from=assets /build/static/build static/build
 
 # Collect static files for whitenoise. The values are dummies that only let settings load in
 # production mode; nothing connects to them, and none of them is kept in the image.

@@ -12,6 +12,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # A copy of the lock file that was last installed: reinstall only when the lock file changes.
 STAMP := $(VENV)/.installed-requirements-dev.lock
+# The same for the npm packages (GOV.UK Frontend, MoJ Frontend...): `npm ci` empties
+# node_modules, so a stamp inside it goes with what it describes.
+NPM_STAMP := node_modules/.installed-package-lock.json
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -27,11 +30,12 @@ DEPLOY_CHECK_ENV := \
 	DATABASE_URL=postgres://safeguarding:unused@db.invalid:5432/safeguarding \
 	CELERY_BROKER_URL=redis://redis.invalid:6379/0
 
-.PHONY: help install run test lint check-deploy lock
+.PHONY: help install assets run test lint check-deploy lock
 
 help:
 	@echo "make run           install, migrate, seed the demo borough, serve on http://127.0.0.1:8000"
 	@echo "make test          ruff, migrations check and pytest (PostgreSQL :5432 and Redis :6379)"
+	@echo "make assets        npm ci (when package-lock.json changed) and build static/build/app.css"
 	@echo "make check-deploy  Django's deployment checks in production mode, with dummy values"
 	@echo "make lock          regenerate requirements.lock and requirements-dev.lock with uv"
 	@echo "                   (make lock UPGRADE=1 moves every pin to the newest allowed release)"
@@ -52,9 +56,20 @@ install: $(BIN)/python
 		cp requirements-dev.lock $(STAMP); \
 	fi
 
+# Front-end packages from npm, reinstalled only when package-lock.json changes (no install
+# scripts: none of them needs one), then the stylesheet built from static/scss/app.scss.
+assets:
+	@if cmp -s package-lock.json $(NPM_STAMP); then \
+		echo "npm packages are up to date with package-lock.json."; \
+	else \
+		npm ci --ignore-scripts --no-audit --no-fund; \
+		cp package-lock.json $(NPM_STAMP); \
+	fi
+	npm run build
+
 # The embedded defaults: SQLite in var/ and Celery tasks run in-process. Set DATABASE_URL or
 # CELERY_BROKER_URL in your environment to run against real services instead.
-run: install
+run: install assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_borough
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -67,7 +82,7 @@ lint: install
 # Values already in the environment win (CI or a developer may point elsewhere).
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL ?= $(TEST_CELERY_BROKER_URL)
-test: install
+test: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# Needs no database: SQLite in memory keeps the consistency check quiet.

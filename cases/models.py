@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -121,7 +122,7 @@ class HarmFlag(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    raised_on = models.DateField(default=date.today)
+    raised_on = models.DateField(default=timezone.localdate)
     review_by = models.DateField()
     is_active = models.BooleanField(default=True)
 
@@ -313,9 +314,11 @@ class ConcernSubject(models.Model):
 
 
 def one_working_day_after(moment: datetime) -> datetime:
-    """The decision deadline for a referral: the same time on the next working day."""
-    due = moment + timedelta(days=1)
-    while due.weekday() >= 5:  # Saturday, Sunday
+    """The decision deadline for a referral: the same local time on the next working day
+    (not a weekend or an English bank holiday)."""
+    due = timezone.localtime(moment) + timedelta(days=1)
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[due.year, due.year + 1])
+    while due.weekday() >= 5 or due.date() in bank_holidays:
         due += timedelta(days=1)
     return due
 

@@ -139,6 +139,9 @@ def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
         raise ApplicationError({"reason": "Say why the case is closing."})
     now = timezone.now()
     _end_current_allocation(case, now)
+    if case.allocated_worker_id:
+        # The worker is no longer named on the record; the team keeps it as its history.
+        grants.unname_user(case.subject.concrete, case.allocated_worker)
     case.status = Case.Status.CLOSED
     case.closed_at = now
     case.closure_reason = reason

@@ -110,8 +110,8 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets render from our templates/ (GOV.UK markup) before Django's own.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms render as GOV.UK markup from our templates/ (templates/govuk/forms/), before Django's own.
+FORM_RENDERER = "safeguarding.forms.GovukFormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -150,7 +150,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Our own files (static/, with static/build/app.css compiled by `npm run build`), and the npm
+# packages' distributions under their own prefixes: /static/govuk/, /static/moj/ and so on
+# (`make assets` installs and builds them). A folder that is not there yet is left out, so
+# settings load and the system checks pass before the first `npm ci`.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    entry
+    for entry in [
+        BASE_DIR / "static",
+        ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+        ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
+        ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
+        ("autocomplete", NODE_MODULES / "accessible-autocomplete" / "dist"),
+    ]
+    if (entry[1] if isinstance(entry, tuple) else entry).is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

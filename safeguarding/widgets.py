@@ -38,6 +38,17 @@ class GovukDateWidget(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Ids that say which box they are (id_x_day …), as labels and error links expect.
+        base = context["widget"]["attrs"].get("id")
+        if base:
+            for sub, part in zip(
+                context["widget"]["subwidgets"], ("day", "month", "year"), strict=True
+            ):
+                sub["attrs"]["id"] = f"{base}_{part}"
+        return context
+
     def decompress(self, value):
         if isinstance(value, date):
             return [value.day, value.month, value.year]

@@ -182,6 +182,10 @@ def world(db) -> World:
 
         pg_team = peer_group("team", t1)
         pg_other = peer_group("other", t2)
+        # Work open on a place, waiting in team one's queue.
+        ctx_case = case_services.case_open(subject=ctx_team.subject, team=t1, opened_by=None)
+        w.add("cases.case", "ctx", ctx_case)
+        w.add("cases.allocation", "ctx", ctx_case.allocations.get())
         # A named grant on a place and a group, to someone whose access it does not widen.
         grants.name_user(ctx_team, u["sm"])
         grants.name_user(pg_team, u["sm"])

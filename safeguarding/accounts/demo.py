@@ -16,14 +16,15 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate, pairwise
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import reset_queries, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from cases.models import (
@@ -65,6 +66,8 @@ BATCH = 2000
 # Concerns and referrals are generated and written in chunks so memory stays flat at any scale.
 CHUNK = 5000
 HISTORY_DAYS = 548  # about 18 months
+# Hours of the day, weighted towards after school and the evening.
+HOUR_CUM = list(accumulate([1] * 7 + [2] * 8 + [6] * 7 + [3] * 2))
 
 
 @dataclass(frozen=True)
@@ -848,11 +851,16 @@ class BoroughBuilder:
             s = "".join(map(str, digits))
             return f"{s[:3]} {s[3:6]} {s[6:]}"
 
-    def moment(self, days_ago_min: float, days_ago_max: float) -> datetime:
-        """A time in the past, mostly afternoons and evenings (when most harm is reported)."""
-        day = self.now - timedelta(days=self.rng.uniform(days_ago_min, days_ago_max))
-        hour = self.rng.choices(range(24), weights=[1] * 7 + [2] * 8 + [6] * 7 + [3] * 2)[0]
-        when = day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5), second=0, microsecond=0)
+    def moment(self, days_ago_min: int, days_ago_max: int) -> datetime:
+        """A time on a day in the past, mostly afternoons and evenings (when most harm happens).
+
+        Whole days back from today, never from the current time: the same seed then gives the
+        same borough all day, whatever the hour it runs.
+        """
+        rng = self.rng
+        day = self.today - timedelta(days=rng.randint(days_ago_min, days_ago_max))
+        hour = rng.choices(range(24), cum_weights=HOUR_CUM)[0]
+        when = timezone.make_aware(datetime.combine(day, time(hour, rng.randrange(0, 60, 5))))
         latest = self.now - timedelta(hours=1)
         return when - timedelta(days=1) if when > latest else when
 
@@ -1362,6 +1370,8 @@ class BoroughBuilder:
                     opened,
                     closed=opened + timedelta(days=rng.randint(30, 180)),
                 )
+                # Closing a case unnames the worker; the team keeps the record as its history.
+                person.case_team = person.team
             # else: known only through concerns and referrals
         self._restrict()
         # Contextual work: the Contextual Safeguarding Team holds cases on places and groups.
@@ -1412,6 +1422,8 @@ class BoroughBuilder:
         harms = [h for h in HARMS if h[0] in categories]
         if not harms:  # an authority that renamed every category still gets concerns
             harms = [(slug, 1, HARMS[0][2]) for slug in categories]
+        if not harms:
+            raise RuntimeError("No active harm categories: run the migrations first.")
         harm_cum = list(accumulate(h[1] for h in harms))
         source_pop, source_cum = _weighted(SOURCE_WEIGHTS)
         rel_pop, rel_cum = _weighted(RELIABILITY_WEIGHTS)
@@ -1508,8 +1520,9 @@ class BoroughBuilder:
             bulk(through, harm_rows)
         # logged_at is auto_now_add (bulk_create sets it to now); practitioners log the same
         # day, so move it after the event in one statement.
+        logged = F("occurred_at") + timedelta(hours=3)
         Concern.objects.filter(authority=self.la).update(
-            logged_at=F("occurred_at") + timedelta(hours=3)
+            logged_at=Least(logged, Value(self.now), output_field=DateTimeField())
         )
 
     def _school_subject(self, school_id) -> int:
@@ -1541,8 +1554,8 @@ class BoroughBuilder:
                     if status in (ST.DECIDED, ST.CLOSED):
                         decision = rng.choices(decisions, weights=decision_weights)[0]
                 window = {
-                    ST.RECEIVED: (0.05, 1.5),
-                    ST.SCREENING: (0.2, 2),
+                    ST.RECEIVED: (0, 1),
+                    ST.SCREENING: (0, 2),
                     ST.DECIDED: (1, 21),
                     ST.CLOSED: (21, HISTORY_DAYS),
                 }[status]
@@ -1646,8 +1659,9 @@ class BoroughBuilder:
     def grants(self):
         """The grants ``cases.services`` would have written for the cases above.
 
-        Open (and closing) cases: the team may view the record and the allocated worker is
-        named (view and change). Restricted young people: their team manager is named too.
+        Cases: the team may view the record (closed ones too: its history) and the worker
+        allocated to an open or closing case is named (view and change). Restricted young
+        people: their team manager is named too.
         Places and groups: every team with a young person in a concern there may view them.
         """
         perms = {}

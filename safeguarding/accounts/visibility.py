@@ -271,6 +271,9 @@ def young_person_detail_rule(user, action):
 @policy("cases.Case")
 def case_rule(user, action):
     R = _roles()
+    if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+        # Case work is case content, even on a place an administrator keeps in the directory.
+        return NOTHING
     visible_subject = Q(subject__in=_visible_subject_ids(user, VIEW))
     if action == VIEW:
         return visible_subject

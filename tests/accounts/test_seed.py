@@ -1,11 +1,14 @@
 """``manage.py seed_borough``: the fictional demo borough, its counts, its grants and its limits."""
 
 import importlib
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -123,6 +126,24 @@ def test_running_twice_creates_nothing_more(borough):
     assert (User.objects.count(), Subject.objects.count(), Organisation.objects.count()) == totals
 
 
+def test_same_seed_same_borough_at_any_hour(harm_categories, monkeypatch):
+    def snapshot():
+        people = YoungPerson.objects.order_by("pk").values_list(
+            "given_name", "family_name", "date_of_birth", "postcode", "school__name"
+        )
+        concerns = Concern.objects.order_by("pk").values_list("occurred_at", "narrative")
+        return list(people), list(concerns)
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 8, 5, tzinfo=UTC))
+    with transaction.atomic():
+        seed(scale=SCALE)
+        morning = snapshot()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 20, 55, tzinfo=UTC))
+    seed(scale=SCALE)
+    assert snapshot() == morning
+
+
 def test_refused_in_production(settings, harm_categories):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
@@ -150,8 +171,19 @@ def test_grants_match_the_cases(borough):
                 "view_youngperson",
                 "change_youngperson",
             }
-    # Young people with no live case are in no team's caseload.
-    without = YoungPerson.objects.exclude(subject__cases__in=live)
+    # Closed cases: the worker is no longer named, the team keeps the record as history.
+    closed_only = Case.objects.filter(status=Case.Status.CLOSED, subject__kind="young_person")
+    closed_only = closed_only.exclude(subject__in=live.values("subject"))
+    assert closed_only.exists()
+    for case in closed_only.select_related("team", "subject__youngperson"):
+        yp = case.subject.youngperson
+        assert YoungPersonGroupObjectPermission.objects.filter(
+            content_object=yp, group=case.team.group
+        ).exists()
+        assert not YoungPersonUserObjectPermission.objects.filter(content_object=yp).exists()
+    # Young people with no case at all are in no team's caseload.
+    without = YoungPerson.objects.exclude(subject__cases__isnull=False)
+    assert without.exists()
     assert not YoungPersonGroupObjectPermission.objects.filter(content_object__in=without).exists()
     # Teams see the places and groups where their young people come up in concerns.
     assert ContextGroupObjectPermission.objects.exists()

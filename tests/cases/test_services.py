@@ -97,3 +97,20 @@ def test_one_open_case_per_subject_and_closing(world):
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.closed_at is not None
     assert not case.allocations.filter(ended_at__isnull=True).exists()
+    yp = world.records["cases.youngperson"]["own"]
+    assert not _can(world.users["sw"], yp, visibility.CHANGE)  # no longer named
+    assert _can(world.users["sw"], yp)  # the team keeps its history
+
+
+def test_decision_due_one_working_day_later_skipping_weekends_and_bank_holidays():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.models import one_working_day_after
+
+    london = ZoneInfo("Europe/London")
+    friday = datetime(2026, 11, 27, 16, 0, tzinfo=london)
+    assert one_working_day_after(friday) == datetime(2026, 11, 30, 16, 0, tzinfo=london)
+    christmas_eve = datetime(2026, 12, 24, 9, 30, tzinfo=london)
+    # 25 Dec (Friday) and 28 Dec (Monday, Boxing Day substitute) are bank holidays.
+    assert one_working_day_after(christmas_eve) == datetime(2026, 12, 29, 9, 30, tzinfo=london)

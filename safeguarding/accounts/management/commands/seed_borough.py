@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.models import HarmCategory
 from safeguarding.accounts import demo
 from safeguarding.accounts.models import Organisation, User
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{demo.AUTHORITY_NAME} already exists: nothing created.")
             self._summary(existing)
             return
+        if not HarmCategory.objects.filter(is_active=True).exists():
+            raise CommandError("There are no active harm categories: run migrate first.")
         taken = User.objects.filter(username__in=[u[0] for u in demo.DEMO_USERS])
         if taken.exists():
             names = ", ".join(taken.values_list("username", flat=True))
