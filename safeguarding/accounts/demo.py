@@ -28,6 +28,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from cases.models import (
+    Action,
     Allocation,
     Case,
     Concern,
@@ -738,6 +739,26 @@ RELIABILITY_WEIGHTS = {
 # --- the builder ----------------------------------------------------------------------------
 
 
+WORKER_ACTIONS = [
+    "Complete the exploitation screening tool with the young person.",
+    "Visit at home and talk through the safety map together.",
+    "Speak to the designated safeguarding lead about attendance and lateness.",
+    "Share the return-home interview with the missing persons coordinator.",
+    "Arrange a joint visit with the youth worker.",
+    "Update the chronology with the police intelligence shared at the strategy meeting.",
+    "Refer to the sexual health outreach service, with consent.",
+    "Review the disruption plan with the police safeguarding lead.",
+]
+PARTNER_ACTIONS = [
+    "Review CCTV coverage of the entrance and share any blind spots.",
+    "Brief staff on spotting and reporting signs of exploitation.",
+    "Increase patrols between 15:00 and 19:00 on school days.",
+    "Fix the broken lighting in the stairwell and the rear alley.",
+    "Nominate a named contact for the context safety plan.",
+    "Display the safe-space poster and agree how staff will respond.",
+]
+
+
 class Person:
     """What the builder remembers about a young person after writing it (kept small)."""
 
@@ -880,6 +901,7 @@ class BoroughBuilder:
         self.cases()
         self.concerns()
         self.referrals()
+        self.actions()
         self.grants()
         return self.result
 
@@ -1656,6 +1678,47 @@ class BoroughBuilder:
             described_place_kind=thing.kind,
         )
 
+    def actions(self):
+        """Actions: for allocated workers on their young people, and for partner agencies on
+        the places they look after (some overdue, some done), so My work has something to do."""
+        rng = self.rng
+        rows = []
+        for person in self.people:
+            if person.worker is None or rng.random() > 0.45:
+                continue
+            for _ in range(rng.randint(1, 2)):
+                status = rng.choices(
+                    [Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE],
+                    weights=[45, 35, 20],
+                )[0]
+                rows.append(
+                    Action(
+                        subject_id=person.subject_id,
+                        description=rng.choice(WORKER_ACTIONS),
+                        owner_user=person.worker,
+                        due_on=self.today + timedelta(days=rng.randint(-14, 45)),
+                        status=status,
+                        created_by=person.worker,
+                        completed_at=self.now if status == Action.Status.DONE else None,
+                    )
+                )
+        guarded = ContextGuardian.objects.filter(
+            context__in=self.context_list, organisation__isnull=False
+        ).values_list("context__subject_id", "organisation_id")
+        for subject_id, organisation_id in guarded:
+            if rng.random() < 0.5:
+                rows.append(
+                    Action(
+                        subject_id=subject_id,
+                        description=rng.choice(PARTNER_ACTIONS),
+                        owner_organisation_id=organisation_id,
+                        due_on=self.today + timedelta(days=rng.randint(-10, 60)),
+                        status=rng.choice([Action.Status.OPEN, Action.Status.IN_PROGRESS]),
+                        created_by=self.managers[CS],
+                    )
+                )
+        bulk(Action, rows)
+
     def grants(self):
         """The grants ``cases.services`` would have written for the cases above.
 
@@ -1759,5 +1822,6 @@ def borough_counts(authority: Organisation) -> dict[str, int]:
         "concern subjects": ConcernSubject.objects.filter(concern__authority=authority).count(),
         "referrals": referrals.count(),
         "referral subjects": ReferralSubject.objects.filter(referral__authority=authority).count(),
+        "actions": Action.objects.filter(**in_authority).count(),
         "grants": grants,
     }

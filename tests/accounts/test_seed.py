@@ -60,6 +60,7 @@ def test_counts_follow_the_scale(borough):
     assert counts["peer groups"] == round(20 * SCALE) == 2
     assert counts["concerns"] == round(2000 * SCALE) == 200
     assert counts["referrals"] == round(400 * SCALE) == 40
+    assert counts["actions"] > 0  # My work and the partners' actions have something to show
     assert counts["teams"] == len(demo.TEAMS)
     assert counts["partner organisations"] == len(demo.PARTNERS)
     assert counts["restricted"] >= 2
