@@ -66,3 +66,51 @@ def test_concern_page_names_only_the_subjects_the_user_may_see(world, client):
     page = client.get(reverse("cases:concern", args=[concern.pk])).content.decode()
     assert world.records["cases.youngperson"]["own"].full_name in page
     assert other.full_name not in page
+
+
+def test_my_work_marks_overdue_reviews_and_actions(world, client):
+    from datetime import timedelta
+
+    from cases.models import Action
+
+    case = world.records["cases.case"]["own"]
+    case.next_review_due = timezone.localdate() - timedelta(days=3)
+    case.save()
+    Action.objects.filter(pk=world.records["cases.action"]["own"].pk).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    client.force_login(world.users["sw"])
+    page = client.get(reverse("home")).content.decode()
+    assert page.count("Overdue") == 2
+    assert "Test action own" in page
+    assert world.records["cases.youngperson"]["own"].full_name in page
+
+
+def _add_young_people(world, n):
+    from django.db import transaction
+
+    from cases import services
+    from cases.models import YoungPerson
+
+    t1 = world.records["accounts.team"]["t1"]
+    with transaction.atomic():
+        for i in range(n):
+            yp = YoungPerson(
+                authority=world.records["accounts.organisation"]["la"],
+                given_name=f"Extra{i}",
+                family_name="Testperson",
+            )
+            yp.save()
+            services.case_open(
+                subject=yp.subject, team=t1, opened_by=None, worker=world.users["sw"]
+            )
+
+
+def test_form_and_search_query_counts_do_not_grow_with_young_people(world, client):
+    client.force_login(world.users["sw"])
+    pages = [reverse("cases:concern-log"), reverse("search") + "?q=Testperson", reverse("home")]
+    _add_young_people(world, 2)
+    small = [_queries(client, url) for url in pages]
+    _add_young_people(world, 20)
+    large = [_queries(client, url) for url in pages]
+    assert small == large

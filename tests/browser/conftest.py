@@ -1,0 +1,241 @@
+"""Browser tests: real Chromium through Playwright, with axe-core on every page visited.
+
+* The browser is Debian's Chromium (/usr/bin/chromium, or $CHROMIUM), launched once per session;
+  each test gets a new context (cookies, storage) and page. `playwright install` is never needed.
+* The app is pytest-django's ``live_server`` (static files through the staticfiles finders, so
+  `make assets` must have built static/build/app.css). Tests using it are transactional, with
+  ``serialized_rollback`` so that the migration data (harm categories) is there in each test.
+* axe-core is the version the front end pins (node_modules/axe-core, package.json), run through
+  axe-playwright-python. Every HTML page a test loads must be checked: ``Browsing.check_a11y``
+  fails on violations of impact "serious" or "critical", and a page loaded but never checked
+  fails the test at teardown. Lesser violations are listed in the terminal summary.
+* Uncaught JavaScript errors and failed requests for assets (4xx/5xx) fail the test too.
+"""
+
+import os
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+# beside it. The ORM calls here are the test's own set-up, in one thread, so this is safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+APP_CSS = ROOT / "static" / "build" / "app.css"
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 10_000
+
+# Violations below "serious", by (rule, impact): the pages they were seen on. Reported at the end.
+_minor_violations: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+
+def _chromium_path() -> str:
+    found = shutil.which(CHROMIUM)
+    if not found:
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM!r}: the browser tests need it. Install Debian's "
+            "package (apt-get install chromium; .ci/run does this) or set $CHROMIUM. "
+            "Do not run `playwright install`.",
+            pytrace=False,
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `make assets` (npm ci).", pytrace=False)
+    return Axe.from_file(AXE_JS)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    executable = _chromium_path()
+    if not APP_CSS.is_file():
+        pytest.fail(f"{APP_CSS} is missing: run `make assets`.", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, live_server) -> BrowserContext:
+    ctx = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        viewport={"width": 1280, "height": 900},
+    )
+    ctx.set_default_timeout(TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@dataclass
+class Document:
+    """An HTML page the browser loaded in the main frame."""
+
+    method: str
+    url: str
+    status: int
+    checked: bool = False
+
+
+@dataclass
+class Browsing:
+    """A page, what it loaded, and the checks every test does on it."""
+
+    page: Page
+    base_url: str
+    axe: Axe
+    documents: list[Document] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)  # main-frame documents
+    errors: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def path(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def visit(self, path: str, *, status: int = 200):
+        response = self.page.goto(path)
+        assert response is not None
+        assert response.status == status, f"GET {path}: {response.status}, expected {status}"
+        self.check_a11y()
+        return response
+
+    def check_a11y(self) -> None:
+        """Run axe-core on the page as it is now; fail on serious or critical violations."""
+        self.page.wait_for_load_state("load")
+        results = self.axe.run(self.page)
+        where = f"{self.path()} ({self.page.title()!r})"
+        blocking = []
+        for violation in results.response["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                blocking.append(violation)
+            else:
+                _minor_violations[(violation["id"], violation["impact"] or "")].add(
+                    urlsplit(self.page.url).path
+                )
+        if self.documents:
+            self.documents[-1].checked = True  # the page on screen: the last one loaded
+        if blocking:
+            lines = [f"axe-core: {len(blocking)} serious or critical violation(s) on {where}:"]
+            for violation in blocking:
+                lines.append(
+                    f"\n[{violation['impact']}] {violation['id']}: {violation['help']}"
+                    f"\n  {violation['helpUrl']}"
+                )
+                for node in violation["nodes"]:
+                    lines.append(f"  - {', '.join(map(str, node['target']))}")
+                    lines.append(f"    {node['html'][:300]}")
+                    lines.append(f"    {node.get('failureSummary', '').replace(chr(10), ' ')}")
+            pytest.fail("\n".join(lines), pytrace=False)
+
+    def focused(self) -> dict:
+        """What has the keyboard focus: tag, id, name, classes and text."""
+        return self.page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                return el ? {
+                    tag: el.tagName.toLowerCase(), id: el.id || "", name: el.name || "",
+                    type: el.type || "", className: String(el.className || ""),
+                    text: (el.innerText || el.value || "").trim(),
+                } : {};
+            }"""
+        )
+
+    def tab_to(self, predicate, *, limit: int = 80, key: str = "Tab") -> dict:
+        """Press Tab until the focused element matches; fail if it takes more than `limit`."""
+        for _ in range(limit):
+            self.page.keyboard.press(key)
+            now = self.focused()
+            if predicate(now):
+                return now
+        pytest.fail(f"{key} never reached the element wanted (last focus: {self.focused()})")
+
+
+def sign_in(context: BrowserContext, base_url: str, user) -> None:
+    """Sign a user in without the sign-in page: a session cookie made by Django's test client.
+    (The sign-in page itself is exercised by its own tests.)"""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+@pytest.fixture
+def browsing(context, live_server, axe) -> Browsing:
+    page = context.new_page()
+    state = Browsing(page=page, base_url=live_server.url, axe=axe)
+
+    def on_request(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            state.requests.append((request.method, request.url))
+
+    def on_response(response):
+        request = response.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            if not 300 <= response.status < 400:
+                state.documents.append(Document(request.method, response.url, response.status))
+        elif response.status >= 400:
+            state.errors.append(f"{response.status} for {request.method} {response.url}")
+
+    def on_console(message):
+        # "Failed to load resource" is the browser's echo of a failed response: seen above.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            state.errors.append(f"console.error: {message.text}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: state.errors.append(f"JavaScript error: {error}"))
+    yield state
+    unchecked = [f"{d.method} {d.url} ({d.status})" for d in state.documents if not d.checked]
+    assert not unchecked, f"Pages loaded without an axe-core check: {unchecked}"
+    assert not state.errors, "Errors in the browser:\n" + "\n".join(state.errors)
+
+
+@pytest.fixture
+def signed_in(browsing, context, live_server):
+    """sign_in(user): give the browsing context that user's session."""
+
+    def _sign_in(user) -> Browsing:
+        sign_in(context, live_server.url, user)
+        return browsing
+
+    return _sign_in
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _minor_violations:
+        return
+    terminalreporter.section("axe-core: moderate and minor violations (not failing)")
+    for (rule, impact), paths in sorted(_minor_violations.items()):
+        terminalreporter.write_line(f"[{impact}] {rule}: {', '.join(sorted(paths))}")
