@@ -83,13 +83,18 @@ class Plan:
     referrals: int
 
     @classmethod
-    def for_scale(cls, scale: float) -> Plan:
+    def for_scale(cls, scale: float, concerns_per_young_person: float | None = None) -> Plan:
+        young_people = max(1, round(300 * scale))
+        if concerns_per_young_person is None:
+            concerns = max(1, round(2000 * scale))
+        else:  # e.g. 10 at scale 333: 100,000 young people and a million concerns
+            concerns = max(1, round(young_people * concerns_per_young_person))
         return cls(
             scale=scale,
-            young_people=max(1, round(300 * scale)),
+            young_people=young_people,
             contexts=max(40, round(40 * scale)),
             peer_groups=max(1, round(20 * scale)),
-            concerns=max(1, round(2000 * scale)),
+            concerns=concerns,
             # At least one referral for every status and decision, whatever the scale.
             referrals=max(len(FORCED_REFERRALS), round(400 * scale)),
         )
@@ -822,8 +827,13 @@ def _years_before(day: date, years: int) -> date:
 
 
 class BoroughBuilder:
-    def __init__(self, scale: float = 1.0, seed: int = DEFAULT_SEED):
-        self.plan = Plan.for_scale(scale)
+    def __init__(
+        self,
+        scale: float = 1.0,
+        seed: int = DEFAULT_SEED,
+        concerns_per_young_person: float | None = None,
+    ):
+        self.plan = Plan.for_scale(scale, concerns_per_young_person)
         self.rng = random.Random(seed)
         # Whole minutes: nothing seeded claims a precision it does not have.
         self.now = timezone.now().replace(second=0, microsecond=0)
@@ -1774,9 +1784,13 @@ class BoroughBuilder:
             bulk(grant_model, objs)
 
 
-def build_borough(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> Result:
+def build_borough(
+    *, scale: float = 1.0, seed: int = DEFAULT_SEED, concerns_per_young_person: float | None = None
+) -> Result:
     """Create the demo borough (the caller checks it does not exist yet)."""
-    return BoroughBuilder(scale=scale, seed=seed).build()
+    return BoroughBuilder(
+        scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
+    ).build()
 
 
 def borough_counts(authority: Organisation) -> dict[str, int]:

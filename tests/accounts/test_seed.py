@@ -226,3 +226,10 @@ def test_a_social_worker_sees_their_caseload_and_not_others(borough):
     assert set(visibility.restrict(amara, Context)) == set(team_contexts) | set(
         Context.objects.filter(contextuserobjectpermission__user=amara)
     )
+
+
+def test_concerns_per_young_person_sets_the_concern_count(db):
+    seed(scale=0.05, concerns_per_young_person=10)
+    counts = demo.borough_counts(Organisation.objects.get(name=demo.AUTHORITY_NAME))
+    assert counts["young people"] == 15
+    assert counts["concerns"] == 150

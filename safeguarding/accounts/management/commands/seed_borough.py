@@ -35,8 +35,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default 2026)."
         )
+        parser.add_argument(
+            "--concerns-per-young-person",
+            type=float,
+            default=None,
+            help="Concerns per young person instead of 2,000 per 300 (e.g. 10 with --scale 333 "
+            "for 100,000 young people and a million concerns).",
+        )
 
-    def handle(self, *args, scale, seed, **options):
+    def handle(self, *args, scale, seed, concerns_per_young_person=None, **options):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 "Refusing to seed demo data in production mode: it creates users with a shared, "
@@ -44,6 +51,8 @@ class Command(BaseCommand):
             )
         if scale <= 0:
             raise CommandError("--scale must be greater than 0.")
+        if concerns_per_young_person is not None and concerns_per_young_person <= 0:
+            raise CommandError("--concerns-per-young-person must be greater than 0.")
         existing = Organisation.objects.filter(name=demo.AUTHORITY_NAME).first()
         if existing is not None:
             self.stdout.write(f"{demo.AUTHORITY_NAME} already exists: nothing created.")
@@ -57,7 +66,9 @@ class Command(BaseCommand):
             raise CommandError(f"Demo usernames already in use outside the borough: {names}.")
 
         started = time.monotonic()
-        result = demo.build_borough(scale=scale, seed=seed)
+        result = demo.build_borough(
+            scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
+        )
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Created {demo.AUTHORITY_NAME} in {elapsed:.1f}s."))
