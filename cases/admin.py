@@ -105,3 +105,9 @@ class YoungPersonGrantAdmin(RestrictedModelAdmin):
 class ActionAdmin(RestrictedModelAdmin):
     list_display = ["__str__", "owner_user", "owner_organisation", "due_on", "status"]
     list_filter = ["status"]
+
+
+@admin.register(models.TransferRequest)
+class TransferRequestAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "from_team", "to_team", "status", "requested_at"]
+    list_filter = ["status"]

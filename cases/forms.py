@@ -176,3 +176,56 @@ class BaseInvolvementFormSet(forms.BaseFormSet):
 InvolvementFormSet = forms.formset_factory(
     InvolvementForm, formset=BaseInvolvementFormSet, extra=3, max_num=20, validate_max=True
 )
+
+
+class AllocateForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        label="Allocate to",
+        queryset=None,
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose who to allocate the work to"},
+    )
+    reason = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, team, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        workers = team.members.filter(is_active=True, role__in=["social_worker", "team_manager"])
+        if exclude is not None:
+            workers = workers.exclude(pk=exclude.pk)
+        self.fields["worker"].queryset = workers.order_by("last_name", "first_name")
+
+
+class TransferForm(forms.Form):
+    to_team = forms.ModelChoiceField(
+        label="Transfer to",
+        queryset=None,
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to transfer to"},
+    )
+    reason = forms.CharField(
+        label="Why should the case move?",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the case should move"},
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = team.organisation.teams.exclude(pk=team.pk)
+
+
+class TransferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Will your team take this case?",
+        choices=[("accept", "Accept the transfer"), ("reject", "Reject the transfer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to accept or reject the transfer"},
+    )
+    reason = forms.CharField(
+        label="Reason (needed to reject)", required=False, widget=forms.Textarea
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the transfer is rejected")
+        return data

@@ -235,6 +235,49 @@ class Allocation(models.Model):
         return f"Allocation of case {self.case_id}"
 
 
+class TransferRequest(models.Model):
+    """A case offered to another team; the receiving team's manager accepts or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the receiving team"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfer_requests")
+    from_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="incoming_transfers"
+    )
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_team=models.F("to_team")), name="transfer_between_teams"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Transfer of case {self.case_id}"
+
+
 class Concern(models.Model):
     """Something that happened, logged by a practitioner, about one or more subjects."""
 

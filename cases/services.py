@@ -14,7 +14,7 @@ from safeguarding.accounts.models import Team, User
 from safeguarding.errors import ApplicationError
 from safeguarding.subjects.models import Subject
 
-from .models import Allocation, Case, Concern, ConcernSubject, YoungPerson
+from .models import Allocation, Case, Concern, ConcernSubject, TransferRequest, YoungPerson
 
 
 def _require(user, obj, action: str) -> None:
@@ -104,6 +104,11 @@ def case_transfer(
     """Move a case to another team's unallocated queue; access moves with it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require(transferred_by, case, visibility.CHANGE)
+    return _move_case(case=case, to_team=to_team, by=transferred_by, reason=reason)
+
+
+def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Case:
+    """The move itself (the caller has locked the case and checked who may move it)."""
     if to_team.pk == case.team_id:
         raise ApplicationError({"to_team": "The case is already with this team."})
     if to_team.organisation_id != case.team.organisation_id:
@@ -121,7 +126,7 @@ def case_transfer(
         case=case,
         team=to_team,
         worker=None,
-        allocated_by=transferred_by,
+        allocated_by=by,
         started_at=now,
         reason=reason,
     )
@@ -270,3 +275,66 @@ def concern_log(
         ConcernSubject(concern=concern, subject=subject, part=part) for subject, part in involved
     )
     return concern
+
+
+@transaction.atomic
+def transfer_request(*, case: Case, to_team: Team, requested_by: User, reason: str):
+    """Offer a case to another team. Nothing moves until its manager accepts."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(requested_by, case, visibility.CHANGE)
+    if not visibility.manages_team(requested_by):
+        raise Http404("No such record")
+    errors = {}
+    if to_team.pk == case.team_id:
+        errors["to_team"] = "Choose another team."
+    elif to_team.organisation_id != case.team.organisation_id:
+        errors["to_team"] = "Choose a team of this authority."
+    if not reason.strip():
+        errors["reason"] = "Say why the case should move."
+    if case.status == Case.Status.CLOSED:
+        errors["to_team"] = "A closed case cannot be transferred."
+    if case.transfer_requests.filter(status=TransferRequest.Status.PENDING).exists():
+        errors["to_team"] = "A transfer of this case is already waiting for a decision."
+    if errors:
+        raise ApplicationError(errors)
+    return TransferRequest.objects.create(
+        case=case, from_team=case.team, to_team=to_team, reason=reason, requested_by=requested_by
+    )
+
+
+def _pending_transfer_for_update(request: TransferRequest, user: User) -> TransferRequest:
+    request = TransferRequest.objects.select_for_update().get(pk=request.pk)
+    _require(user, request, visibility.CHANGE)
+    if request.status != TransferRequest.Status.PENDING:
+        raise ApplicationError("This transfer has already been decided.")
+    return request
+
+
+@transaction.atomic
+def transfer_accept(*, request: TransferRequest, accepted_by: User) -> Case:
+    """The receiving manager takes the case into their team's unallocated queue; access moves
+    in this transaction."""
+    request = _pending_transfer_for_update(request, accepted_by)
+    if accepted_by.team_id != request.to_team_id:
+        raise Http404("No such record")
+    case = Case.objects.select_for_update().get(pk=request.case_id)
+    if case.team_id != request.from_team_id or case.status == Case.Status.CLOSED:
+        raise ApplicationError("The case has changed since the transfer was asked for.")
+    _move_case(case=case, to_team=request.to_team, by=accepted_by, reason=request.reason)
+    request.status = TransferRequest.Status.ACCEPTED
+    request.decided_by, request.decided_at = accepted_by, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    return case
+
+
+@transaction.atomic
+def transfer_reject(*, request: TransferRequest, rejected_by: User, reason: str) -> None:
+    request = _pending_transfer_for_update(request, rejected_by)
+    if rejected_by.team_id != request.to_team_id:
+        raise Http404("No such record")
+    if not reason.strip():
+        raise ApplicationError({"reason": "Say why the transfer is rejected."})
+    request.status = TransferRequest.Status.REJECTED
+    request.decided_by, request.decided_at = rejected_by, timezone.now()
+    request.decision_reason = reason
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])

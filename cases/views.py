@@ -5,17 +5,33 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from contexts.models import Context
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
+from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
 from . import selectors, services
-from .forms import ConcernForm, InvolvementFormSet
-from .models import Alias, Case, Concern, HarmCategory, HarmFlag, Referral, YoungPerson
+from .forms import (
+    AllocateForm,
+    ConcernForm,
+    InvolvementFormSet,
+    TransferDecisionForm,
+    TransferForm,
+)
+from .models import (
+    Alias,
+    Case,
+    Concern,
+    HarmCategory,
+    HarmFlag,
+    Referral,
+    TransferRequest,
+    YoungPerson,
+)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -238,3 +254,192 @@ class ConcernLogView(LoginRequiredMixin, TemplateView):
                 messages.success(request, f"Concern {concern.reference} logged.")
                 return redirect(concern)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+# --- team managers ---------------------------------------------------------------------------
+
+
+class TeamManagerMixin(LoginRequiredMixin):
+    """Pages for team managers only: anyone else gets a 404, as for a missing page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not visibility.manages_team(request.user):
+            raise Http404("No such page")
+        self.team = request.user.team
+        return super().dispatch(request, *args, **kwargs)
+
+    def apply_errors(self, form, error: ApplicationError):
+        for field, field_errors in error.message_dict.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+        return self.form_invalid(form)
+
+
+class TeamCaseloadView(TeamManagerMixin, TemplateView):
+    template_name = "cases/team_caseload.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        incoming, outgoing = selectors.transfers_waiting(user=user, team=self.team)
+        return super().get_context_data(
+            team=self.team,
+            rows=selectors.caseload_for_team(user=user, team=self.team),
+            weights=[(Case.Risk(r).label, w) for r, w in selectors.RISK_WEIGHTS.items()],
+            unallocated=selectors.unallocated_cases(user=user, team=self.team),
+            incoming=incoming,
+            outgoing=outgoing,
+            **kwargs,
+        )
+
+
+class WorkerCasesView(TeamManagerMixin, TemplateView):
+    template_name = "cases/worker_cases.html"
+
+    def get_context_data(self, **kwargs):
+        worker = visibility.get_or_404(
+            self.request.user, User, pk=self.kwargs["pk"], team=self.team
+        )
+        return super().get_context_data(
+            worker=worker,
+            cases=selectors.open_cases_allocated_to(user=self.request.user, worker=worker),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class CaseFormView(TeamManagerMixin, FormView):
+    """A form about one case of the manager's team."""
+
+    template_name = "form_page.html"
+    page_title = ""
+
+    def get_case(self):
+        if not hasattr(self, "_case"):
+            self._case = visibility.get_or_404(
+                self.request.user,
+                Case.objects.select_related("subject", "team", "allocated_worker"),
+                visibility.CHANGE,
+                pk=self.kwargs["pk"],
+                team=self.team,
+            )
+        return self._case
+
+    def get(self, request, *args, **kwargs):
+        self.get_case()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_case()
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("cases:team")
+
+    def get_context_data(self, **kwargs):
+        case = self.get_case()
+        return super().get_context_data(
+            title=self.page_title,
+            caption=f"{case.subject.display_name} · {case.subject.reference}",
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+
+class CaseAllocateView(CaseFormView):
+    form_class = AllocateForm
+    page_title = "Allocate"
+
+    def get_form_kwargs(self):
+        case = self.get_case()
+        return {**super().get_form_kwargs(), "team": self.team, "exclude": case.allocated_worker}
+
+    def form_valid(self, form):
+        case, worker = self.get_case(), form.cleaned_data["worker"]
+        try:
+            services.case_allocate(
+                case=case,
+                worker=worker,
+                allocated_by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            return self.apply_errors(form, error)
+        messages.success(self.request, f"{case.subject.reference} allocated to {worker}.")
+        return super().form_valid(form)
+
+
+class CaseTransferView(CaseFormView):
+    form_class = TransferForm
+    page_title = "Transfer to another team"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "team": self.team}
+
+    def form_valid(self, form):
+        case = self.get_case()
+        try:
+            services.transfer_request(
+                case=case,
+                to_team=form.cleaned_data["to_team"],
+                requested_by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            return self.apply_errors(form, error)
+        messages.success(
+            self.request,
+            f"Transfer of {case.subject.reference} offered to {form.cleaned_data['to_team']}.",
+        )
+        return super().form_valid(form)
+
+
+class TransferDecisionView(TeamManagerMixin, FormView):
+    template_name = "cases/transfer_decision.html"
+    form_class = TransferDecisionForm
+
+    def get_transfer(self):
+        if not hasattr(self, "_transfer"):
+            self._transfer = visibility.get_or_404(
+                self.request.user,
+                TransferRequest.objects.select_related(
+                    "case__subject", "from_team", "to_team", "requested_by"
+                ),
+                pk=self.kwargs["pk"],
+                to_team=self.team,
+                status=TransferRequest.Status.PENDING,
+            )
+        return self._transfer
+
+    def get(self, request, *args, **kwargs):
+        self.get_transfer()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_transfer()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(transfer=self.get_transfer(), **kwargs)
+
+    def get_success_url(self):
+        return reverse("cases:team")
+
+    def form_valid(self, form):
+        transfer, user = self.get_transfer(), self.request.user
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                services.transfer_accept(request=transfer, accepted_by=user)
+                messages.success(
+                    self.request,
+                    f"{transfer.case.subject.reference} is now in your team's unallocated queue.",
+                )
+            else:
+                services.transfer_reject(
+                    request=transfer, rejected_by=user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(self.request, "Transfer rejected.")
+        except ApplicationError as error:
+            return self.apply_errors(form, error)
+        return super().form_valid(form)

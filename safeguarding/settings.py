@@ -64,8 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "auditlog",
-    # The shared layer: the project package (template tags, base views) and its apps
-    "safeguarding",
+    # The shared layer
     "safeguarding.accounts",
     "safeguarding.subjects",
     "safeguarding.audit",
@@ -105,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguarding.navigation.navigation",
             ],
         },
     },

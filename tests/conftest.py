@@ -17,6 +17,7 @@ from cases.models import (
     HarmFlag,
     Referral,
     ReferralSubject,
+    TransferRequest,
     YoungPerson,
 )
 from contexts.models import Context, ContextGuardian
@@ -283,6 +284,21 @@ def world(db) -> World:
     action("other", yp_other.subject, owner_user=u["sw3"])
     action("restricted", yp_restricted.subject, owner_user=u["sw2"])
     action("agency", ctx_team.subject, owner_organisation=p1)
+
+    def transfer(name, case_name, from_team, to_team):
+        w.add(
+            "cases.transferrequest",
+            name,
+            TransferRequest.objects.create(
+                case=w.records["cases.case"][case_name],
+                from_team=from_team,
+                to_team=to_team,
+                reason=f"Test transfer {name}",
+            ),
+        )
+
+    transfer("out", "own", t1, t2)
+    transfer("in", "other", t2, t1)
 
     referral("agency", p1, u["partner"], "yp", subject=yp_own.subject)
     referral("other_agency", p2, others["partner2"], "described", described="Described Child")

@@ -107,6 +107,31 @@ def can(user, obj: Model, action: str = VIEW) -> bool:
     return restrict(user, type(obj), action).filter(pk=obj.pk).exists()
 
 
+# --- what a role may do beyond single records (pages of managers) --------------------------
+# Records on those pages still come through restrict(); these say who may open the page at all.
+# A user who may not is answered 404, like a missing page.
+
+
+def manages_team(user) -> bool:
+    """Team caseload, allocation and transfers, the front door's triage: team managers."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == _roles().TEAM_MANAGER
+        and user.team_id
+    )
+
+
+def oversees_authority(user) -> bool:
+    """Hotspots and themes across the borough: senior managers."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == _roles().SENIOR_MANAGER
+        and user.organisation_id
+    )
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -303,6 +328,18 @@ def action_rule(user, action):
     if _is(user, R.SENIOR_MANAGER):
         return NOTHING
     return Q(owner_user=user) | Q(subject__in=_visible_subject_ids(user, CHANGE))
+
+
+@policy("cases.TransferRequest")
+def transfer_request_rule(user, action):
+    """A transfer between teams is the business of both teams' managers (senior managers
+    read); the receiving manager decides, the sending manager may withdraw."""
+    R = _roles()
+    if _is(user, R.TEAM_MANAGER) and user.team_id:
+        return Q(from_team_id=user.team_id) | Q(to_team_id=user.team_id)
+    if _is(user, R.SENIOR_MANAGER) and action == VIEW:
+        return Q(from_team__organisation_id=user.organisation_id)
+    return NOTHING
 
 
 @policy("cases.Concern")

@@ -17,6 +17,7 @@ AUDITED_MODELS = [
     "cases.Referral",
     "cases.ReferralSubject",
     "cases.Action",
+    "cases.TransferRequest",
     "peers.PeerGroup",
     "peers.PeerGroupMembership",
     "peers.Relationship",

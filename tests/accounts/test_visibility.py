@@ -144,6 +144,11 @@ TABLE = {
         "partner": ({"agency"}, {"agency"}),  # assigned to its organisation: records progress
         "admin": (NONE, NONE),
     },
+    "cases.transferrequest": {
+        **NOBODY,
+        "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager
+        "sm": ({"out", "in"}, NONE),
+    },
     "cases.referral": {
         "sw": ({"agency", "staff"}, NONE),
         "sw2": ({"agency"}, NONE),

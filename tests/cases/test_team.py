@@ -1,0 +1,153 @@
+"""Team managers: caseload, allocation and transfer between teams."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import selectors, services
+from cases.models import Case, TransferRequest, YoungPerson
+from safeguarding.accounts import visibility
+
+from ..conftest import make_user
+
+
+def _new_case(world, team, worker=None, name="Queue"):
+    with transaction.atomic():
+        yp = YoungPerson(
+            authority=world.records["accounts.organisation"]["la"],
+            given_name=name,
+            family_name="Testperson",
+        )
+        yp.save()
+        return yp, services.case_open(subject=yp.subject, team=team, opened_by=None, worker=worker)
+
+
+@pytest.fixture
+def tm2(world):
+    return make_user(
+        "tm2",
+        "team_manager",
+        world.records["accounts.organisation"]["la"],
+        world.records["accounts.team"]["t2"],
+    )
+
+
+@pytest.mark.parametrize("user_name", ["sw", "sw3", "sm", "partner", "admin"])
+def test_only_team_managers_reach_manager_pages(world, client, user_name):
+    client.force_login(world.users[user_name])
+    case = world.records["cases.case"]["own"]
+    transfer = world.records["cases.transferrequest"]["in"]
+    for url in (
+        reverse("cases:team"),
+        reverse("cases:team-worker", args=[world.users["sw"].pk]),
+        reverse("cases:case-allocate", args=[case.pk]),
+        reverse("cases:case-transfer", args=[case.pk]),
+        reverse("cases:transfer", args=[transfer.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"worker": world.users["sw"].pk}).status_code == 404, url
+    case.refresh_from_db()
+    assert case.allocated_worker == world.users["sw"]
+
+
+def test_caseload_counts_the_teams_work_and_says_how(world, client):
+    tm = world.users["tm"]
+    rows = {row.worker.username: row for row in selectors.caseload_for_team(user=tm, team=tm.team)}
+    assert set(rows) == {"sw", "sw2", "tm"}
+    assert rows["sw"].open_cases == 1 and rows["sw"].weighted == 2  # not yet assessed: 2
+    # The restricted young person's case is not counted for a manager not named on it.
+    assert rows["sw2"].open_cases == 1
+    client.force_login(tm)
+    page = client.get(reverse("cases:team")).content.decode()
+    assert "How the weighted caseload is worked out" in page
+    assert "Test team place" in page  # the place waiting in the unallocated queue
+    assert "Transfers waiting for you" in page  # the world's transfer from team two
+
+
+def test_manager_allocates_unallocated_work(world, client):
+    tm, sw, sw3 = world.users["tm"], world.users["sw"], world.users["sw3"]
+    yp, case = _new_case(world, tm.team)
+    assert not visibility.can(sw, yp, visibility.CHANGE)
+    client.force_login(tm)
+    response = client.post(reverse("cases:case-allocate", args=[case.pk]), {"worker": sw.pk})
+    assert response.status_code == 302, response.content.decode()
+    assert visibility.can(sw, yp, visibility.CHANGE)
+    assert not visibility.can(sw3, yp)
+    client.force_login(sw)
+    assert client.get(yp.get_absolute_url()).status_code == 200
+    client.force_login(sw3)
+    assert client.get(yp.get_absolute_url()).status_code == 404
+
+
+def test_allocate_form_errors_keep_input(world, client):
+    _, case = _new_case(world, world.users["tm"].team)
+    client.force_login(world.users["tm"])
+    page = client.post(
+        reverse("cases:case-allocate", args=[case.pk]), {"worker": "", "reason": "kept note"}
+    ).content.decode()
+    assert "There is a problem" in page and "kept note" in page
+
+
+def test_transfer_to_another_team_is_accepted_by_its_manager(world, client, tm2):
+    tm, sw, sw3 = world.users["tm"], world.users["sw"], world.users["sw3"]
+    case = world.records["cases.case"]["own"]
+    yp = world.records["cases.youngperson"]["own"]
+    TransferRequest.objects.filter(case=case).delete()  # the world's own pending offer
+    client.force_login(tm)
+    response = client.post(
+        reverse("cases:case-transfer", args=[case.pk]),
+        {"to_team": tm2.team_id, "reason": "Family moved to the south of the borough"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    transfer = TransferRequest.objects.get(case=case, status="pending")
+    assert visibility.can(sw, yp) and not visibility.can(sw3, yp)  # nothing moved yet
+
+    client.force_login(tm2)
+    assert client.get(reverse("cases:transfer", args=[transfer.pk])).status_code == 200
+    response = client.post(reverse("cases:transfer", args=[transfer.pk]), {"decision": "accept"})
+    assert response.status_code == 302, response.content.decode()
+    case.refresh_from_db()
+    assert case.team == tm2.team and case.allocated_worker is None
+    assert visibility.can(sw3, yp) and not visibility.can(sw, yp)
+    # The history of who held the case is on the chronology.
+    client.force_login(sw3)
+    page = client.get(yp.get_absolute_url()).content.decode()
+    assert "Allocated to" in page and "Team Two" in page
+
+
+def test_rejecting_a_transfer_needs_a_reason_and_moves_nothing(world, client, tm2):
+    transfer = world.records["cases.transferrequest"]["out"]  # team one's case offered to two
+    client.force_login(tm2)
+    url = reverse("cases:transfer", args=[transfer.pk])
+    page = client.post(url, {"decision": "reject", "reason": ""}).content.decode()
+    assert "Say why the transfer is rejected" in page
+    response = client.post(url, {"decision": "reject", "reason": "We have no capacity"})
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == "rejected"
+    assert Case.objects.get(pk=transfer.case_id).team_id == transfer.from_team_id
+    # The sending manager cannot decide their own offer.
+    client.force_login(world.users["tm"])
+    in_transfer = world.records["cases.transferrequest"]["in"]
+    assert client.get(reverse("cases:transfer", args=[in_transfer.pk])).status_code == 200
+    assert client.get(url).status_code == 404
+
+
+def test_caseload_page_query_count_does_not_grow(world, client):
+    tm = world.users["tm"]
+    client.force_login(tm)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("cases:team")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        _new_case(world, tm.team, worker=world.users["sw"], name=f"Small{i}")
+        _new_case(world, tm.team, name=f"SmallQueue{i}")
+    small = count()
+    for i in range(30):
+        _new_case(world, tm.team, worker=world.users["sw2"], name=f"Large{i}")
+        _new_case(world, tm.team, name=f"LargeQueue{i}")
+    assert count() == small
