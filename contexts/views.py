@@ -1,10 +1,16 @@
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.urls import reverse
+from django.views.generic import TemplateView
 
-from cases import selectors
+from cases import selectors as case_selectors
+from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
+from . import selectors
 from .models import Context, ContextGuardian
 
 
@@ -17,7 +23,7 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
         user = self.request.user
         return super().get_context_data(
             **self.subject_context(self.object.subject),
-            concern_counts=selectors.concern_counts_at(user=user, subject=self.object.subject),
+            concern_counts=case_selectors.concern_counts_at(user=user, subject=self.object.subject),
             guardians=visibility.restrict(user, ContextGuardian)
             .filter(context=self.object)
             .select_related("organisation"),
@@ -32,3 +38,58 @@ class ContextUpdateView(RecordUpdateView):
 
     def get_success_url(self):
         return reverse("contexts:context", args=[self.object.pk])
+
+
+class HotspotsView(LoginRequiredMixin, TemplateView):
+    """Senior managers: where concerns are gathering across the borough."""
+
+    template_name = "contexts/hotspots.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not visibility.oversees_authority(request.user):
+            raise Http404("No such page")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        params, user = self.request.GET, self.request.user
+        days = int(params["days"]) if params.get("days") in {"30", "90", "365"} else 90
+        harm_categories = list(HarmCategory.objects.filter(is_active=True))
+        harm = params.get("harm") if params.get("harm") in {h.slug for h in harm_categories} else ""
+        kind = params.get("kind") if params.get("kind") in Context.Kind.values else ""
+        places, threshold = selectors.hotspots(
+            user=user, days=days, harm=harm or None, kind=kind or None
+        )
+        rows = [
+            {
+                "place": place,
+                "current": place.current,
+                "previous": place.previous,
+                "change": place.current - place.previous,
+                "emerging": place.current >= threshold > place.previous,
+            }
+            for place in places
+        ]
+        monthly = selectors.concerns_per_month_by_harm(
+            user=user, kind=kind or None, harm=harm or None
+        )
+        chart = {
+            "labels": [m.strftime("%b %Y") for m in monthly.months],
+            "series": [{"label": name, "data": data} for name, data in monthly.series.items()],
+        }
+        return super().get_context_data(
+            rows=rows,
+            days=days,
+            windows=selectors.WINDOWS,
+            threshold=threshold,
+            per_30_days=settings.HOTSPOT_CONCERNS_PER_30_DAYS,
+            harm_categories=harm_categories,
+            kinds=Context.Kind.choices,
+            chosen_harm=harm,
+            chosen_kind=kind,
+            monthly=monthly,
+            chart=chart,
+            emerging=sum(1 for r in rows if r["emerging"]),
+            **kwargs,
+        )

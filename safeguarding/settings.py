@@ -162,6 +162,7 @@ STATICFILES_DIRS = [
         ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
         ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
         ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
+        ("chartjs", NODE_MODULES / "chart.js" / "dist"),
         ("autocomplete", NODE_MODULES / "accessible-autocomplete" / "dist"),
     ]
     if (entry[1] if isinstance(entry, tuple) else entry).is_dir()
@@ -216,5 +217,9 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
     # Health checks come from the load balancer and the compose file over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# A place with at least this many concerns per 30 days in the chosen window (scaled to the
+# window) that was below it in the previous window is flagged as an emerging hotspot.
+HOTSPOT_CONCERNS_PER_30_DAYS = env.float("HOTSPOT_CONCERNS_PER_30_DAYS", default=3.0)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # a working day
