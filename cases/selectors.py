@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from safeguarding.accounts import visibility
@@ -273,3 +274,96 @@ def transfers_waiting(*, user: User, team):
         pending.filter(to_team=team).select_related(*related),
         pending.filter(from_team=team).select_related(*related),
     )
+
+
+# --- senior managers: themes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of counts: one row per label, one column per month."""
+
+    key: str
+    title: str
+    row_heading: str
+    months: list
+    rows: list  # [(label, [count per month], total)]
+
+
+def _months(count: int):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    months = [first]
+    for _ in range(count - 1):
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+def _pivot(rows, months, label_of) -> list:
+    index = {m: i for i, m in enumerate(months)}
+    table: dict[str, list[int]] = {}
+    for row in rows:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        if month not in index:
+            continue
+        label = label_of(row)
+        table.setdefault(label, [0] * len(months))[index[month]] += row["n"]
+    return [(label, counts, sum(counts)) for label, counts in sorted(table.items())]
+
+
+def themes(*, user: User, months: int = 12) -> list[Table]:
+    """Referrals by source agency and by decision, and concerns by harm, per month: three
+    aggregate queries, whatever the number of records."""
+    from safeguarding.accounts.models import Organisation
+
+    month_list = _months(months)
+    since = month_list[0]
+    referrals = (
+        visibility.restrict(user, Referral)
+        .filter(received_at__date__gte=since)
+        .annotate(month=TruncMonth("received_at"))
+    )
+    kinds = dict(Organisation.Kind.choices)
+    decisions = dict(Referral.Decision.choices)
+    by_source = referrals.values("month", "source_organisation__kind").annotate(n=Count("pk"))
+    by_decision = referrals.values("month", "decision").annotate(n=Count("pk"))
+    concerns = (
+        visibility.restrict(user, Concern)
+        .filter(occurred_at__date__gte=since)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month", "harm_categories__name")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return [
+        Table(
+            key="referrals-by-source",
+            title="Referrals by source agency",
+            row_heading="Source agency",
+            months=month_list,
+            rows=_pivot(
+                by_source.order_by(), month_list, lambda r: kinds[r["source_organisation__kind"]]
+            ),
+        ),
+        Table(
+            key="referrals-by-decision",
+            title="Referrals by decision",
+            row_heading="Decision",
+            months=month_list,
+            rows=_pivot(
+                by_decision.order_by(),
+                month_list,
+                lambda r: decisions.get(r["decision"], "Not decided yet"),
+            ),
+        ),
+        Table(
+            key="concerns-by-harm",
+            title="Concerns by harm",
+            row_heading="Harm",
+            months=month_list,
+            rows=_pivot(
+                concerns.order_by().exclude(harm_categories__name=None),
+                month_list,
+                lambda r: r["harm_categories__name"],
+            ),
+        ),
+    ]

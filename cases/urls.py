@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/allocate/", views.CaseAllocateView.as_view(), name="case-allocate"),
     path("cases/<int:pk>/transfer/", views.CaseTransferView.as_view(), name="case-transfer"),
     path("team/", views.TeamCaseloadView.as_view(), name="team"),
+    path("themes/", views.ThemesView.as_view(), name="themes"),
     path("team/workers/<int:pk>/", views.WorkerCasesView.as_view(), name="team-worker"),
     path("transfers/<int:pk>/", views.TransferDecisionView.as_view(), name="transfer"),
     path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),

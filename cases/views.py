@@ -1,7 +1,9 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,7 @@ from contexts.models import Context
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
+from safeguarding.audit.registry import record_export
 from safeguarding.errors import ApplicationError
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
@@ -443,3 +446,49 @@ class TransferDecisionView(TeamManagerMixin, FormView):
         except ApplicationError as error:
             return self.apply_errors(form, error)
         return super().form_valid(form)
+
+
+# --- senior managers -------------------------------------------------------------------------
+
+
+class ThemesView(LoginRequiredMixin, TemplateView):
+    """Referrals and concerns per month; every table can be downloaded as CSV (audited)."""
+
+    template_name = "cases/themes.html"
+    EXPORT_MODELS = {
+        "referrals-by-source": Referral,
+        "referrals-by-decision": Referral,
+        "concerns-by-harm": Concern,
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not visibility.oversees_authority(request.user):
+            raise Http404("No such page")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        tables = selectors.themes(user=request.user)
+        export = request.GET.get("export")
+        if export:
+            table = next((t for t in tables if t.key == export), None)
+            if table is None:
+                raise Http404("No such table")
+            return self.csv_response(table)
+        return self.render_to_response(self.get_context_data(tables=tables))
+
+    def csv_response(self, table):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{table.key}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([table.row_heading, *(m.strftime("%Y-%m") for m in table.months), "Total"])
+        for label, counts, total in table.rows:
+            writer.writerow([label, *counts, total])
+        record_export(
+            user=self.request.user,
+            model=self.EXPORT_MODELS[table.key],
+            name=table.key,
+            rows=len(table.rows),
+        )
+        return response

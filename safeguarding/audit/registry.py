@@ -40,3 +40,22 @@ def record_read(obj) -> None:
     ``auditlog.context.set_actor`` block (API, tasks).
     """
     accessed.send(sender=type(obj), instance=obj)
+
+
+def record_export(*, user, model, name: str, rows: int, filters: dict | None = None) -> None:
+    """Write an audit row saying ``user`` exported ``rows`` rows built from ``model``'s records.
+
+    Exports are audited like reads: who, what (the export's name and filters), when.
+    """
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="export",
+        object_repr=f"Export: {name}",
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", "") or None,
+        additional_data={"export": name, "rows": rows, "filters": filters or {}},
+    )

@@ -1,0 +1,108 @@
+"""Senior managers: hotspots and themes, computed in the database, exports audited."""
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Concern, ConcernSubject, HarmCategory
+from contexts import selectors
+from contexts.models import Context
+
+
+def _concerns_at(world, place, days_ago: list[int], harm="cse"):
+    category, _ = HarmCategory.objects.get_or_create(slug=harm, defaults={"name": harm})
+    for n in days_ago:
+        concern = Concern.objects.create(
+            authority=world.records["accounts.organisation"]["la"],
+            occurred_at=timezone.now() - timedelta(days=n, hours=1),
+            narrative="Seen with older males",
+            source="police",
+            reliability="reliable",
+            logged_by=world.users["sw"],
+        )
+        concern.harm_categories.add(category)
+        ConcernSubject.objects.create(concern=concern, subject=place.subject, part="location")
+
+
+@pytest.mark.parametrize("user_name", ["sw", "tm", "partner", "admin"])
+def test_only_senior_managers_see_hotspots_and_themes(world, client, user_name):
+    client.force_login(world.users[user_name])
+    for url in (
+        reverse("contexts:hotspots"),
+        reverse("cases:themes"),
+        reverse("cases:themes") + "?export=concerns-by-harm",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_hotspots_rank_places_with_change_and_flag_emerging_ones(world, client, settings):
+    settings.HOTSPOT_CONCERNS_PER_30_DAYS = 1  # 3 in 90 days makes a hotspot
+    team_place = world.records["contexts.context"]["team"]
+    other_place = world.records["contexts.context"]["other"]
+    _concerns_at(world, team_place, [1, 5, 10, 20])  # all in the last 90 days
+    _concerns_at(world, other_place, [2, 100, 120, 150], harm="cce")  # falling
+    sm = world.users["sm"]
+    places, threshold = selectors.hotspots(user=sm, days=90)
+    ranked = [(p.name, p.current, p.previous) for p in places]
+    # The world already has one concern at each place, logged today.
+    assert ranked[0] == (team_place.name, 6, 0)
+    assert ranked[1] == (other_place.name, 2, 3)
+    assert threshold == 3
+    client.force_login(sm)
+    page = client.get(reverse("contexts:hotspots"), {"days": "90"}).content.decode()
+    assert page.count("Emerging hotspot</strong>") == 1
+    assert "+6" in page and "-1" in page
+    # Filters: by harm and by kind of place.
+    only_cce, _ = selectors.hotspots(user=sm, days=90, harm="cce")
+    assert [p.name for p in only_cce] == [other_place.name]
+    Context.objects.filter(pk=other_place.pk).update(kind="school")
+    parks, _ = selectors.hotspots(user=sm, days=90, kind="park")
+    assert [p.name for p in parks] == [team_place.name]
+
+
+def test_hotspot_and_themes_query_counts_do_not_grow(world, client):
+    client.force_login(world.users["sm"])
+    places = [world.records["contexts.context"]["team"], world.records["contexts.context"]["other"]]
+
+    def counts():
+        result = []
+        for url in (reverse("contexts:hotspots"), reverse("cases:themes")):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx.captured_queries))
+        return result
+
+    _concerns_at(world, places[0], [1, 40])
+    small = counts()
+    for i in range(10):
+        place = Context(
+            authority=world.records["accounts.organisation"]["la"], name=f"Extra {i}", kind="park"
+        )
+        place.save()
+        _concerns_at(world, place, [3, 50, 200])
+    _concerns_at(world, places[1], list(range(1, 60, 2)))
+    assert counts() == small
+
+
+def test_themes_count_and_export_as_audited_csv(world, client):
+    sm = world.users["sm"]
+    client.force_login(sm)
+    page = client.get(reverse("cases:themes")).content.decode()
+    assert "Referrals by source agency" in page and "Police" in page
+    before = LogEntry.objects.filter(object_pk="export").count()
+    response = client.get(reverse("cases:themes"), {"export": "referrals-by-source"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("Source agency,") and lines[0].endswith(",Total")
+    totals = {line.split(",")[0]: int(line.split(",")[-1]) for line in lines[1:]}
+    assert totals == {"Local authority": 1, "Police": 1, "School or college": 1}
+    entry = LogEntry.objects.filter(object_pk="export").latest("timestamp")
+    assert LogEntry.objects.filter(object_pk="export").count() == before + 1
+    assert entry.actor == sm and entry.additional_data["export"] == "referrals-by-source"
+    assert client.get(reverse("cases:themes"), {"export": "nope"}).status_code == 404
