@@ -11,7 +11,8 @@ from safeguarding.accounts import visibility
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
 
-from .models import ConcernSubject, HarmCategory, YoungPerson
+from .models import ConcernSubject, HarmCategory, Referral, YoungPerson
+from .services import NEW
 
 YOUNG_PERSON_PARTS = [
     (value, label)
@@ -229,3 +230,61 @@ class TransferDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", "Say why the transfer is rejected")
         return data
+
+
+class TriageDecisionForm(forms.Form):
+    """The front door's decision, with a link for each person or place the referral is about."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Referral.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The referrer is told the decision; the reason stays with the council.",
+        error_messages={"required": "Give the reason for the decision"},
+    )
+
+    def __init__(self, *args, known, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {}
+        for item in known:
+            row = item.row
+            choices = [("", "Do not link")]
+            if row.described_name:
+                choices.append((NEW, f"Create a new record for “{row.described_name}”"))
+            for record in item.matches:
+                key = str(record.pk)
+                self.targets[(row.pk, key)] = record
+                if row.kind == "young_person":
+                    born = (
+                        f", born {record.date_of_birth:%-d %b %Y}" if record.date_of_birth else ""
+                    )
+                    label = f"{record.full_name}{born} ({record.reference})"
+                else:
+                    label = f"{record.name} ({record.reference})"
+                choices.append((key, f"Link to {label}"))
+            described = row.described_name or row.get_kind_display()
+            initial = str(row.subject.concrete.pk) if row.subject_id else ""
+            if initial and (row.pk, initial) not in self.targets:
+                self.targets[(row.pk, initial)] = row.subject.concrete
+                choices.append((initial, f"Keep the link to {row.subject.reference}"))
+            self.fields[f"link_{row.pk}"] = forms.ChoiceField(
+                label=f"{row.get_kind_display()}: {described}",
+                choices=choices,
+                required=False,
+                initial=initial,
+                widget=forms.RadioSelect,
+            )
+
+    def links(self) -> dict:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("link_") or not value:
+                continue
+            row_id = int(name.removeprefix("link_"))
+            result[row_id] = NEW if value == NEW else self.targets[(row_id, value)]
+        return result

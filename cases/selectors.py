@@ -30,6 +30,7 @@ from .models import (
     ConcernSubject,
     Referral,
     TransferRequest,
+    YoungPerson,
 )
 
 
@@ -367,3 +368,61 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
             ),
         ),
     ]
+
+
+# --- the front door ---------------------------------------------------------------------------
+
+
+def referrals_awaiting_triage(*, user: User):
+    """Referrals waiting for a decision, oldest first (the front door's queue)."""
+    return (
+        visibility.restrict(user, Referral, visibility.CHANGE)
+        .filter(status__in=[Referral.Status.RECEIVED, Referral.Status.SCREENING])
+        .select_related("source_organisation")
+        .prefetch_related("harm_categories", "about")
+        .order_by("received_at")
+    )
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the council already knows about one thing a referral is about."""
+
+    row: object  # the ReferralSubject
+    matches: list  # records the manager may link it to
+    recent_concerns: dict  # for places: record -> {30: n, 90: n, 365: n}
+
+
+def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
+    """Possible matches for each person or place in a referral, by name (misspelling tolerant),
+    date of birth or postcode, among the records the manager may pick."""
+    from contexts.models import Context
+    from safeguarding.search import search_named, search_young_people
+
+    known = []
+    for row in referral.about.select_related("subject"):
+        matches = []
+        if row.kind == "young_person":
+            found = {}
+            if row.described_name:
+                for yp in search_young_people(
+                    user=user, text=row.described_name, action=visibility.PICK
+                ):
+                    found[yp.pk] = yp
+            if row.described_date_of_birth:
+                born = visibility.restrict(user, YoungPerson, visibility.PICK).filter(
+                    date_of_birth=row.described_date_of_birth
+                )
+                for yp in born.select_related("subject")[:10]:
+                    found.setdefault(yp.pk, yp)
+            matches = list(found.values())
+        elif row.kind == "context" and row.described_name:
+            matches = list(
+                search_named(Context, user=user, text=row.described_name, action=visibility.PICK)
+            )
+        recent = {}
+        if row.kind == "context":
+            for place in matches[:5]:
+                recent[place] = concern_counts_at(user=user, subject=place.subject)
+        known.append(Known(row=row, matches=matches, recent_concerns=recent))
+    return known

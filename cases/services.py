@@ -14,7 +14,16 @@ from safeguarding.accounts.models import Team, User
 from safeguarding.errors import ApplicationError
 from safeguarding.subjects.models import Subject
 
-from .models import Allocation, Case, Concern, ConcernSubject, TransferRequest, YoungPerson
+from .models import (
+    Allocation,
+    Case,
+    Concern,
+    ConcernSubject,
+    Referral,
+    ReferralSubject,
+    TransferRequest,
+    YoungPerson,
+)
 
 
 def _require(user, obj, action: str) -> None:
@@ -338,3 +347,140 @@ def transfer_reject(*, request: TransferRequest, rejected_by: User, reason: str)
     request.decided_by, request.decided_at = rejected_by, timezone.now()
     request.decision_reason = reason
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+
+
+# --- the front door ---------------------------------------------------------------------------
+
+#: Decisions that start work: the linked young people and places get an open case in the
+#: deciding manager's team (unallocated, waiting in its queue).
+DECISIONS_THAT_OPEN_WORK = {
+    Referral.Decision.YOUNG_PERSON_ASSESSMENT,
+    Referral.Decision.STRATEGY_DISCUSSION,
+    Referral.Decision.CONTEXT_ASSESSMENT,
+    Referral.Decision.MACE,
+}
+NEW = "new"
+
+
+@transaction.atomic
+def referral_start_screening(*, referral: Referral, by: User) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require(by, referral, visibility.CHANGE)
+    if referral.status != Referral.Status.RECEIVED:
+        raise ApplicationError("Only a newly received referral can move to screening.")
+    referral.status = Referral.Status.SCREENING
+    referral.save(update_fields=["status"])
+    return referral
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    referral: Referral,
+    decision: str,
+    reason: str,
+    decided_by: User,
+    links: dict | None = None,
+) -> Referral:
+    """Record the front door's decision on a referral.
+
+    ``links`` maps each of the referral's ``ReferralSubject`` ids to an existing subject record
+    (a young person or context the manager may pick) or to ``NEW`` (create it from what the
+    referrer described). For decisions that start work, each linked subject without open work
+    gets a case in the manager's team. The referrer learns the decision (status, decision and
+    date) through the API.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require(decided_by, referral, visibility.CHANGE)
+    errors = {}
+    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.SCREENING):
+        raise ApplicationError("This referral has already been decided.")
+    if decision not in Referral.Decision.values:
+        errors["decision"] = "Choose a decision."
+    if not reason.strip():
+        errors["reason"] = "Give the reason for the decision."
+    about = {row.pk: row for row in referral.about.select_for_update()}
+    links = links or {}
+    for row_id, target in links.items():
+        row = about.get(int(row_id))
+        if row is None:
+            errors["links"] = "Link only what this referral is about."
+            continue
+        if target in (None, ""):
+            continue
+        if target == NEW:
+            if not row.described_name:
+                errors["links"] = "There is no description to create a record from."
+            continue
+        if target.subject.kind != row.kind or not visibility.can(
+            decided_by, target, visibility.PICK
+        ):
+            errors["links"] = "Choose records from the lists offered."
+    if errors:
+        raise ApplicationError(errors)
+
+    linked = []
+    for row_id, target in links.items():
+        if target in (None, ""):
+            continue
+        row = about[int(row_id)]
+        record = _record_from_description(row, decided_by) if target == NEW else target
+        row.subject = record.subject
+        row.save(update_fields=["subject"])
+        linked.append(record)
+    if decision in DECISIONS_THAT_OPEN_WORK and decided_by.team_id:
+        for record in linked:
+            if (
+                not Case.objects.filter(subject=record.subject)
+                .exclude(status=Case.Status.CLOSED)
+                .exists()
+            ):
+                case_open(
+                    subject=record.subject,
+                    team=decided_by.team,
+                    opened_by=decided_by,
+                    reason=f"Referral {referral.reference}: {Referral.Decision(decision).label}",
+                )
+    referral.status = Referral.Status.DECIDED
+    referral.decision = decision
+    referral.decision_reason = reason
+    referral.decided_by = decided_by
+    referral.decided_at = timezone.now()
+    referral.save(
+        update_fields=["status", "decision", "decision_reason", "decided_by", "decided_at"]
+    )
+    return referral
+
+
+def _record_from_description(row: ReferralSubject, by: User):
+    """A new young person or place from what the referrer described."""
+    authority = by.organisation
+    if row.kind == Subject.Kind.CONTEXT:
+        kind = (
+            row.described_place_kind
+            if row.described_place_kind in Context.Kind.values
+            else (Context.Kind.OTHER)
+        )
+        place = Context(
+            authority=authority,
+            name=row.described_name,
+            kind=kind,
+            address=row.described_address,
+            postcode=row.described_postcode,
+            created_by=by,
+        )
+        place.save()
+        return place
+    if row.kind == Subject.Kind.YOUNG_PERSON:
+        given, _, family = row.described_name.strip().partition(" ")
+        person = YoungPerson(
+            authority=authority,
+            given_name=given,
+            family_name=family or "(not given)",
+            date_of_birth=row.described_date_of_birth,
+            address=row.described_address,
+            postcode=row.described_postcode,
+        )
+        person.save()
+        return person
+    raise ApplicationError({"links": "Peer groups are linked, not created, at the front door."})

@@ -16,6 +16,13 @@ urlpatterns = [
     path("cases/<int:pk>/transfer/", views.CaseTransferView.as_view(), name="case-transfer"),
     path("team/", views.TeamCaseloadView.as_view(), name="team"),
     path("themes/", views.ThemesView.as_view(), name="themes"),
+    path("front-door/", views.TriageQueueView.as_view(), name="triage"),
+    path("front-door/<int:pk>/", views.TriageDecideView.as_view(), name="triage-decide"),
+    path(
+        "front-door/<int:pk>/screening/",
+        views.triage_start_screening,
+        name="triage-screening",
+    ),
     path("team/workers/<int:pk>/", views.WorkerCasesView.as_view(), name="team-worker"),
     path("transfers/<int:pk>/", views.TransferDecisionView.as_view(), name="transfer"),
     path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),

@@ -41,8 +41,8 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_young_people(*, user, text: str):
-    people = visibility.restrict(user, YoungPerson).select_related("subject")
+def search_young_people(*, user, text: str, action: str = visibility.VIEW):
+    people = visibility.restrict(user, YoungPerson, action).select_related("subject")
     born = _as_date(text)
     if born:
         return people.filter(date_of_birth=born)[:LIMIT]
@@ -82,8 +82,8 @@ def search_young_people(*, user, text: str):
     )
 
 
-def _search_named(model, *, user, text: str):
-    records = visibility.restrict(user, model).select_related("subject")
+def search_named(model, *, user, text: str, action: str = visibility.VIEW):
+    records = visibility.restrict(user, model, action).select_related("subject")
     if not _postgres():
         return records.filter(name__icontains=text)[:LIMIT]
     return (
@@ -99,8 +99,8 @@ def search(*, user, text: str) -> dict:
         return {"young_people": [], "peer_groups": [], "contexts": []}
     return {
         "young_people": list(search_young_people(user=user, text=text)),
-        "peer_groups": list(_search_named(PeerGroup, user=user, text=text)),
-        "contexts": list(_search_named(Context, user=user, text=text)),
+        "peer_groups": list(search_named(PeerGroup, user=user, text=text)),
+        "contexts": list(search_named(Context, user=user, text=text)),
     }
 
 

@@ -185,6 +185,14 @@ def young_person_rule(user, action):
     from cases.models import YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission
 
     R = _roles()
+    if action == PICK:
+        # The front door matches referrals against everyone the authority knows: a team
+        # manager may find and link any young person who is not restricted (identity only:
+        # pages still need VIEW). Everyone else picks from what they may see.
+        if _is(user, R.TEAM_MANAGER):
+            named = _named(YoungPersonUserObjectPermission, user, "view_youngperson")
+            return Q(named) | (Q(subject__authority_id=user.organisation_id) & Q(restricted=False))
+        action = VIEW
     named = _named(YoungPersonUserObjectPermission, user, f"{action}_youngperson")
     unrestricted = Q(restricted=False)
     if action == VIEW:
@@ -274,6 +282,7 @@ def context_rule(user, action):
 
 
 context_rule.has_pick_rule = True
+young_person_rule.has_pick_rule = True
 
 
 @policy("subjects.Subject")

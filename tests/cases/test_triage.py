@@ -1,0 +1,121 @@
+"""The front door: referrals oldest first, what is known, and the decision."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, HarmCategory, Referral, ReferralSubject, YoungPerson
+from contexts.models import Context
+from safeguarding.accounts import visibility
+
+
+@pytest.fixture
+def partner_referral(world):
+    la = world.records["accounts.organisation"]["la"]
+    other = world.records["cases.youngperson"]["other"]
+    other.given_name, other.family_name = "Tyrese", "Okafor-Bennett"
+    other.save()
+    referral = Referral.objects.create(
+        authority=la,
+        source_organisation=world.records["accounts.organisation"]["p1"],
+        referrer_name="PC Test",
+        narrative="Seen being given a package outside the shop by an older male.",
+        consent=Referral.Consent.NOT_SOUGHT,
+        lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+    )
+    referral.harm_categories.add(HarmCategory.objects.get(slug="cse"))
+    person = ReferralSubject.objects.create(
+        referral=referral, kind="young_person", described_name="Tyreese Okafor Bennet"
+    )
+    place = ReferralSubject.objects.create(
+        referral=referral,
+        kind="context",
+        described_name="Kestrel Chicken, Mill Lane",
+        described_place_kind="shop",
+        described_postcode="EB2 9ZZ",
+    )
+    return referral, person, place
+
+
+def test_queue_is_for_team_managers_oldest_first(world, client, partner_referral):
+    client.force_login(world.users["sw"])
+    assert client.get(reverse("cases:triage")).status_code == 404
+    referral, _, _ = partner_referral
+    client.force_login(world.users["tm"])
+    page = client.get(reverse("cases:triage")).content.decode()
+    references = [r.reference for r in Referral.objects.order_by("received_at")]
+    positions = [page.index(ref) for ref in references]
+    assert positions == sorted(positions)
+    assert "left" in page
+
+
+def test_known_matches_a_misspelt_name_across_teams_but_not_restricted(world, partner_referral):
+    from cases.selectors import known_for_referral
+
+    referral, person, _ = partner_referral
+    tm = world.users["tm"]
+    other = world.records["cases.youngperson"]["other"]  # team two's young person
+    known = {k.row.pk: k for k in known_for_referral(user=tm, referral=referral)}
+    assert other in known[person.pk].matches
+    assert not visibility.can(tm, other)  # found for matching, still not readable
+    restricted = world.records["cases.youngperson"]["restricted"]
+    assert not visibility.can(tm, restricted, visibility.PICK)
+
+
+def test_decide_context_assessment_linking_and_creating(world, client, partner_referral):
+    referral, person, place = partner_referral
+    other = world.records["cases.youngperson"]["other"]
+    tm = world.users["tm"]
+    client.force_login(tm)
+    url = reverse("cases:triage-decide", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert "Tyrese Okafor-Bennett" in page  # the possible match
+    response = client.post(
+        url,
+        {
+            "decision": "context_assessment",
+            "reason": "Third referral about this shop in a month.",
+            f"link_{person.pk}": str(other.pk),
+            f"link_{place.pk}": "new",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "decided" and referral.decision == "context_assessment"
+    assert referral.decided_by == tm
+    shop = Context.objects.get(name="Kestrel Chicken, Mill Lane")
+    assert shop.kind == "shop" and shop.postcode == "EB2 9ZZ"
+    # Work starts on the place in the manager's team; the young person already has open work.
+    assert Case.objects.get(subject=shop.subject).team == tm.team
+    assert Case.objects.filter(subject=other.subject).exclude(status="closed").count() == 1
+    # The decision is on the place's chronology.
+    page = client.get(shop.get_absolute_url()).content.decode()
+    assert "Context assessment" in page
+
+
+def test_a_decision_needs_a_reason_and_changes_nothing_without_one(world, client, partner_referral):
+    referral, person, _ = partner_referral
+    client.force_login(world.users["tm"])
+    page = client.post(
+        reverse("cases:triage-decide", args=[referral.pk]),
+        {"decision": "nfa", "reason": "", f"link_{person.pk}": "new"},
+    ).content.decode()
+    assert "Give the reason for the decision" in page
+    referral.refresh_from_db()
+    assert referral.status == "received"
+    assert not YoungPerson.objects.filter(given_name="Tyreese").exists()
+
+
+def test_screening_then_decided_referral_leaves_the_queue(world, client, partner_referral):
+    referral, _, _ = partner_referral
+    client.force_login(world.users["tm"])
+    client.post(reverse("cases:triage-screening", args=[referral.pk]))
+    referral.refresh_from_db()
+    assert referral.status == "screening"
+    client.post(
+        reverse("cases:triage-decide", args=[referral.pk]),
+        {"decision": "signpost", "reason": "Youth service outreach."},
+    )
+    first = client.get(reverse("cases:triage")).content.decode()
+    assert f"Referral {referral.reference}: Signpost." in first  # the confirmation
+    assert referral.reference not in client.get(reverse("cases:triage")).content.decode()
+    assert client.get(reverse("cases:triage-decide", args=[referral.pk])).status_code == 404
