@@ -39,7 +39,6 @@ def partner_referral(world):
 def test_queue_is_for_team_managers_oldest_first(world, client, partner_referral):
     client.force_login(world.users["sw"])
     assert client.get(reverse("cases:triage")).status_code == 404
-    referral, _, _ = partner_referral
     client.force_login(world.users["tm"])
     page = client.get(reverse("cases:triage")).content.decode()
     references = [r.reference for r in Referral.objects.order_by("received_at")]
