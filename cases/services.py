@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from contexts.models import Context
@@ -12,6 +13,7 @@ from peers.models import PeerGroup
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import Team, User
 from safeguarding.errors import ApplicationError
+from safeguarding.notifications.services import ReferralDecided, TransferRequested, WorkAllocated
 from safeguarding.subjects.models import Subject
 
 from .models import (
@@ -61,6 +63,9 @@ def case_open(
     grants.grant_team(record, team)
     if worker is not None:
         grants.name_user(record, worker)
+        WorkAllocated.record(
+            users=[worker], reference=subject.reference, link=subject.get_absolute_url()
+        )
     return case
 
 
@@ -103,6 +108,9 @@ def case_allocate(*, case: Case, worker: User, allocated_by: User | None, reason
         reason=reason,
     )
     grants.name_user(record, worker)
+    WorkAllocated.record(
+        users=[worker], reference=case.subject.reference, link=case.subject.get_absolute_url()
+    )
     return case
 
 
@@ -306,9 +314,15 @@ def transfer_request(*, case: Case, to_team: Team, requested_by: User, reason: s
         errors["to_team"] = "A transfer of this case is already waiting for a decision."
     if errors:
         raise ApplicationError(errors)
-    return TransferRequest.objects.create(
+    transfer = TransferRequest.objects.create(
         case=case, from_team=case.team, to_team=to_team, reason=reason, requested_by=requested_by
     )
+    TransferRequested.record(
+        users=to_team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True),
+        reference=case.subject.reference,
+        link=reverse("cases:transfer", args=[transfer.pk]),
+    )
+    return transfer
 
 
 def _pending_transfer_for_update(request: TransferRequest, user: User) -> TransferRequest:
@@ -448,6 +462,12 @@ def referral_decide(
     referral.decided_at = timezone.now()
     referral.save(
         update_fields=["status", "decision", "decision_reason", "decided_by", "decided_at"]
+    )
+    ReferralDecided.record(
+        organisations=[referral.source_organisation],
+        users=[referral.referred_by],
+        reference=referral.reference,
+        link=referral.get_absolute_url(),
     )
     return referral
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safeguarding.accounts",
     "safeguarding.subjects",
     "safeguarding.audit",
+    "safeguarding.notifications",
     # The domain
     "cases",
     "contexts",

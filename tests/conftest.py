@@ -157,6 +157,12 @@ def world(db) -> World:
         yp_other = young_person("other", t2, u["sw3"])
         yp_restricted = young_person("restricted", t1, u["sw2"], restricted=True)
 
+        from safeguarding.notifications.models import Notification
+
+        for name in ("own", "team", "other", "restricted"):
+            reference = w.records["cases.youngperson"][name].reference
+            w.add("notifications.notification", name, Notification.objects.get(reference=reference))
+
         def context(name, team, guardian_org, guardian_name):
             ctx = Context(authority=la, name=f"Test {name} place", kind=Context.Kind.PARK)
             ctx.save()

@@ -523,6 +523,25 @@ def grant_rule(user, action):
     return Q(content_object__subject__authority_id=user.organisation_id)
 
 
+@policy("notifications.Notification")
+def notification_rule(user, action):
+    # Recipients see what they were sent; administrators see the authority's delivery log.
+    # Nobody edits the record of what was sent.
+    if action != VIEW:
+        return NOTHING
+    mine = Q(recipient_user=user)
+    if user.organisation_id:
+        mine |= Q(recipient_organisation_id=user.organisation_id)
+    if _is(user, _roles().ADMINISTRATOR) and user.organisation_id:
+        return (
+            mine
+            | Q(recipient_user__organisation_id=user.organisation_id)
+            | Q(recipient_organisation__authority_id=user.organisation_id)
+            | Q(recipient_organisation_id=user.organisation_id)
+        )
+    return mine
+
+
 @policy("auditlog.LogEntry")
 def audit_rule(user, action):
     # Administrators (the data protection officer) review access; nobody changes the audit.

@@ -193,10 +193,17 @@ TABLE = {
     "contexts.contextgroupobjectpermission": ADMINISTRATORS_ONLY,
     "peers.peergroupuserobjectpermission": ADMINISTRATORS_ONLY,
     "peers.peergroupgroupobjectpermission": ADMINISTRATORS_ONLY,
+    "notifications.notification": {  # work allocated to each worker; nobody edits them
+        **NOBODY,
+        "sw": ({"own"}, NONE),
+        "sw2": ({"team", "restricted"}, NONE),
+        "sw3": ({"other"}, NONE),
+        "admin": ({"own", "team", "other", "restricted"}, NONE),
+    },
     "auditlog.logentry": {**NOBODY, "admin": (ALL, NONE)},
 }
 
-OUR_APPS = {"accounts", "subjects", "audit", "cases", "contexts", "peers"}
+OUR_APPS = {"accounts", "subjects", "audit", "notifications", "cases", "contexts", "peers"}
 
 
 def test_every_model_is_in_the_table():

@@ -151,3 +151,22 @@ def test_caseload_page_query_count_does_not_grow(world, client):
         _new_case(world, tm.team, worker=world.users["sw2"], name=f"Large{i}")
         _new_case(world, tm.team, name=f"LargeQueue{i}")
     assert count() == small
+
+
+def test_allocation_and_transfer_requests_are_recorded_for_notification(world, client, tm2):
+    from safeguarding.notifications.models import Notification
+
+    tm, sw = world.users["tm"], world.users["sw"]
+    yp, case = _new_case(world, tm.team, name="Notifyme")
+    client.force_login(tm)
+    client.post(reverse("cases:case-allocate", args=[case.pk]), {"worker": sw.pk})
+    note = Notification.objects.get(recipient_user=sw, reference=yp.reference)
+    assert note.event_type == "work.allocated" and note.link == yp.get_absolute_url()
+    assert "Notifyme" not in f"{note.reference} {note.link}"  # a reference, never a name
+    client.post(
+        reverse("cases:case-transfer", args=[case.pk]),
+        {"to_team": tm2.team_id, "reason": "Moved"},
+    )
+    assert Notification.objects.filter(
+        recipient_user=tm2, event_type="work.transfer_requested", reference=yp.reference
+    ).exists()
