@@ -102,8 +102,12 @@ class ConcernForm(forms.Form):
             self.add_error("new_place_kind", "Say what kind of place it is")
         day = data.get("occurred_on")
         if day:
+            # Without a time: midday, or now if that is earlier today (a concern logged at
+            # 09:00 about this morning must not be "in the future").
+            now = timezone.localtime()
+            default = time(12) if day < now.date() else min(time(12), now.time())
             moment = timezone.make_aware(
-                datetime.combine(day, data.get("occurred_time") or time(12))
+                datetime.combine(day, data.get("occurred_time") or default)
             )
             if moment > timezone.now():
                 self.add_error("occurred_on", "The date must be today or in the past")

@@ -176,6 +176,7 @@ class ConcernLogView(LoginRequiredMixin, TemplateView):
     """Log a concern: one page, one submit. Can start from a young person, a place or a group."""
 
     template_name = "cases/concern_form.html"
+    extra_context = {"page_top_fields": ["narrative", "occurred_on", "occurred_time"]}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (

@@ -3,8 +3,11 @@
 * The browser is Debian's Chromium (/usr/bin/chromium, or $CHROMIUM), launched once per session;
   each test gets a new context (cookies, storage) and page. `playwright install` is never needed.
 * The app is pytest-django's ``live_server`` (static files through the staticfiles finders, so
-  `make assets` must have built static/build/app.css). Tests using it are transactional, with
-  ``serialized_rollback`` so that the migration data (harm categories) is there in each test.
+  `make assets` must have built static/build/app.css). Tests using it are transactional: the
+  database is emptied after each, and ``migration_data`` puts back what data migrations made.
+  (``serialized_rollback`` cannot do that here: while Playwright's event loop runs in the test's
+  thread, Django's connections live in asgiref's context-local storage, not in the thread-local
+  connection that holds the serialized copy, so only the first test would get it back.)
 * axe-core is the version the front end pins (node_modules/axe-core, package.json), run through
   axe-playwright-python. Every HTML page a test loads must be checked: ``Browsing.check_a11y``
   fails on violations of impact "serious" or "critical", and a page loaded but never checked
@@ -12,22 +15,21 @@
 * Uncaught JavaScript errors and failed requests for assets (4xx/5xx) fail the test too.
 """
 
+import importlib
 import os
 import shutil
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# beside it. The ORM calls here are the test's own set-up, in one thread, so this is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -44,8 +46,18 @@ APP_CSS = ROOT / "static" / "build" / "app.css"
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000
 
-# Violations below "serious", by (rule, impact): the pages they were seen on. Reported at the end.
-_minor_violations: dict[tuple[str, str], set[str]] = defaultdict(set)
+# Violations below "serious", by (rule, impact, help): the pages they were seen on and the
+# elements. Reported at the end of the run, not failing.
+_minor_violations: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(
+    lambda: {"paths": set(), "targets": set()}
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, so that the browser (one for the session) opens only when they
+    start, and nothing else runs beside Playwright's event loop (see ``browser``)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def _chromium_path() -> str:
@@ -60,6 +72,16 @@ def _chromium_path() -> str:
     return found
 
 
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """The rows the data migrations create (the harm categories), made again for each test."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    migration = importlib.import_module("cases.migrations.0003_harm_categories")
+    migration.add_categories(django_apps, None)
+
+
 @pytest.fixture(scope="session")
 def axe() -> Axe:
     if not AXE_JS.is_file():
@@ -72,12 +94,25 @@ def browser() -> Browser:
     executable = _chromium_path()
     if not APP_CSS.is_file():
         pytest.fail(f"{APP_CSS} is missing: run `make assets`.", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread, and Django's ORM refuses
+    # to run beside one. The ORM calls made meanwhile are the tests' own, in this one thread
+    # (the live server has its own thread), so that is safe. Only while the browser is open,
+    # and the browser tests run last (pytest_collection_modifyitems above): no other test
+    # runs with the check off, or beside the loop.
+    unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if unsafe is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
 @pytest.fixture
@@ -113,6 +148,7 @@ class Browsing:
     documents: list[Document] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # main-frame documents
     errors: list[str] = field(default_factory=list)
+    axe_seconds: float = 0.0  # time spent in axe-core, to leave out of the journeys' timings
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -130,17 +166,19 @@ class Browsing:
 
     def check_a11y(self) -> None:
         """Run axe-core on the page as it is now; fail on serious or critical violations."""
+        started = time.perf_counter()
         self.page.wait_for_load_state("load")
         results = self.axe.run(self.page)
+        self.axe_seconds += time.perf_counter() - started
         where = f"{self.path()} ({self.page.title()!r})"
         blocking = []
         for violation in results.response["violations"]:
             if violation["impact"] in BLOCKING_IMPACTS:
                 blocking.append(violation)
             else:
-                _minor_violations[(violation["id"], violation["impact"] or "")].add(
-                    urlsplit(self.page.url).path
-                )
+                seen = _minor_violations[(violation["id"], violation["impact"], violation["help"])]
+                seen["paths"].add(urlsplit(self.page.url).path)
+                seen["targets"].update(", ".join(map(str, n["target"])) for n in violation["nodes"])
         if self.documents:
             self.documents[-1].checked = True  # the page on screen: the last one loaded
         if blocking:
@@ -155,6 +193,14 @@ class Browsing:
                     lines.append(f"    {node['html'][:300]}")
                     lines.append(f"    {node.get('failureSummary', '').replace(chr(10), ' ')}")
             pytest.fail("\n".join(lines), pytrace=False)
+
+    def choose(self, input_id: str, typed: str, option: str) -> None:
+        """Pick from an accessible-autocomplete box: type part of a name, click the option."""
+        box = self.page.locator(f"input.autocomplete__input#{input_id}")
+        box.click()
+        box.press_sequentially(typed)
+        self.page.locator(f"#{input_id}__listbox li", has_text=option).click()
+        expect(box).to_have_value(option)
 
     def focused(self) -> dict:
         """What has the keyboard focus: tag, id, name, classes and text."""
@@ -190,8 +236,16 @@ def sign_in(context: BrowserContext, base_url: str, user) -> None:
     )
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def browsing(context, live_server, axe) -> Browsing:
+def browsing(request, context, live_server, axe, tmp_path) -> Browsing:
     page = context.new_page()
     state = Browsing(page=page, base_url=live_server.url, axe=axe)
 
@@ -217,6 +271,11 @@ def browsing(context, live_server, axe) -> Browsing:
     page.on("console", on_console)
     page.on("pageerror", lambda error: state.errors.append(f"JavaScript error: {error}"))
     yield state
+    if getattr(request.node, "browser_test_failed", False) and not page.is_closed():
+        # What the browser showed when the test failed (the path is in the captured output).
+        page.screenshot(path=tmp_path / "failure.png", full_page=True)
+        (tmp_path / "failure.html").write_text(page.content())
+        print(f"Browser at {page.url} when the test failed: {tmp_path}/failure.png, .html")
     unchecked = [f"{d.method} {d.url} ({d.status})" for d in state.documents if not d.checked]
     assert not unchecked, f"Pages loaded without an axe-core check: {unchecked}"
     assert not state.errors, "Errors in the browser:\n" + "\n".join(state.errors)
@@ -237,5 +296,7 @@ def pytest_terminal_summary(terminalreporter):
     if not _minor_violations:
         return
     terminalreporter.section("axe-core: moderate and minor violations (not failing)")
-    for (rule, impact), paths in sorted(_minor_violations.items()):
-        terminalreporter.write_line(f"[{impact}] {rule}: {', '.join(sorted(paths))}")
+    for (rule, impact, help_text), seen in sorted(_minor_violations.items()):
+        terminalreporter.write_line(f"[{impact}] {rule}: {help_text}")
+        terminalreporter.write_line(f"    on: {' '.join(sorted(seen['paths']))}")
+        terminalreporter.write_line(f"    elements: {' | '.join(sorted(seen['targets']))}")

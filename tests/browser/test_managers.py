@@ -1,0 +1,142 @@
+"""Managers' journeys in a real browser: allocation, a transfer between teams, and the front
+door triaging a partner's referral to a context assessment."""
+
+import pytest
+from django.db import transaction
+
+from cases import services
+from cases.models import HarmCategory, Referral, ReferralSubject, YoungPerson
+from contexts.models import Context
+
+from ..conftest import make_user
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _switch_user(browsing, context, user):
+    context.clear_cookies()
+    sign_in(context, browsing.base_url, user)
+
+
+def test_manager_allocates_and_only_that_worker_can_open_it(world, signed_in, context):
+    tm, sw, sw3 = world.users["tm"], world.users["sw"], world.users["sw3"]
+    with transaction.atomic():
+        waiting = YoungPerson(
+            authority=world.records["accounts.organisation"]["la"],
+            given_name="Oluwaseun",
+            family_name="Waiting",
+        )
+        waiting.save()
+        services.case_open(subject=waiting.subject, team=tm.team, opened_by=tm)
+    browsing = signed_in(tm)
+    page = browsing.page
+    browsing.visit("/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Team caseload").click()
+    browsing.check_a11y()
+    row = page.locator("tr", has_text="Oluwaseun Waiting")
+    with page.expect_navigation():
+        row.get_by_role("link", name="Allocate").click()
+    browsing.check_a11y()
+    page.get_by_label("Allocate to").select_option(label=str(sw))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    browsing.check_a11y()
+    assert (
+        f"{waiting.reference} allocated to {sw}"
+        in page.locator(".govuk-notification-banner--success").inner_text()
+    )
+
+    _switch_user(browsing, context, sw)
+    browsing.visit(f"/young-people/{waiting.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Oluwaseun Waiting"
+    assert "Allocated to" in page.locator(".moj-timeline, .app-timeline, main").first.inner_text()
+
+    _switch_user(browsing, context, sw3)
+    browsing.visit(f"/young-people/{waiting.pk}/", status=404)
+
+
+def test_transfer_to_another_team_is_accepted(world, signed_in, context):
+    tm, sw3 = world.users["tm"], world.users["sw3"]
+    la, t2 = world.records["accounts.organisation"]["la"], world.records["accounts.team"]["t2"]
+    tm2 = make_user("tm2", "team_manager", la, t2)
+    own = world.records["cases.youngperson"]["own"]
+    case = world.records["cases.case"]["own"]
+    case.transfer_requests.all().delete()  # the world's own pending offer
+
+    browsing = signed_in(tm)
+    page = browsing.page
+    browsing.visit(f"/team/workers/{world.users['sw'].pk}/")
+    row = page.locator("tr", has_text=own.full_name)
+    with page.expect_navigation():
+        row.get_by_role("link", name="Transfer").click()
+    browsing.check_a11y()
+    page.get_by_label("Transfer to").select_option(label="Team Two")
+    page.get_by_label("Why should the case move?").fill("The family has moved south.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    browsing.check_a11y()
+
+    _switch_user(browsing, context, tm2)
+    browsing.visit("/team/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"{own.reference} from Team One").click()
+    browsing.check_a11y()
+    page.get_by_label("Accept the transfer").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save decision").click()
+    browsing.check_a11y()
+    assert own.reference in page.locator("table", has_text="Waiting since").inner_text()
+
+    _switch_user(browsing, context, sw3)
+    browsing.visit(f"/young-people/{own.pk}/")
+    assert "Team Two" in page.locator("main").inner_text()
+    _switch_user(browsing, context, world.users["sw"])
+    browsing.visit(f"/young-people/{own.pk}/", status=404)
+
+
+def test_partner_referral_triaged_to_a_context_assessment(world, signed_in):
+    la, p1 = (
+        world.records["accounts.organisation"]["la"],
+        world.records["accounts.organisation"]["p1"],
+    )
+    referral = Referral.objects.create(
+        authority=la,
+        source_organisation=p1,
+        referred_by=world.users["partner"],
+        referrer_name="PC Partner",
+        narrative="Older males seen giving phones to pupils outside the takeaway.",
+        consent=Referral.Consent.NOT_SOUGHT,
+        lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+    )
+    referral.harm_categories.add(HarmCategory.objects.get(slug="cce"))
+    place = ReferralSubject.objects.create(
+        referral=referral,
+        kind="context",
+        described_name="Golden Fry, Station Parade",
+        described_place_kind="shop",
+    )
+    browsing = signed_in(world.users["tm"])
+    page = browsing.page
+    browsing.visit("/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Front door").click()
+    browsing.check_a11y()
+    with page.expect_navigation():
+        page.get_by_role("link", name=referral.reference).click()
+    browsing.check_a11y()
+    page.get_by_label("Context assessment").check()
+    page.get_by_label("Reason for the decision").fill("Second report about this takeaway.")
+    page.get_by_label("Create a new record for “Golden Fry, Station Parade”").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+    browsing.check_a11y()
+    assert "Context assessment" in page.locator(".govuk-notification-banner--success").inner_text()
+
+    shop = Context.objects.get(name="Golden Fry, Station Parade")
+    place.refresh_from_db()
+    assert place.subject_id == shop.subject_id
+    browsing.visit(f"/contexts/{shop.pk}/")
+    chronology = page.locator("main").inner_text()
+    assert "Referral from Test Police: Context assessment" in chronology
