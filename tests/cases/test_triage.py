@@ -118,3 +118,38 @@ def test_screening_then_decided_referral_leaves_the_queue(world, client, partner
     assert f"Referral {referral.reference}: Signpost." in first  # the confirmation
     assert referral.reference not in client.get(reverse("cases:triage")).content.decode()
     assert client.get(reverse("cases:triage-decide", args=[referral.pk])).status_code == 404
+
+
+def test_queue_query_count_does_not_grow_with_referrals(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    la, p1 = (
+        world.records["accounts.organisation"]["la"],
+        world.records["accounts.organisation"]["p1"],
+    )
+    cse = HarmCategory.objects.get(slug="cse")
+
+    def add(n):
+        for i in range(n):
+            r = Referral.objects.create(
+                authority=la,
+                source_organisation=p1,
+                referrer_name="PC Test",
+                narrative=f"Referral {i}",
+                consent=Referral.Consent.NOT_SOUGHT,
+                lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+            )
+            r.harm_categories.add(cse)
+            ReferralSubject.objects.create(referral=r, kind="young_person", described_name="A B")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("cases:triage")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(world.users["tm"])
+    add(2)
+    small = count()
+    add(20)
+    assert count() == small
