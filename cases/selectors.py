@@ -47,14 +47,24 @@ class ChronologyEntry:
 CHRONOLOGY_KINDS = {"concern": "Concerns", "referral": "Referrals", "allocation": "Allocations"}
 
 
+CHRONOLOGY_LIMIT = 200
+
+
 def chronology_for_subject(
-    *, user: User, subject, kind: str | None = None, harm: str | None = None
+    *,
+    user: User,
+    subject,
+    kind: str | None = None,
+    harm: str | None = None,
+    limit: int | None = None,
 ) -> list[ChronologyEntry]:
-    """What happened to a subject, newest first, as far as ``user`` may see.
+    """What happened to a subject, newest first, as far as ``user`` may see: at most ``limit``
+    entries (a busy place has thousands; filters reach further back).
 
     ``kind`` keeps one kind of entry; ``harm`` (a harm category slug) keeps the concerns and
     referrals about that harm. A fixed number of queries whatever the number of entries.
     """
+    limit = limit or CHRONOLOGY_LIMIT
     concerns = (
         visibility.restrict(user, Concern)
         .filter(involvements__subject=subject)
@@ -81,6 +91,9 @@ def chronology_for_subject(
         concerns = concerns if kind == "concern" else concerns.none()
         referrals = referrals if kind == "referral" else referrals.none()
         allocations = allocations if kind == "allocation" else allocations.none()
+    concerns = concerns.order_by("-occurred_at")[:limit]
+    referrals = referrals.order_by("-received_at")[:limit]
+    allocations = allocations.order_by("-started_at")[:limit]
     entries = [
         ChronologyEntry(
             when=c.occurred_at,
@@ -116,7 +129,7 @@ def chronology_for_subject(
         )
         for a in allocations
     ]
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+    return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
 
 
 def involvements_for_concern(*, user: User, concern: Concern):

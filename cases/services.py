@@ -1,8 +1,10 @@
 """Services write (selectors read). Views, the API and tasks all call these."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -17,14 +19,17 @@ from safeguarding.notifications.services import ReferralDecided, TransferRequest
 from safeguarding.subjects.models import Subject
 
 from .models import (
+    Action,
     Allocation,
     Case,
     Concern,
     ConcernSubject,
+    HarmCategory,
     Referral,
     ReferralSubject,
     TransferRequest,
     YoungPerson,
+    one_working_day_after,
 )
 
 
@@ -504,3 +509,226 @@ def _record_from_description(row: ReferralSubject, by: User):
         person.save()
         return person
     raise ApplicationError({"links": "Peer groups are linked, not created, at the front door."})
+
+
+@dataclass(frozen=True)
+class ReferredYoungPerson:
+    """A young person a referral is about: as the referrer describes them and/or, for staff,
+    the council's reference of a young person they may pick."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    address: str = ""
+    postcode: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ReferredPlace:
+    """A place a referral is about: a known place by reference, or described."""
+
+    reference: str = ""
+    name: str = ""
+    kind: str = ""
+    address: str = ""
+    postcode: str = ""
+
+
+#: Who may make a referral (administrators and senior managers do not).
+REFERRER_ROLES = (User.Role.PARTNER, User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER)
+
+
+@transaction.atomic
+def referral_receive(
+    *,
+    referred_by: User,
+    young_people: Sequence[ReferredYoungPerson] = (),
+    places: Sequence[ReferredPlace] = (),
+    harm_categories: Sequence[HarmCategory],
+    narrative: str,
+    urgency: str,
+    referrer_name: str,
+    referrer_role: str = "",
+    referrer_email: str = "",
+    referrer_phone: str = "",
+    consent: str,
+    lawful_basis: str,
+    lawful_basis_detail: str = "",
+) -> Referral:
+    """Receive a referral at the front door: it joins the authority's triage queue
+    (``selectors.referrals_awaiting_triage``) as *received*, due for a decision one working day
+    later.
+
+    A partner agency's user (or API token) refers to its own authority, as its organisation;
+    staff refer to their own authority. The referral and every person and place it is about are
+    created in one transaction, or nothing is (``ApplicationError`` lists every problem, keyed
+    by the field path, e.g. ``young_people[0].date_of_birth``).
+
+    Partners *describe* young people: a council reference from a partner is refused whether or
+    not it exists, so the answer reveals nothing. Places may be named by the reference of a place
+    the referrer may pick (for partners, the directory of their authority's places). Raises
+    ``PermissionDenied`` for roles that do not make referrals.
+    """
+    if referred_by.role not in REFERRER_ROLES or not referred_by.organisation_id:
+        raise PermissionDenied("Your role does not make referrals.")
+    organisation = referred_by.organisation
+    is_partner = referred_by.role == User.Role.PARTNER
+    authority = organisation.authority if is_partner else organisation
+    if authority is None or not organisation.is_active:
+        raise PermissionDenied("Your organisation is not set up to make referrals.")
+
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if not young_people and not places:
+        errors["young_people"] = "Say who or where the referral is about."
+    people, seen_people = [], set()
+    for i, person in enumerate(young_people):
+        at = f"young_people[{i}]"
+        record = None
+        if person.reference:
+            if is_partner:
+                errors[f"{at}.reference"] = (
+                    "Partner agencies describe young people (name, date of birth, address): "
+                    "council references are not accepted."
+                )
+            else:
+                record = (
+                    visibility.restrict(referred_by, YoungPerson, visibility.PICK)
+                    .filter(subject__reference=person.reference)
+                    .select_related("subject")
+                    .first()
+                )
+                if record is None:
+                    errors[f"{at}.reference"] = "No young person you may choose has this reference."
+                elif record.pk in seen_people:
+                    errors[f"{at}.reference"] = "Each young person can be named once."
+                else:
+                    seen_people.add(record.pk)
+        elif not person.name.strip():
+            errors[f"{at}.name"] = "Give the young person's name."
+        if person.date_of_birth and person.date_of_birth > today:
+            errors[f"{at}.date_of_birth"] = "The date of birth must be in the past."
+        people.append((person, record))
+    known_places, seen_places = [], set()
+    for i, place in enumerate(places):
+        at = f"contexts[{i}]"
+        record = None
+        if place.reference:
+            record = (
+                visibility.restrict(referred_by, Context, visibility.PICK)
+                .filter(subject__reference=place.reference)
+                .select_related("subject")
+                .first()
+            )
+            if record is None:
+                errors[f"{at}.reference"] = (
+                    "No place in your directory has this reference (see GET /api/v1/contexts/)."
+                )
+            elif record.pk in seen_places:
+                errors[f"{at}.reference"] = "Each place can be named once."
+            else:
+                seen_places.add(record.pk)
+        else:
+            if not place.name.strip():
+                errors[f"{at}.name"] = "Give the place's name, or the reference of a known place."
+            if place.kind not in Context.Kind.values:
+                errors[f"{at}.kind"] = "Say what kind of place it is."
+        known_places.append((place, record))
+    if not harm_categories:
+        errors["harm_categories"] = "Choose at least one harm category."
+    elif any(not category.is_active for category in harm_categories):
+        errors["harm_categories"] = "Choose harm categories in use."
+    if not narrative.strip():
+        errors["narrative"] = "Say what happened and why you are worried."
+    if urgency not in Referral.Urgency.values:
+        errors["urgency"] = "Choose how urgent the referral is."
+    if not referrer_name.strip():
+        errors["referrer.name"] = "Give the referrer's name."
+    if not (referrer_email.strip() or referrer_phone.strip()):
+        errors["referrer.email"] = "Give an email address or a phone number to reply to."
+    if consent not in Referral.Consent.values:
+        errors["consent"] = "Say whether consent was given."
+    if lawful_basis not in Referral.LawfulBasis.values:
+        errors["lawful_basis"] = "Choose the lawful basis for sharing."
+    elif lawful_basis == Referral.LawfulBasis.CONSENT and consent != Referral.Consent.GIVEN:
+        errors["lawful_basis"] = "Consent can be the lawful basis only when consent was given."
+    if consent != Referral.Consent.GIVEN and not lawful_basis_detail.strip():
+        errors["lawful_basis_detail"] = "Say why the information is shared without consent."
+    if errors:
+        raise ApplicationError(errors)
+
+    received_at = timezone.now()
+    referral = Referral.objects.create(
+        authority=authority,
+        source_organisation=organisation,
+        referred_by=referred_by,
+        referrer_name=referrer_name.strip(),
+        referrer_role=referrer_role.strip(),
+        referrer_email=referrer_email.strip(),
+        referrer_phone=referrer_phone.strip(),
+        received_at=received_at,
+        decision_due_at=one_working_day_after(received_at),
+        urgency=urgency,
+        narrative=narrative,
+        consent=consent,
+        lawful_basis=lawful_basis,
+        lawful_basis_detail=lawful_basis_detail,
+    )
+    referral.harm_categories.set(harm_categories)
+    # One by one, not in bulk: each row is audited like any other write.
+    for person, record in people:
+        ReferralSubject.objects.create(
+            referral=referral,
+            kind=Subject.Kind.YOUNG_PERSON,
+            subject=record.subject if record else None,
+            described_name=person.name.strip(),
+            described_date_of_birth=person.date_of_birth,
+            described_address=person.address.strip(),
+            described_postcode=person.postcode.strip().upper(),
+        )
+    for place, record in known_places:
+        ReferralSubject.objects.create(
+            referral=referral,
+            kind=Subject.Kind.CONTEXT,
+            subject=record.subject if record else None,
+            described_name=place.name.strip(),
+            described_place_kind=place.kind,
+            described_address=place.address.strip(),
+            described_postcode=place.postcode.strip().upper(),
+        )
+    # Re-read through the rule: a referral its maker could not see would be a bug, not a save.
+    return visibility.get_or_404(referred_by, Referral, pk=referral.pk)
+
+
+#: What the owner of an action may set it to (cancelling is the council's decision).
+ACTION_PROGRESS_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE)
+
+
+@transaction.atomic
+def action_record_progress(
+    *, action: Action, by: User, status: str | None = None, progress_note: str | None = None
+) -> Action:
+    """Record progress on an action: its status (not started, in progress, done) and a note.
+
+    ``by`` must be able to change the action (its owner: a worker, or a partner organisation's
+    user or API token), otherwise the action looks missing. A cancelled action cannot be
+    changed this way. Moving to *done* records when; moving away from it clears that.
+    """
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _require(by, action, visibility.CHANGE)
+    if status is None and progress_note is None:
+        return action
+    if action.status == Action.Status.CANCELLED:
+        raise ApplicationError("This action was cancelled: ask the council before working on it.")
+    if status is not None and status not in ACTION_PROGRESS_STATUSES:
+        raise ApplicationError({"status": "Choose not started, in progress or done."})
+    fields = ["updated_at"]
+    if status is not None and status != action.status:
+        action.status = status
+        action.completed_at = timezone.now() if status == Action.Status.DONE else None
+        fields += ["status", "completed_at"]
+    if progress_note is not None:
+        action.progress_note = progress_note
+        fields.append("progress_note")
+    action.save(update_fields=fields)
+    return action

@@ -64,10 +64,12 @@ class SubjectPageMixin:
         harm_categories = list(HarmCategory.objects.filter(is_active=True))
         if harm not in {h.slug for h in harm_categories}:
             harm = ""
+        chronology = selectors.chronology_for_subject(
+            user=user, subject=subject, kind=kind or None, harm=harm or None
+        )
         return {
-            "chronology": selectors.chronology_for_subject(
-                user=user, subject=subject, kind=kind or None, harm=harm or None
-            ),
+            "chronology": chronology,
+            "chronology_limited": len(chronology) == selectors.CHRONOLOGY_LIMIT,
             "chronology_kinds": selectors.CHRONOLOGY_KINDS,
             "harm_categories": harm_categories,
             "chosen_type": kind,

@@ -114,3 +114,16 @@ def test_form_and_search_query_counts_do_not_grow_with_young_people(world, clien
     _add_young_people(world, 20)
     large = [_queries(client, url) for url in pages]
     assert small == large
+
+
+def test_a_long_chronology_shows_the_latest_entries_only(world, client, monkeypatch):
+    from cases import selectors
+
+    monkeypatch.setattr(selectors, "CHRONOLOGY_LIMIT", 5)
+    yp = world.records["cases.youngperson"]["own"]
+    ctx = world.records["contexts.context"]["team"]
+    _add_concerns(world, yp, ctx, 8)
+    client.force_login(world.users["sw"])
+    response = client.get(reverse("cases:young-person", args=[yp.pk]))
+    assert response.context["chronology_limited"]
+    assert "Showing the latest 5 entries" in response.content.decode()
