@@ -538,6 +538,19 @@ class ReferredPlace:
 REFERRER_ROLES = (User.Role.PARTNER, User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER)
 
 
+class ReferralMessages:
+    """What a refused referral is told (the API checks the simple rules up front, too)."""
+
+    NOBODY = "Say who or where the referral is about."
+    PERSON_NAME = "Give the young person's name."
+    BORN_IN_FUTURE = "The date of birth must be in the past."
+    PLACE_NAME = "Give the place's name, or the reference of a known place."
+    PLACE_KIND = "Say what kind of place it is."
+    CONTACT = "Give an email address or a phone number to reply to."
+    CONSENT_BASIS = "Consent can be the lawful basis only when consent was given."
+    WHY_WITHOUT_CONSENT = "Say why the information is shared without consent."
+
+
 @transaction.atomic
 def referral_receive(
     *,
@@ -580,7 +593,7 @@ def referral_receive(
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if not young_people and not places:
-        errors["young_people"] = "Say who or where the referral is about."
+        errors["young_people"] = ReferralMessages.NOBODY
     people, seen_people = [], set()
     for i, person in enumerate(young_people):
         at = f"young_people[{i}]"
@@ -605,9 +618,9 @@ def referral_receive(
                 else:
                     seen_people.add(record.pk)
         elif not person.name.strip():
-            errors[f"{at}.name"] = "Give the young person's name."
+            errors[f"{at}.name"] = ReferralMessages.PERSON_NAME
         if person.date_of_birth and person.date_of_birth > today:
-            errors[f"{at}.date_of_birth"] = "The date of birth must be in the past."
+            errors[f"{at}.date_of_birth"] = ReferralMessages.BORN_IN_FUTURE
         people.append((person, record))
     known_places, seen_places = [], set()
     for i, place in enumerate(places):
@@ -630,9 +643,9 @@ def referral_receive(
                 seen_places.add(record.pk)
         else:
             if not place.name.strip():
-                errors[f"{at}.name"] = "Give the place's name, or the reference of a known place."
+                errors[f"{at}.name"] = ReferralMessages.PLACE_NAME
             if place.kind not in Context.Kind.values:
-                errors[f"{at}.kind"] = "Say what kind of place it is."
+                errors[f"{at}.kind"] = ReferralMessages.PLACE_KIND
         known_places.append((place, record))
     if not harm_categories:
         errors["harm_categories"] = "Choose at least one harm category."
@@ -645,15 +658,15 @@ def referral_receive(
     if not referrer_name.strip():
         errors["referrer.name"] = "Give the referrer's name."
     if not (referrer_email.strip() or referrer_phone.strip()):
-        errors["referrer.email"] = "Give an email address or a phone number to reply to."
+        errors["referrer.email"] = ReferralMessages.CONTACT
     if consent not in Referral.Consent.values:
         errors["consent"] = "Say whether consent was given."
     if lawful_basis not in Referral.LawfulBasis.values:
         errors["lawful_basis"] = "Choose the lawful basis for sharing."
     elif lawful_basis == Referral.LawfulBasis.CONSENT and consent != Referral.Consent.GIVEN:
-        errors["lawful_basis"] = "Consent can be the lawful basis only when consent was given."
+        errors["lawful_basis"] = ReferralMessages.CONSENT_BASIS
     if consent != Referral.Consent.GIVEN and not lawful_basis_detail.strip():
-        errors["lawful_basis_detail"] = "Say why the information is shared without consent."
+        errors["lawful_basis_detail"] = ReferralMessages.WHY_WITHOUT_CONSENT
     if errors:
         raise ApplicationError(errors)
 

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.models import Concern, ConcernSubject
+from cases.models import Concern
 from safeguarding.accounts import visibility
 
 from .models import Context
@@ -31,29 +31,27 @@ def _concerns(user, harm: str | None):
 
 def hotspots(*, user, days: int, harm: str | None = None, kind: str | None = None):
     """Places ranked by concerns in the last ``days``, with the previous window of the same
-    length beside it. Two correlated subqueries: one query whatever the number of places."""
+    length beside it: one aggregate query (a join and GROUP BY), whatever the number of places.
+
+    The concerns counted are those the user may see; the rule's subquery is not correlated
+    with the place, so the database works it out once.
+    """
     now = timezone.now()
     start, previous_start = now - timedelta(days=days), now - timedelta(days=2 * days)
-    concerns = _concerns(user, harm)
+    visible = _concerns(user, harm).values("pk")
+    concern = "subject__concern_involvements__concern"
+    counted = Q(**{f"{concern}__in": visible})
 
     def count_between(since, until):
-        rows = (
-            ConcernSubject.objects.filter(
-                subject=OuterRef("subject"),
-                concern__in=concerns.filter(occurred_at__gte=since, occurred_at__lt=until),
-            )
-            .order_by()
-            .values("subject")
-            .annotate(n=Count("concern", distinct=True))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+        window = Q(**{f"{concern}__occurred_at__gte": since, f"{concern}__occurred_at__lt": until})
+        return Count(concern, filter=counted & window, distinct=True)
 
-    places = visibility.restrict(user, Context).annotate(
-        current=count_between(start, now), previous=count_between(previous_start, start)
-    )
+    places = visibility.restrict(user, Context)
     if kind:
         places = places.filter(kind=kind)
+    places = places.annotate(
+        current=count_between(start, now), previous=count_between(previous_start, start)
+    )
     threshold = hotspot_threshold(days)
     return (
         places.filter(Q(current__gt=0) | Q(previous__gt=0))

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our own static files
     "guardian",
     "auditlog",
     # The shared layer
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "safeguarding.subjects",
     "safeguarding.audit",
     "safeguarding.notifications",
+    "safeguarding.api",
     # The domain
     "cases",
     "contexts",
@@ -179,9 +183,75 @@ STORAGES = {
     },
 }
 
+# The partner API (safeguarding/api/): partner systems send a bearer token, staff may use their
+# session. JSON only; every error is an RFC 9457 problem; lists are paginated and filtered.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is a 401 with WWW-Authenticate: Bearer.
+        "safeguarding.api.authentication.PartnerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["safeguarding.api.parsers.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "safeguarding.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "safeguarding.api.errors.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "safeguarding.api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["safeguarding.api.filters.FilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["safeguarding.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("API_THROTTLE_RATE", default="120/min"),  # per token (or person)
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="60/min"),  # schema and docs
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contextual Safeguarding partner API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "Referrals in; decisions and actions out.",  # the full text: api/schema.py
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "referrals", "description": "Send referrals; learn what was decided."},
+        {"name": "actions", "description": "Actions assigned to your organisation."},
+        {"name": "contexts", "description": "Known places you may name in a referral."},
+        {"name": "reference data", "description": "Harm categories."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "cases.models.Referral.Status",
+        "ActionStatusEnum": "cases.models.Action.Status",
+        "ActionProgressStatusEnum": "cases.api.serializers.ACTION_PROGRESS_CHOICES",
+        "ContextKindEnum": "contexts.models.Context.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "safeguarding.api.schema.postprocess",
+    ],
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_AUTHENTICATION": [],
+}
+
+# The cache holds the API's rate-limit counters, which every worker must share: Redis when one
+# is configured (REDIS_URL, or a redis:// Celery broker), otherwise this process's memory.
+_CACHE_REDIS_URL = env.str(
+    "REDIS_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_REDIS_URL,
+            "KEY_PREFIX": "safeguarding",
+        }
+        if _CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Celery. With no broker configured (the embedded default) tasks run in-process.
@@ -195,6 +265,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (the `beat` service of docker-compose.yml) runs housekeeping on a schedule.
+CELERY_BEAT_SCHEDULE = {
+    # Idempotency keys are honoured for 24 hours; after that their rows are deleted.
+    "purge-idempotency-keys": {
+        "task": "safeguarding.api.tasks.purge_idempotency_keys",
+        "schedule": 60 * 60,
+    },
+}
 
 LOGGING = {
     "version": 1,

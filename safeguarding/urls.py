@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),
     path("", include("contexts.urls")),
     path("", include("peers.urls")),

@@ -27,6 +27,9 @@ SETTINGS_VARIABLES = (
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "API_THROTTLE_RATE",
+    "API_ANON_THROTTLE_RATE",
     "CSRF_TRUSTED_ORIGINS",
     "CONN_MAX_AGE",
     "SECURE_SSL_REDIRECT",
@@ -55,6 +58,8 @@ print(json.dumps({
     "CELERY_BROKER_URL": s.CELERY_BROKER_URL,
     "SECURE_SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
     "SECURE_REDIRECT_EXEMPT": getattr(s, "SECURE_REDIRECT_EXEMPT", []),
+    "CACHE_BACKEND": s.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
 }))
 """
 
@@ -118,6 +123,16 @@ def test_a_broker_url_turns_off_eager_tasks():
     values = read_settings(clean_env(CELERY_BROKER_URL="redis://127.0.0.1:6379/0"))
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_the_cache_is_redis_when_there_is_one_and_memory_otherwise():
+    # The API's rate-limit counters live in the cache: every worker must share them.
+    assert read_settings(clean_env())["CACHE_BACKEND"].endswith("LocMemCache")
+    broker = read_settings(clean_env(CELERY_BROKER_URL="redis://127.0.0.1:6379/0"))
+    assert broker["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert broker["CACHE_LOCATION"] == "redis://127.0.0.1:6379/0"
+    own = read_settings(clean_env(REDIS_URL="redis://127.0.0.1:6379/3"))
+    assert own["CACHE_LOCATION"] == "redis://127.0.0.1:6379/3"
 
 
 # --- production mode --------------------------------------------------------------------------

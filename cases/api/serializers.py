@@ -6,6 +6,7 @@ dates — and nothing of the council's case content (no decision reason, no link
 """
 
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +20,12 @@ from safeguarding.api.serializers import (
 )
 
 from ..models import Action, HarmCategory, Referral
-from ..services import ACTION_PROGRESS_STATUSES, ReferredPlace, ReferredYoungPerson
+from ..services import (
+    ACTION_PROGRESS_STATUSES,
+    ReferralMessages,
+    ReferredPlace,
+    ReferredYoungPerson,
+)
 
 #: References are a prefix and ten characters of Crockford's base32 (subjects.new_reference).
 _REFERENCE_CHARS = "[0-9A-HJKMNP-TV-Z]{10}"
@@ -50,6 +56,16 @@ class YoungPersonInSerializer(StrictSerializer):
         "whether or not it exists).",
     )
 
+    def rule_errors(self, data):
+        if "name" not in data and "reference" not in data:
+            return {"name": ReferralMessages.PERSON_NAME}
+        return {}
+
+    def validate_date_of_birth(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(ReferralMessages.BORN_IN_FUTURE)
+        return value
+
 
 class PlaceInSerializer(StrictSerializer):
     """A place: a known one by its reference (GET /api/v1/contexts/), or described."""
@@ -62,6 +78,15 @@ class PlaceInSerializer(StrictSerializer):
     address = TextField(required=False, allow_blank=True, max_length=1000)
     postcode = TextField(required=False, allow_blank=True, max_length=10)
 
+    def rule_errors(self, data):
+        errors = {}
+        if "reference" not in data:
+            if "name" not in data:
+                errors["name"] = ReferralMessages.PLACE_NAME
+            if "kind" not in data:
+                errors["kind"] = ReferralMessages.PLACE_KIND
+        return errors
+
 
 class ReferrerSerializer(StrictSerializer):
     """The person making the referral, whom the front door will contact."""
@@ -72,6 +97,11 @@ class ReferrerSerializer(StrictSerializer):
     role = TextField(required=False, allow_blank=True, max_length=200)
     email = StrictEmailField(required=False, max_length=254)
     phone = TextField(required=False, max_length=40)
+
+    def rule_errors(self, data):
+        if "email" not in data and "phone" not in data:
+            return {"email": ReferralMessages.CONTACT}
+        return {}
 
 
 CONSENT_GIVEN = Referral.Consent.GIVEN.value
@@ -133,6 +163,20 @@ class ReferralCreateSerializer(StrictSerializer):
         max_length=5000,
         help_text="Required when consent was not given: why the information is shared anyway.",
     )
+
+    def rule_errors(self, data):
+        errors = {}
+        if not data.get("young_people") and not data.get("contexts"):
+            errors["young_people"] = ReferralMessages.NOBODY
+        consent, basis = data.get("consent"), data.get("lawful_basis")
+        without_consent = consent in Referral.Consent.values and consent != Referral.Consent.GIVEN
+        if basis == Referral.LawfulBasis.CONSENT and without_consent:
+            errors["lawful_basis"] = ReferralMessages.CONSENT_BASIS
+        if without_consent:
+            detail = data.get("lawful_basis_detail")
+            if not (isinstance(detail, str) and detail.strip()):
+                errors["lawful_basis_detail"] = ReferralMessages.WHY_WITHOUT_CONSENT
+        return errors
 
     def validate_harm_categories(self, slugs):
         wanted = list(dict.fromkeys(slugs))

@@ -9,8 +9,10 @@ The rule, in words:
   rest of their team's; sees and records on the contexts and peer groups their team works with.
 * **Team manager**: reads and changes everything of their team, and triages referrals.
 * **Senior manager**: reads everything of their authority; changes nothing.
-* **Partner agency user**: only what their organisation submitted (referrals) or was assigned
-  (contexts it is a guardian of); never another agency's.
+* **Partner agency user** (a person, or an organisation's API token acting as its API user):
+  only what their organisation submitted (referrals) or was assigned (actions; contexts it is
+  a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
+  and reference only) from its authority's directory of places.
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
   no case content unless named on a record.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
@@ -260,6 +262,13 @@ def context_rule(user, action):
         R = _roles()
         if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
             return Q(subject__authority_id=user.organisation_id)
+        if _is(user, R.PARTNER):
+            # A partner refers to a known place by its reference: it may pick from the
+            # directory of the authority it works with. Picking shows a place's name, kind and
+            # reference only (GET /api/v1/contexts/); it opens no page and no case content.
+            if not user.organisation_id:
+                return NOTHING
+            return Q(subject__authority__partners__id=user.organisation_id)
         action = VIEW
     # A partner sees the places its organisation is a guardian of.
     partner_view = Q(
@@ -540,6 +549,28 @@ def notification_rule(user, action):
             | Q(recipient_organisation_id=user.organisation_id)
         )
     return mine
+
+
+# --- the partner API's own records ----------------------------------------------------------
+
+
+@policy("api.ApiToken")
+def api_token_rule(user, action):
+    # Administrators issue and revoke the tokens of the partner agencies of their authority.
+    if not _is(user, _roles().ADMINISTRATOR) or not user.organisation_id:
+        return NOTHING
+    return Q(organisation__authority_id=user.organisation_id)
+
+
+@policy("api.IdempotencyKey")
+def idempotency_key_rule(user, action):
+    # Machinery behind safe retries: administrators may look (which keys, when, what status),
+    # nobody changes them. The stored responses hold references and statuses, no case content.
+    if action != VIEW or not _is(user, _roles().ADMINISTRATOR) or not user.organisation_id:
+        return NOTHING
+    return Q(organisation_id=user.organisation_id) | Q(
+        organisation__authority_id=user.organisation_id
+    )
 
 
 @policy("auditlog.LogEntry")

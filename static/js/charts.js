@@ -17,7 +17,7 @@ function draw(canvas, data) {
         tension: 0.2,
       })),
     },
-    options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   canvas.dataset.ready = "true";
 }

@@ -203,9 +203,15 @@ TABLE = {
         "admin": ({"own", "team", "other", "restricted"}, NONE),
     },
     "auditlog.logentry": {**NOBODY, "admin": (ALL, NONE)},
+    # The partner API's own rows (made by _add_api_rows): a token of each partner agency of the
+    # authority ("p1", "p2") and of another authority's ("p3"); idempotency keys of the same,
+    # and one of a member of staff ("staff"). Administrators manage their partners' tokens and
+    # may look at the keys; nobody else sees either.
+    "api.apitoken": {**NOBODY, "admin": ({"p1", "p2"}, {"p1", "p2"})},
+    "api.idempotencykey": {**NOBODY, "admin": ({"p1", "p2", "staff"}, NONE)},
 }
 
-OUR_APPS = {"accounts", "subjects", "audit", "notifications", "cases", "contexts", "peers"}
+OUR_APPS = {"accounts", "subjects", "audit", "notifications", "cases", "contexts", "peers", "api"}
 
 
 def test_every_model_is_in_the_table():
@@ -249,6 +255,46 @@ def _expected(world, label, value):
     return set(value)
 
 
+def _add_api_rows(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeguarding.api.models import ApiToken
+    from safeguarding.api.services import api_service_user_for
+
+    orgs = world.records["accounts.organisation"]
+    for name in ("p1", "p2", "p3"):
+        service_user = api_service_user_for(orgs[name])
+        world.add(
+            "api.apitoken",
+            name,
+            ApiToken.objects.create(
+                organisation=orgs[name],
+                name=f"{name} system",
+                service_user=service_user,
+                prefix=f"test{name}",
+                hashed_key=f"{name:0>64}",
+                expires_at=timezone.now() + timedelta(days=30),
+            ),
+        )
+        world.add("api.idempotencykey", name, _key(service_user))
+    world.add("api.idempotencykey", "staff", _key(world.users["sw"]))
+
+
+def _key(caller):
+    from safeguarding.api.models import IdempotencyKey
+
+    return IdempotencyKey.objects.create(
+        caller=caller,
+        organisation=caller.organisation,
+        key="k",
+        method="POST",
+        path="/api/v1/referrals/",
+        fingerprint="0" * 64,
+    )
+
+
 @pytest.mark.parametrize("label", sorted(TABLE))
 def test_rule_table_through_the_orm(world, label):
     if label == "auditlog.logentry":
@@ -256,6 +302,8 @@ def test_rule_table_through_the_orm(world, label):
         from safeguarding.audit.registry import record_read
 
         record_read(world.records["cases.youngperson"]["own"])
+    if label.startswith("api."):
+        _add_api_rows(world)
     model = apps.get_model(label)
     rows = TABLE[label]
     assert set(rows) == set(world.users), "every role is in every row of the table"
@@ -268,6 +316,38 @@ def test_rule_table_through_the_orm(world, label):
             if got != want:
                 problems.append(f"{user_name} {action}: got {sorted(got)}, want {sorted(want)}")
     assert not problems, "\n".join(problems)
+
+
+def test_picking_places_partners_choose_from_their_authoritys_directory(world):
+    """PICK (choosing a record, here by reference in a referral) is not in the table: for places
+    it is the authority's directory, for staff and for the authority's partner agencies (who see
+    a place's name, kind and reference only). Partners still VIEW only their guardianships."""
+    from contexts.models import Context
+    from tests.conftest import make_user
+
+    elsewhere = Context(
+        authority=world.records["accounts.organisation"]["la2"], name="Far park", kind="park"
+    )
+    elsewhere.save()
+    places = {**world.records["contexts.context"], "elsewhere": elsewhere}
+    p3_partner = make_user("p3_partner", "partner", world.records["accounts.organisation"]["p3"])
+    users = {**world.records["accounts.user"], "p3_partner": p3_partner}
+    expected = {
+        **{name: {"team", "other"} for name in ("sw", "sw3", "tm", "sm", "admin")},
+        "partner": {"team", "other"},
+        "partner2": {"team", "other"},
+        "la2_sw": {"elsewhere"},
+        "p3_partner": {"elsewhere"},
+    }
+    by_pk = {place.pk: name for name, place in places.items()}
+    for name, want in expected.items():
+        picked = visibility.restrict(users[name], Context, visibility.PICK)
+        assert {by_pk[pk] for pk in picked.values_list("pk", flat=True)} == want, name
+    # Picking does not widen what a partner may view or change.
+    assert set(visibility.restrict(users["partner"], Context).values_list("pk", flat=True)) == {
+        places["team"].pk
+    }
+    assert not visibility.restrict(users["partner"], Context, visibility.CHANGE).exists()
 
 
 def test_inactive_and_anonymous_users_see_nothing(world):

@@ -140,3 +140,22 @@ def test_partner_referral_triaged_to_a_context_assessment(world, signed_in):
     browsing.visit(f"/contexts/{shop.pk}/")
     chronology = page.locator("main").inner_text()
     assert "Referral from Test Police: Context assessment" in chronology
+
+
+def test_senior_manager_sees_hotspots_chart_and_themes(world, signed_in):
+    browsing = signed_in(world.users["sm"])
+    page = browsing.page
+    browsing.visit("/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Hotspots").click()
+    browsing.check_a11y()
+    page.wait_for_function("document.getElementById('hotspot-chart').dataset.ready === 'true'")
+    assert page.locator("#hotspot-chart").is_visible()
+    assert "Test team place" in page.locator("table").first.inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Themes").click()
+    browsing.check_a11y()
+    assert "Referrals by source agency" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download “concerns by harm” as CSV").click()
+    assert download.value.suggested_filename == "concerns-by-harm.csv"

@@ -1,0 +1,105 @@
+"""Base serializers: strict input, so the schema tells the whole truth about what is accepted.
+
+* Unknown fields are errors (listed with the others), never silently dropped.
+* Text must be a JSON string (DRF would turn ``123`` into ``"123"``), may not contain NUL
+  characters, and a required text must say something (not only spaces). The OpenAPI schema
+  says the same with a ``pattern``, so a client generated from it cannot be surprised.
+"""
+
+import re
+from collections.abc import Mapping
+
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+#: Python's whitespace (``str.isspace``, what ``str.strip`` trims), written out so that the
+#: schema's regular expressions mean the same in every language (JavaScript's ``\s`` does not).
+WHITESPACE_CLASS = (
+    r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Text that is not blank: no NUL, and at least one character that is neither NUL nor a space.
+NON_BLANK_PATTERN = rf"^[^\u0000]*[^\u0000{WHITESPACE_CLASS}][^\u0000]*$"
+#: Text without NUL characters (the empty string is allowed separately, where it is).
+NO_NUL_PATTERN = r"^[^\u0000]+$"
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that rejects fields it does not declare (at any depth).
+
+    ``schema_rules`` adds to the OpenAPI schema what fields alone cannot say: each rule is a
+    list of alternatives (an ``anyOf``), e.g. "a name or a reference". The service enforces
+    the same rules; the schema says them so that clients (and the fuzzer) know.
+    """
+
+    schema_rules: list[list[dict]] = []
+
+    def rule_errors(self, data: Mapping) -> dict[str, str]:
+        """Errors of the rules between fields, found in the same pass as the field errors so
+        that every problem is listed at once (the service checks them again)."""
+        return {}
+
+    def to_internal_value(self, data):
+        errors = {}
+        value = None
+        try:
+            value = super().to_internal_value(data)
+        except ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            errors.update(exc.detail)
+        if isinstance(data, Mapping):
+            for name, message in self.rule_errors(data).items():
+                errors.setdefault(name, [ErrorDetail(message, code="invalid")])
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            for name in data:
+                if name not in writable:
+                    errors[name] = [
+                        ErrorDetail("This field is not part of the request.", code="unknown_field")
+                    ]
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+
+class TextField(serializers.CharField):
+    """Text from a JSON string, trimmed of whitespace; see the module docstring."""
+
+    default_error_messages = {"not_a_string": "Give text (a JSON string)."}
+
+    def __init__(self, **kwargs):
+        kwargs["trim_whitespace"] = False  # trimmed below, after the blank check
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        value = super().to_internal_value(data).strip()
+        if not value and not self.allow_blank:
+            self.fail("blank")
+        return value
+
+
+class StrictEmailField(serializers.EmailField):
+    default_error_messages = {"not_a_string": "Give an email address (a JSON string)."}
+
+    def __init__(self, **kwargs):
+        kwargs["trim_whitespace"] = False  # " a@b.example" is not an email address
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+class StrictDateField(serializers.DateField):
+    """A date as ``YYYY-MM-DD`` in a JSON string (the schema's ``format: date``), and no other
+    of the ISO 8601 spellings Python would also read (``20100101``, ``2010-W01-1``)."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)

@@ -1,0 +1,37 @@
+"""Rate limits: per token for partner systems, per person for signed-in staff.
+
+Counts live in the Django cache (Redis when configured, so every worker shares them). The
+rates are ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``: ``api`` for authenticated callers and
+``anon`` for the public schema and documentation pages.
+"""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .models import ApiToken
+
+
+class _FreshRateThrottle(SimpleRateThrottle):
+    def get_rate(self):
+        # Read the rates now, not at import (DRF's default), so settings overrides apply.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class PerTokenThrottle(_FreshRateThrottle):
+    scope = "api"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None  # unauthenticated requests are refused before they count
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousThrottle(_FreshRateThrottle):
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

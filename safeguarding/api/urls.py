@@ -1,0 +1,31 @@
+"""/api/v1/: the partner API, its OpenAPI schema and its documentation (served locally)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from cases.api.views import ActionViewSet, HarmCategoryViewSet, ReferralViewSet
+from contexts.api.views import ContextViewSet
+
+from .throttling import AnonymousThrottle
+from .views import NotFoundView, ProblemTypeView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("actions", ActionViewSet, basename="action")
+router.register("contexts", ContextViewSet, basename="context")
+router.register("harm-categories", HarmCategoryViewSet, basename="harm-category")
+
+# The schema and the docs are public (they describe the API, not its data) and rate-limited.
+docs = {"throttle_classes": [AnonymousThrottle]}
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(**docs), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **docs), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **docs), name="redoc"),
+    path("problems/<slug:slug>", ProblemTypeView.as_view(), name="problem"),
+    *router.urls,
+    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+]

@@ -1,0 +1,90 @@
+"""Schemathesis fuzzes the live API against its own OpenAPI schema, as a partner's system.
+
+The app runs for real on loopback (pytest-django's ``live_server``: a threaded WSGI server on
+127.0.0.1, on the test database). Schemathesis runs in its own process, as a partner's client
+would: it loads ``/api/v1/schema/`` over HTTP, sends every operation generated requests, valid
+and invalid, with a partner token, and runs all of its default checks on every answer (no
+server errors; status codes, content types, headers and bodies as the schema says; valid data
+accepted and invalid data rejected; missing required headers rejected; authentication enforced;
+undeclared methods answered with 405).
+
+Reproducible: the settings are recorded in ``schemathesis.toml`` beside this file (fixed seed,
+deterministic generation, no example database). What the schema cannot know (which records
+exist, today's date, fresh idempotency keys) is filled in for valid cases only by
+``schemathesis_hooks.py``. The command line is used rather than Schemathesis' pytest plugin,
+which does not yet work with pytest 9.2.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cases.models import HarmCategory, Referral
+from tests.api.conftest import post_referral
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+#: Enough for the run: it tests the API, not its rate limits (tested elsewhere).
+RATES = {"api": "100000/min", "anon": "100000/min"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_path):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": RATES}
+    for slug, name in (("cce", "Child criminal exploitation"), ("missing", "Missing episodes")):
+        HarmCategory.objects.get_or_create(slug=slug, defaults={"name": name})
+    police = api("p1")
+    assert post_referral(police).status_code == 201
+    known = {
+        "referral": Referral.objects.filter(source_organisation__name="Test Police")
+        .latest("received_at")
+        .reference,
+        "action": world.records["cases.action"]["agency"].pk,
+        "places": sorted(c.reference for c in world.records["contexts.context"].values()),
+        "harm_categories": sorted(HarmCategory.objects.values_list("slug", flat=True)),
+    }
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
+        "SG_API_KNOWN": json.dumps(known),
+        "SG_API_TOKEN": police._credentials["HTTP_AUTHORIZATION"].removeprefix("Bearer "),
+    }
+    referrals_before = Referral.objects.count()
+    started = time.monotonic()
+    result = subprocess.run(  # noqa: S603  (our interpreter, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(HERE / "schemathesis.toml"),
+            "--no-color",
+            "run",
+            f"{live_server.url}/api/v1/schema/",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(tmp_path / "schemathesis.xml"),
+        ],
+        cwd=tmp_path,  # whatever it writes stays out of the work tree
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    output = result.stdout + result.stderr
+    created = Referral.objects.count() - referrals_before
+    summary = [line for line in output.splitlines() if re.search(r"generated|passed|failed", line)]
+    print(f"\nschemathesis: {elapsed:.0f}s, {created} referrals created; " + summary[-1].strip())
+    assert result.returncode == 0, output[-25000:]
+    # Valid requests got through to the service, not only to the validation in front of it.
+    assert created >= 10
