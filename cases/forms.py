@@ -49,18 +49,22 @@ class ConcernForm(forms.Form):
         help_text="Start typing the name of the place.",
         widget=forms.Select(attrs={"data-autocomplete": "place"}),
     )
-    new_place_name = forms.CharField(label="Or add a new place: name", required=False)
+    new_place_name = forms.CharField(
+        label="Or add a new place: name", required=False, max_length=200
+    )
     new_place_kind = forms.ChoiceField(
         label="Kind of place", choices=[("", "Choose"), *list(Context.Kind.choices)], required=False
     )
     new_place_postcode = forms.CharField(
         label="Postcode (optional)",
         required=False,
+        max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     location_description = forms.CharField(
         label="Where, in words (optional)",
         required=False,
+        max_length=300,
         help_text="For example, the stairwell of block C",
     )
     peer_group = forms.ModelChoiceField(
@@ -81,7 +85,9 @@ class ConcernForm(forms.Form):
         choices=[("", "Choose"), *list(InformationSource.choices)],
         error_messages={"required": "Say where the information came from"},
     )
-    source_detail = forms.CharField(label="Source details (optional)", required=False)
+    source_detail = forms.CharField(
+        label="Source details (optional)", required=False, max_length=200
+    )
     reliability = forms.ChoiceField(
         label="How reliable is it?",
         choices=Reliability.choices,
@@ -125,8 +131,10 @@ class InvolvementForm(forms.Form):
         empty_label="Choose a young person",
         widget=forms.Select(attrs={"data-autocomplete": "young-person"}),
     )
-    new_given_name = forms.CharField(label="Or add someone new: first name", required=False)
-    new_family_name = forms.CharField(label="Last name", required=False)
+    new_given_name = forms.CharField(
+        label="Or add someone new: first name", required=False, max_length=100
+    )
+    new_family_name = forms.CharField(label="Last name", required=False, max_length=100)
     new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
     part = forms.ChoiceField(
         label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False

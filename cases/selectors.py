@@ -419,11 +419,11 @@ def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
             found = {}
             if row.described_name:
                 for yp in search_young_people(
-                    user=user, text=row.described_name, action=visibility.PICK
+                    user=user, text=row.described_name, action=visibility.MATCH
                 ):
                     found[yp.pk] = yp
             if row.described_date_of_birth:
-                born = visibility.restrict(user, YoungPerson, visibility.PICK).filter(
+                born = visibility.restrict(user, YoungPerson, visibility.MATCH).filter(
                     date_of_birth=row.described_date_of_birth
                 )
                 for yp in born.select_related("subject")[:10]:
@@ -431,7 +431,7 @@ def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
             matches = list(found.values())
         elif row.kind == "context" and row.described_name:
             matches = list(
-                search_named(Context, user=user, text=row.described_name, action=visibility.PICK)
+                search_named(Context, user=user, text=row.described_name, action=visibility.MATCH)
             )
         recent = {}
         if row.kind == "context":

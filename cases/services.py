@@ -293,9 +293,8 @@ def concern_log(
     if peer_group is not None:
         involved.append((peer_group.subject, ConcernSubject.Part.PEER_GROUP))
         grants.grant_team(peer_group, team)
-    ConcernSubject.objects.bulk_create(
-        ConcernSubject(concern=concern, subject=subject, part=part) for subject, part in involved
-    )
+    for subject, part in involved:  # one by one: each link is written to the audit
+        ConcernSubject.objects.create(concern=concern, subject=subject, part=part)
     return concern
 
 
@@ -432,7 +431,7 @@ def referral_decide(
                 errors["links"] = "There is no description to create a record from."
             continue
         if target.subject.kind != row.kind or not visibility.can(
-            decided_by, target, visibility.PICK
+            decided_by, target, visibility.MATCH
         ):
             errors["links"] = "Choose records from the lists offered."
     if errors:

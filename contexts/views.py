@@ -34,6 +34,7 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
 
 class ContextUpdateView(RecordUpdateView):
     model = Context
+    audit_reads = False  # a place, not a person's record
     fields = ["name", "kind", "address", "postcode", "description"]
 
     def get_success_url(self):

@@ -31,7 +31,9 @@ class MembershipForm(forms.Form):
         choices=SOURCE_CHOICES,
         error_messages={"required": "Say where the information came from"},
     )
-    source_detail = forms.CharField(label="Source details (optional)", required=False)
+    source_detail = forms.CharField(
+        label="Source details (optional)", required=False, max_length=200
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

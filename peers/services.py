@@ -83,7 +83,9 @@ def relationship_add(
         visibility.can(by, from_person, visibility.CHANGE)
         or visibility.can(by, to_person, visibility.CHANGE)
     ):
-        raise Http404("No such record")
+        raise ApplicationError(
+            {"from_person": "You can record relationships only for young people you work with."}
+        )
     if Relationship.objects.filter(
         from_person=from_person, to_person=to_person, kind=kind, ended_on__isnull=True
     ).exists():

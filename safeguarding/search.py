@@ -105,15 +105,20 @@ def search(*, user, text: str) -> dict:
 
 
 class SearchView(LoginRequiredMixin, TemplateView):
+    """The search page. What is searched for (names, dates of birth, postcodes) is sent by
+    POST, so it never appears in a URL, a browser's history or an access log."""
+
     template_name = "search.html"
 
-    def get_context_data(self, **kwargs):
-        text = self.request.GET.get("q", "")
-        results = search(user=self.request.user, text=text)
-        return super().get_context_data(
-            q=text,
-            results=results,
-            searched=len(text.strip()) >= 2,
-            total=sum(len(found) for found in results.values()),
-            **kwargs,
+    def post(self, request, *args, **kwargs):
+        text = request.POST.get("q", "")
+        results = search(user=request.user, text=text)
+        return self.render_to_response(
+            self.get_context_data(
+                q=text,
+                results=results,
+                searched=len(text.strip()) >= 2,
+                too_short=0 < len(text.strip()) < 2,
+                total=sum(len(found) for found in results.values()),
+            )
         )

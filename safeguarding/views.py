@@ -33,3 +33,11 @@ class RecordDetailView(RestrictedQuerysetMixin, DetailView):
 class RecordUpdateView(RestrictedQuerysetMixin, UpdateView):
     action = visibility.CHANGE
     template_name = "record_form.html"
+    #: The edit page shows the whole record: opening it is a read, and is audited.
+    audit_reads = True
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.audit_reads and self.request.method == "GET":
+            record_read(obj)
+        return obj

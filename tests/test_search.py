@@ -42,7 +42,8 @@ def test_finds_places_and_groups_the_user_may_see(world):
 
 def test_search_page(world, named, client):
     client.force_login(world.users["sw"])
-    page = client.get(reverse("search"), {"q": "Jaiden Okonkwo"}).content.decode()
+    page = client.post(reverse("search"), {"q": "Jaiden Okonkwo"}).content.decode()
     assert "Okonkwo-Reilly" in page
     assert ">Jayden Okonkwo<" not in page
-    assert client.get(reverse("search"), {"q": ""}).status_code == 200
+    assert client.get(reverse("search")).status_code == 200
+    assert "at least 2" in client.post(reverse("search"), {"q": "J"}).content.decode()

@@ -39,6 +39,9 @@ CHANGE = "change"
 #: Choosing a record in a form (type-ahead). For most models the same as VIEW; for places it is
 #: the authority's whole directory, so staff pick the known place instead of adding a duplicate.
 PICK = "pick"
+#: Matching a referral against what the authority knows (the front door). Wider than PICK for
+#: team managers: young people of other teams (never restricted ones), identity only.
+MATCH = "match"
 
 _POLICIES: dict[str, Callable] = {}
 
@@ -47,6 +50,7 @@ class Action(StrEnum):
     VIEW = VIEW
     CHANGE = CHANGE
     PICK = PICK
+    MATCH = MATCH
 
 
 NOTHING = Q(pk__in=[])
@@ -74,7 +78,7 @@ def _label(model) -> str:
 
 
 def _q(user, model, action: str) -> Q:
-    if action not in (VIEW, CHANGE, PICK):
+    if action not in (VIEW, CHANGE, PICK, MATCH):
         raise ValueError(f"Unknown action {action!r}")
     try:
         fn = _POLICIES[_label(model)]
@@ -83,6 +87,8 @@ def _q(user, model, action: str) -> Q:
         raise LookupError(f"No visibility rule for {_label(model)}") from None
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
+    if action == MATCH and not getattr(fn, "has_match_rule", False):
+        action = PICK
     if action == PICK and not getattr(fn, "has_pick_rule", False):
         action = VIEW
     return fn(user, action)
@@ -187,10 +193,10 @@ def young_person_rule(user, action):
     from cases.models import YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission
 
     R = _roles()
-    if action == PICK:
+    if action == MATCH:
         # The front door matches referrals against everyone the authority knows: a team
         # manager may find and link any young person who is not restricted (identity only:
-        # pages still need VIEW). Everyone else picks from what they may see.
+        # pages and forms still need VIEW). Everyone else matches what they may see.
         if _is(user, R.TEAM_MANAGER):
             named = _named(YoungPersonUserObjectPermission, user, "view_youngperson")
             return Q(named) | (Q(subject__authority_id=user.organisation_id) & Q(restricted=False))
@@ -291,7 +297,7 @@ def context_rule(user, action):
 
 
 context_rule.has_pick_rule = True
-young_person_rule.has_pick_rule = True
+young_person_rule.has_match_rule = True
 
 
 @policy("subjects.Subject")

@@ -57,7 +57,9 @@ def test_known_matches_a_misspelt_name_across_teams_but_not_restricted(world, pa
     assert other in known[person.pk].matches
     assert not visibility.can(tm, other)  # found for matching, still not readable
     restricted = world.records["cases.youngperson"]["restricted"]
-    assert not visibility.can(tm, restricted, visibility.PICK)
+    assert not visibility.can(tm, restricted, visibility.MATCH)
+    # Matching is for the front door only: forms offer the manager their own team's people.
+    assert not visibility.can(tm, other, visibility.PICK)
 
 
 def test_decide_context_assessment_linking_and_creating(world, client, partner_referral):
