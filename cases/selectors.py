@@ -328,8 +328,6 @@ def _pivot(rows, months, label_of) -> list:
 def themes(*, user: User, months: int = 12) -> list[Table]:
     """Referrals by source agency and by decision, and concerns by harm, per month: three
     aggregate queries, whatever the number of records."""
-    from safeguarding.accounts.models import Organisation
-
     month_list = _months(months)
     since = month_list[0]
     referrals = (
@@ -337,9 +335,8 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
         .filter(received_at__date__gte=since)
         .annotate(month=TruncMonth("received_at"))
     )
-    kinds = dict(Organisation.Kind.choices)
     decisions = dict(Referral.Decision.choices)
-    by_source = referrals.values("month", "source_organisation__kind").annotate(n=Count("pk"))
+    by_source = referrals.values("month", "source_organisation__name").annotate(n=Count("pk"))
     by_decision = referrals.values("month", "decision").annotate(n=Count("pk"))
     concerns = (
         visibility.restrict(user, Concern)
@@ -354,9 +351,7 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
             title="Referrals by source agency",
             row_heading="Source agency",
             months=month_list,
-            rows=_pivot(
-                by_source.order_by(), month_list, lambda r: kinds[r["source_organisation__kind"]]
-            ),
+            rows=_pivot(by_source.order_by(), month_list, lambda r: r["source_organisation__name"]),
         ),
         Table(
             key="referrals-by-decision",

@@ -1,6 +1,8 @@
+import csv
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -8,6 +10,7 @@ from cases import selectors as case_selectors
 from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
+from safeguarding.audit.registry import record_export
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
 from . import selectors
@@ -52,6 +55,52 @@ class HotspotsView(LoginRequiredMixin, TemplateView):
         if not visibility.oversees_authority(request.user):
             raise Http404("No such page")
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("export") == "places":
+            return self.csv_response(context)
+        return self.render_to_response(context)
+
+    def csv_response(self, context):
+        """The ranking as a spreadsheet, with the filters applied; the download is audited."""
+        days = context["days"]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="hotspots-{days}-days.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "Place",
+                "Reference",
+                "Kind",
+                f"Last {days} days",
+                f"{days} days before",
+                "Change",
+                "Emerging hotspot",
+            ]
+        )
+        for row in context["rows"]:
+            place = row["place"]
+            writer.writerow(
+                [
+                    place.name,
+                    place.reference,
+                    place.get_kind_display(),
+                    row["current"],
+                    row["previous"],
+                    row["change"],
+                    "yes" if row["emerging"] else "no",
+                ]
+            )
+        filters = {"days": days, "harm": context["chosen_harm"], "kind": context["chosen_kind"]}
+        record_export(
+            user=self.request.user,
+            model=Context,
+            name="hotspots",
+            rows=len(context["rows"]),
+            filters=filters,
+        )
+        return response
 
     def get_context_data(self, **kwargs):
         params, user = self.request.GET, self.request.user

@@ -93,7 +93,7 @@ def test_themes_count_and_export_as_audited_csv(world, client):
     sm = world.users["sm"]
     client.force_login(sm)
     page = client.get(reverse("cases:themes")).content.decode()
-    assert "Referrals by source agency" in page and "Police" in page
+    assert "Referrals by source agency" in page and "Test Police" in page
     before = LogEntry.objects.filter(object_pk="export").count()
     response = client.get(reverse("cases:themes"), {"export": "referrals-by-source"})
     assert response.status_code == 200
@@ -101,8 +101,22 @@ def test_themes_count_and_export_as_audited_csv(world, client):
     lines = response.content.decode().strip().splitlines()
     assert lines[0].startswith("Source agency,") and lines[0].endswith(",Total")
     totals = {line.split(",")[0]: int(line.split(",")[-1]) for line in lines[1:]}
-    assert totals == {"Local authority": 1, "Police": 1, "School or college": 1}
+    assert totals == {"Test Borough Council": 1, "Test Police": 1, "Test Academy": 1}
     entry = LogEntry.objects.filter(object_pk="export").latest("timestamp")
     assert LogEntry.objects.filter(object_pk="export").count() == before + 1
     assert entry.actor == sm and entry.additional_data["export"] == "referrals-by-source"
     assert client.get(reverse("cases:themes"), {"export": "nope"}).status_code == 404
+
+
+def test_hotspot_ranking_exports_as_audited_csv(world, client):
+    _concerns_at(world, world.records["contexts.context"]["team"], [1, 2])
+    sm = world.users["sm"]
+    client.force_login(sm)
+    response = client.get(reverse("contexts:hotspots"), {"days": "30", "export": "places"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("Place,Reference,Kind,Last 30 days")
+    assert lines[1].startswith("Test team place,")
+    entry = LogEntry.objects.filter(object_pk="export").latest("timestamp")
+    assert entry.actor == sm and entry.additional_data["export"] == "hotspots"
+    assert entry.additional_data["filters"]["days"] == 30
