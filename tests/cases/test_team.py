@@ -170,3 +170,32 @@ def test_allocation_and_transfer_requests_are_recorded_for_notification(world, c
     assert Notification.objects.filter(
         recipient_user=tm2, event_type="work.transfer_requested", reference=yp.reference
     ).exists()
+
+
+@pytest.mark.parametrize("user_name", ["sw", "sm", "partner", "admin"])
+def test_only_team_managers_reach_the_front_door(world, client, user_name):
+    referral = world.records["cases.referral"]["agency"]
+    client.force_login(world.users[user_name])
+    for url in (
+        reverse("cases:triage"),
+        reverse("cases:triage-decide", args=[referral.pk]),
+        reverse("cases:triage-screening", args=[referral.pk]),
+    ):
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"decision": "nfa", "reason": "x"}).status_code == 404, url
+    referral.refresh_from_db()
+    assert referral.status == "received"
+
+
+def test_a_team_manager_cannot_reach_another_teams_workers_or_cases(world, client, tm2):
+    client.force_login(tm2)  # team two's manager
+    other_case = world.records["cases.case"]["own"]  # team one's
+    assert client.get(reverse("cases:team-worker", args=[world.users["sw"].pk])).status_code == 404
+    for name in ("case-allocate", "case-transfer"):
+        url = reverse(f"cases:{name}", args=[other_case.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"worker": world.users["sw3"].pk}).status_code == 404
+    other_case.refresh_from_db()
+    assert other_case.allocated_worker == world.users["sw"]
+    rows = {r.worker.username for r in selectors.caseload_for_team(user=tm2, team=tm2.team)}
+    assert rows == {"sw3", "tm2"}
