@@ -280,10 +280,10 @@ class TriageDecisionForm(forms.Form):
                     label = f"{record.name} ({record.reference})"
                 choices.append((key, f"Link to {label}"))
             described = row.described_name or row.get_kind_display()
+            # A link the referrer gave (by reference) is the first match, chosen already.
             initial = str(row.subject.concrete.pk) if row.subject_id else ""
-            if initial and (row.pk, initial) not in self.targets:
-                self.targets[(row.pk, initial)] = row.subject.concrete
-                choices.append((initial, f"Keep the link to {row.subject.reference}"))
+            if (row.pk, initial) not in self.targets:
+                initial = ""
             self.fields[f"link_{row.pk}"] = forms.ChoiceField(
                 label=f"{row.get_kind_display()}: {described}",
                 choices=choices,

@@ -407,8 +407,11 @@ def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
     from contexts.models import Context
     from safeguarding.search import search_named, search_young_people
 
+    from .models import ReferralSubject
+
     known = []
-    for row in referral.about.select_related("subject"):
+    rows = visibility.restrict(user, ReferralSubject, visibility.VIEW).filter(referral=referral)
+    for row in rows.select_related("subject"):
         matches = []
         if row.kind == "young_person":
             found = {}
@@ -428,6 +431,10 @@ def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
             matches = list(
                 search_named(Context, user=user, text=row.described_name, action=visibility.MATCH)
             )
+        if row.subject_id:  # already linked (a reference the referrer gave): offered first
+            linked = row.subject.concrete
+            if visibility.can(user, linked, visibility.MATCH):
+                matches = [linked, *(m for m in matches if m.pk != linked.pk)]
         recent = {}
         if row.kind == "context":
             for place in matches[:5]:

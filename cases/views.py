@@ -30,6 +30,7 @@ from .forms import (
 )
 from .models import (
     Alias,
+    Allocation,
     Case,
     Concern,
     HarmCategory,
@@ -141,7 +142,9 @@ class CaseDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            allocations=self.object.allocations.select_related("team", "worker", "allocated_by"),
+            allocations=visibility.restrict(self.request.user, Allocation)
+            .filter(case=self.object)
+            .select_related("team", "worker", "allocated_by"),
             **kwargs,
         )
 
