@@ -15,7 +15,7 @@ from contexts.models import Context
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
-from safeguarding.audit.registry import record_export, record_read
+from safeguarding.audit.registry import record_export, record_read, spreadsheet_safe
 from safeguarding.errors import ApplicationError
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
@@ -493,7 +493,7 @@ class ThemesView(LoginRequiredMixin, TemplateView):
         writer = csv.writer(response)
         writer.writerow([table.row_heading, *(m.strftime("%Y-%m") for m in table.months), "Total"])
         for label, counts, total in table.rows:
-            writer.writerow([label, *counts, total])
+            writer.writerow([spreadsheet_safe(label), *counts, total])
         record_export(
             user=self.request.user,
             model=self.EXPORT_MODELS[table.key],

@@ -10,7 +10,7 @@ from cases import selectors as case_selectors
 from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
-from safeguarding.audit.registry import record_export
+from safeguarding.audit.registry import record_export, spreadsheet_safe
 from safeguarding.views import RecordDetailView, RecordUpdateView
 
 from . import selectors
@@ -83,7 +83,7 @@ class HotspotsView(LoginRequiredMixin, TemplateView):
             place = row["place"]
             writer.writerow(
                 [
-                    place.name,
+                    spreadsheet_safe(place.name),
                     place.reference,
                     place.get_kind_display(),
                     row["current"],

@@ -146,8 +146,12 @@ def membership_end(request, pk, membership_pk):
 @login_required
 def relationship_remove(request, pk, relationship_pk):
     group = visibility.get_or_404(request.user, PeerGroup, visibility.CHANGE, pk=pk)
+    members = group.memberships.values("young_person_id")
     relationship = visibility.get_or_404(
-        request.user, Relationship, visibility.CHANGE, pk=relationship_pk
+        request.user,
+        Relationship.objects.filter(from_person__in=members, to_person__in=members),
+        visibility.CHANGE,
+        pk=relationship_pk,
     )
     services.relationship_remove(relationship=relationship, by=request.user)
     messages.success(request, "Relationship removed.")

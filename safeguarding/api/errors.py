@@ -24,6 +24,7 @@ caller may not see exists.
 """
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -321,7 +322,7 @@ def problem_exception_handler(exc, context):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))  # never "retry in 0"
         slug = next((s for cls, s in _DRF_SLUGS.items() if isinstance(exc, cls)), None)
         if slug is None:
             slug = "invalid-request" if exc.status_code < 500 else "server-error"

@@ -59,3 +59,10 @@ def record_export(*, user, model, name: str, rows: int, filters: dict | None = N
         actor_email=getattr(user, "email", "") or None,
         additional_data={"export": name, "rows": rows, "filters": filters or {}},
     )
+
+
+def spreadsheet_safe(value):
+    """A cell value that a spreadsheet will not run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
