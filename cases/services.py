@@ -217,10 +217,7 @@ def concern_log(
     logger's team's unallocated queue. Every existing record must be one the logger may pick,
     otherwise it is refused as if it did not exist.
     """
-    if not logged_by.team_id or logged_by.role not in (
-        User.Role.SOCIAL_WORKER,
-        User.Role.TEAM_MANAGER,
-    ):
+    if not visibility.logs_concerns(logged_by):
         raise ApplicationError("Only social workers and team managers log concerns.")
     errors = {}
     if occurred_at > timezone.now():

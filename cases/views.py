@@ -17,7 +17,12 @@ from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 from safeguarding.audit.registry import record_export, record_read, spreadsheet_safe
 from safeguarding.errors import ApplicationError
-from safeguarding.views import RecordDetailView, RecordUpdateView
+from safeguarding.views import (
+    AllowedUsersMixin,
+    RecordDetailView,
+    RecordUpdateView,
+    add_service_errors,
+)
 
 from . import selectors, services
 from .forms import (
@@ -85,8 +90,7 @@ class SubjectPageMixin:
             "linked_peer_groups": selectors.subjects_linked_through_concerns(
                 user=user, subject=subject, model=PeerGroup
             ),
-            "can_log_concern": bool(user.team_id)
-            and user.role in (user.Role.SOCIAL_WORKER, user.Role.TEAM_MANAGER),
+            "can_log_concern": visibility.logs_concerns(user),
         }
 
 
@@ -177,20 +181,12 @@ class ReferralDetailView(RecordDetailView):
         )
 
 
-class ConcernLogView(LoginRequiredMixin, TemplateView):
+class ConcernLogView(AllowedUsersMixin, TemplateView):
     """Log a concern: one page, one submit. Can start from a young person, a place or a group."""
 
+    allowed_users = visibility.logs_concerns
     template_name = "cases/concern_form.html"
     extra_context = {"page_top_fields": ["narrative", "occurred_on", "occurred_time"]}
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.team_id
-            and request.user.role
-            in (request.user.Role.SOCIAL_WORKER, request.user.Role.TEAM_MANAGER)
-        ):
-            raise Http404("No such page")
-        return super().dispatch(request, *args, **kwargs)
 
     def _initial(self):
         """Pre-fill from the page the user came from (?young_person=, ?context=, ?peer_group=)."""
@@ -256,12 +252,7 @@ class ConcernLogView(LoginRequiredMixin, TemplateView):
                     ],
                 )
             except ApplicationError as error:
-                for field, field_errors in error.message_dict.items():
-                    target = field if field in form.fields else None
-                    if field == "occurred_at":
-                        target = "occurred_on"
-                    for message in field_errors:
-                        form.add_error(target, message)
+                add_service_errors(form, error, {"occurred_at": "occurred_on"})
             else:
                 messages.success(request, f"Concern {concern.reference} logged.")
                 return redirect(concern)
@@ -271,21 +262,17 @@ class ConcernLogView(LoginRequiredMixin, TemplateView):
 # --- team managers ---------------------------------------------------------------------------
 
 
-class TeamManagerMixin(LoginRequiredMixin):
-    """Pages for team managers only: anyone else gets a 404, as for a missing page."""
+class TeamManagerMixin(AllowedUsersMixin):
+    """Pages for team managers only, about their own team."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not visibility.manages_team(request.user):
-            raise Http404("No such page")
-        self.team = request.user.team
-        return super().dispatch(request, *args, **kwargs)
+    allowed_users = visibility.manages_team
+
+    @property
+    def team(self):
+        return self.request.user.team
 
     def apply_errors(self, form, error: ApplicationError):
-        for field, field_errors in error.message_dict.items():
-            for message in field_errors:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, error)
         return self.form_invalid(form)
 
 
@@ -460,22 +447,16 @@ class TransferDecisionView(TeamManagerMixin, FormView):
 # --- senior managers -------------------------------------------------------------------------
 
 
-class ThemesView(LoginRequiredMixin, TemplateView):
+class ThemesView(AllowedUsersMixin, TemplateView):
     """Referrals and concerns per month; every table can be downloaded as CSV (audited)."""
 
+    allowed_users = visibility.oversees_authority
     template_name = "cases/themes.html"
     EXPORT_MODELS = {
         "referrals-by-source": Referral,
         "referrals-by-decision": Referral,
         "concerns-by-harm": Concern,
     }
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not visibility.oversees_authority(request.user):
-            raise Http404("No such page")
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         tables = selectors.themes(user=request.user)

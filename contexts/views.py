@@ -1,8 +1,7 @@
 import csv
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -11,7 +10,7 @@ from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_export, spreadsheet_safe
-from safeguarding.views import RecordDetailView, RecordUpdateView
+from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
 from . import selectors
 from .models import Context, ContextGuardian
@@ -44,17 +43,11 @@ class ContextUpdateView(RecordUpdateView):
         return reverse("contexts:context", args=[self.object.pk])
 
 
-class HotspotsView(LoginRequiredMixin, TemplateView):
+class HotspotsView(AllowedUsersMixin, TemplateView):
     """Senior managers: where concerns are gathering across the borough."""
 
+    allowed_users = visibility.oversees_authority
     template_name = "contexts/hotspots.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not visibility.oversees_authority(request.user):
-            raise Http404("No such page")
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)

@@ -10,7 +10,7 @@ from cases.models import YoungPerson
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.errors import ApplicationError
-from safeguarding.views import RecordDetailView, RecordUpdateView
+from safeguarding.views import RecordDetailView, RecordUpdateView, add_service_errors
 
 from . import selectors, services
 from .forms import MembershipForm, RelationshipForm
@@ -69,9 +69,7 @@ class PeerGroupFormView(LoginRequiredMixin, FormView):
         )
 
     def apply_errors(self, form, error: ApplicationError):
-        for field, messages_for_field in error.message_dict.items():
-            for message in messages_for_field:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, error)
         return self.form_invalid(form)
 
 

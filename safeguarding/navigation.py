@@ -14,14 +14,10 @@ class NavItem:
     active: bool
 
 
-def _logs_concerns(user) -> bool:
-    return bool(user.team_id) and user.role in (user.Role.SOCIAL_WORKER, user.Role.TEAM_MANAGER)
-
-
 # (label, url name, the url names it is "current" for, who sees it)
 ITEMS = [
     ("My work", "home", {"home"}, lambda u: True),
-    ("Log a concern", "cases:concern-log", {"cases:concern-log"}, _logs_concerns),
+    ("Log a concern", "cases:concern-log", {"cases:concern-log"}, visibility.logs_concerns),
     (
         "Team caseload",
         "cases:team",

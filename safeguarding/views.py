@@ -1,6 +1,7 @@
 """Base views: every page starts from a queryset already restricted by the one rule."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.views.generic import DetailView, UpdateView
 
 from safeguarding.accounts import visibility
@@ -41,3 +42,29 @@ class RecordUpdateView(RestrictedQuerysetMixin, UpdateView):
         if self.audit_reads and self.request.method == "GET":
             record_read(obj)
         return obj
+
+
+class AllowedUsersMixin(LoginRequiredMixin):
+    """A page for some roles only (``allowed_users``, a predicate from the visibility
+    module): anyone else gets a 404, as for a missing page."""
+
+    allowed_users = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not type(self).allowed_users(request.user):
+            raise Http404("No such page")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def add_service_errors(form, error, field_names=None) -> None:
+    """Put a service's ApplicationError on a form, field by field (others on the form).
+
+    ``field_names`` maps a service's field name to the form's where they differ.
+    """
+    field_names = field_names or {}
+    for field, messages in error.message_dict.items():
+        target = field_names.get(field, field)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)

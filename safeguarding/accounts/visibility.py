@@ -120,6 +120,16 @@ def can(user, obj: Model, action: str = VIEW) -> bool:
 # A user who may not is answered 404, like a missing page.
 
 
+def logs_concerns(user) -> bool:
+    """Logging concerns: practitioners in a team (social workers and team managers)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.team_id
+        and user.role in (_roles().SOCIAL_WORKER, _roles().TEAM_MANAGER)
+    )
+
+
 def manages_team(user) -> bool:
     """Team caseload, allocation and transfers, the front door's triage: team managers."""
     return bool(
