@@ -28,7 +28,9 @@ DEPLOY_CHECK_ENV := \
 	SECRET_KEY=check-deploy-only-7Gq2Lx9VbN4kR8sT1wZ6yP3mF5jH0cD2aE9uK7nQ4vB8 \
 	ALLOWED_HOSTS=safeguarding.example.org \
 	DATABASE_URL=postgres://safeguarding:unused@db.invalid:5432/safeguarding \
-	CELERY_BROKER_URL=redis://redis.invalid:6379/0
+	CELERY_BROKER_URL=redis://redis.invalid:6379/0 \
+	SITE_URL=https://safeguarding.example.org \
+	EMAIL_URL=smtp+tls://notifications:unused@smtp.invalid:587
 
 .PHONY: help install assets run test lint check-deploy lock
 

@@ -542,6 +542,9 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the owner was told it is overdue."
+    )
 
     class Meta:
         ordering = ["due_on"]

@@ -13,9 +13,17 @@ from django.utils import timezone
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding.accounts import grants, visibility
-from safeguarding.accounts.models import Team, User
+from safeguarding.accounts.models import Organisation, Team, User
 from safeguarding.errors import ApplicationError
-from safeguarding.notifications.services import ReferralDecided, TransferRequested, WorkAllocated
+from safeguarding.notifications.services import (
+    ActionAssigned,
+    ActionOverdue,
+    ConcernAtContext,
+    ReferralDecided,
+    ReferralReceived,
+    TransferRequested,
+    WorkAllocated,
+)
 from safeguarding.subjects.models import Subject
 
 from .models import (
@@ -69,7 +77,10 @@ def case_open(
     if worker is not None:
         grants.name_user(record, worker)
         WorkAllocated.record(
-            users=[worker], reference=subject.reference, link=subject.get_absolute_url()
+            authority=subject.authority,
+            users=[worker],
+            reference=subject.reference,
+            link=subject.get_absolute_url(),
         )
     return case
 
@@ -114,7 +125,10 @@ def case_allocate(*, case: Case, worker: User, allocated_by: User | None, reason
     )
     grants.name_user(record, worker)
     WorkAllocated.record(
-        users=[worker], reference=case.subject.reference, link=case.subject.get_absolute_url()
+        authority=case.subject.authority,
+        users=[worker],
+        reference=case.subject.reference,
+        link=case.subject.get_absolute_url(),
     )
     return case
 
@@ -292,7 +306,27 @@ def concern_log(
         grants.grant_team(peer_group, team)
     for subject, part in involved:  # one by one: each link is written to the audit
         ConcernSubject.objects.create(concern=concern, subject=subject, part=part)
+    if location is not None:
+        _tell_guardians_of_concern(location)
     return concern
+
+
+def _tell_guardians_of_concern(place: Context) -> None:
+    """Organisations that asked to hear of concerns at a place (a station's operator, a
+    school's safeguarding lead) are told that one was logged: the place's reference only."""
+    organisations = [
+        g.organisation
+        for g in place.guardians.filter(told_of_concerns=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("pk")
+    ]
+    if organisations:
+        ConcernAtContext.record(
+            authority=place.authority,
+            organisations=organisations,
+            reference=place.subject.reference,
+            link=place.get_absolute_url(),
+        )
 
 
 @transaction.atomic
@@ -319,6 +353,7 @@ def transfer_request(*, case: Case, to_team: Team, requested_by: User, reason: s
         case=case, from_team=case.team, to_team=to_team, reason=reason, requested_by=requested_by
     )
     TransferRequested.record(
+        authority=case.subject.authority,
         users=to_team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True),
         reference=case.subject.reference,
         link=reverse("cases:transfer", args=[transfer.pk]),
@@ -465,6 +500,7 @@ def referral_decide(
         update_fields=["status", "decision", "decision_reason", "decided_by", "decided_at"]
     )
     ReferralDecided.record(
+        authority=referral.authority,
         organisations=[referral.source_organisation],
         users=[referral.referred_by],
         reference=referral.reference,
@@ -705,6 +741,16 @@ def referral_receive(
             described_address=place.address.strip(),
             described_postcode=place.postcode.strip().upper(),
         )
+    # The referrer's organisation (on its channels) and the person who referred (at the address
+    # they gave) are told it arrived: its reference only.
+    ReferralReceived.record(
+        authority=authority,
+        organisations=[organisation],
+        users=[referred_by],
+        emails=[(organisation, referral.referrer_email)] if referral.referrer_email else [],
+        reference=referral.reference,
+        link=referral.get_absolute_url(),
+    )
     # Re-read through the rule: a referral its maker could not see would be a bug, not a save.
     return visibility.get_or_404(referred_by, Referral, pk=referral.pk)
 
@@ -741,3 +787,95 @@ def action_record_progress(
         fields.append("progress_note")
     action.save(update_fields=fields)
     return action
+
+
+@transaction.atomic
+def action_assign(
+    *,
+    subject: Subject,
+    description: str,
+    due_on: date,
+    assigned_by: User,
+    owner_user: User | None = None,
+    owner_organisation: Organisation | None = None,
+) -> Action:
+    """Give someone something to do about a subject by a date: a worker of the authority, or a
+    partner organisation of it (the police, a school, a station's operator...). The owner is
+    told (``ActionAssigned``). ``assigned_by`` must be able to change the subject."""
+    _require(assigned_by, subject.record, visibility.CHANGE)
+    authority = subject.authority
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Say what must be done."
+    if due_on < timezone.localdate():
+        errors["due_on"] = "The due date must be today or in the future."
+    if (owner_user is None) == (owner_organisation is None):
+        errors["owner"] = "Choose a worker or an organisation to do it, one of the two."
+    elif owner_user is not None and (
+        owner_user.organisation_id != authority.pk or not owner_user.is_active
+    ):
+        errors["owner"] = "Choose a worker of this authority."
+    elif owner_organisation is not None and (
+        not owner_organisation.is_active
+        or authority.pk not in (owner_organisation.pk, owner_organisation.authority_id)
+    ):
+        errors["owner"] = "Choose an organisation that works with this authority."
+    if errors:
+        raise ApplicationError(errors)
+    action = Action.objects.create(
+        subject=subject,
+        description=description.strip(),
+        due_on=due_on,
+        owner_user=owner_user,
+        owner_organisation=owner_organisation,
+        created_by=assigned_by,
+    )
+    ActionAssigned.record(
+        authority=authority,
+        users=[owner_user] if owner_user and owner_user != assigned_by else [],
+        organisations=[owner_organisation] if owner_organisation else [],
+        reference=subject.reference,
+        link=_action_link(action),
+    )
+    return action
+
+
+def _action_link(action: Action) -> str:
+    # Partner agencies work on actions through the API; staff on the subject's page.
+    if action.owner_organisation_id:
+        return reverse("api:action-detail", args=[action.pk])
+    return action.subject.get_absolute_url()
+
+
+def actions_notify_overdue(*, limit: int = 1000) -> int:
+    """Tell each partner organisation, once, of its actions that are past their due date (run
+    by Celery beat). Each action is marked in the transaction that records its notification, so
+    an interrupted run neither repeats nor skips one. Returns how many were told."""
+    today = timezone.localdate()
+    due = Action.objects.filter(
+        status__in=Action.OPEN_STATUSES,
+        due_on__lt=today,
+        owner_organisation__isnull=False,
+        overdue_notified_at__isnull=True,
+    ).order_by("due_on", "pk")
+    told = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            action = (
+                Action.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, overdue_notified_at__isnull=True)
+                .select_related("subject__authority", "owner_organisation")
+                .first()
+            )
+            if action is None:
+                continue
+            ActionOverdue.record(
+                authority=action.subject.authority,
+                organisations=[action.owner_organisation],
+                reference=action.subject.reference,
+                link=_action_link(action),
+            )
+            action.overdue_notified_at = timezone.now()
+            action.save(update_fields=["overdue_notified_at"])
+            told += 1
+    return told

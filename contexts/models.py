@@ -60,6 +60,11 @@ class ContextGuardian(models.Model):
     role = models.CharField(max_length=200, blank=True)
     contact = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    told_of_concerns = models.BooleanField(
+        default=False,
+        help_text="The organisation asked to be told when a concern is logged at this place "
+        "(on its notification channels that receive 'Concern logged at a place').",
+    )
 
     class Meta:
         ordering = ["context", "organisation__name", "name"]

@@ -262,8 +262,22 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# No task runs longer than its hard limit, and the broker redelivers an unacknowledged message
+# only after the visibility timeout, which is far longer: a slow task is never run twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Queuing a task from a web request gives up quickly when the broker is down (the outbox row is
+# already committed; the sweep sends it later), so a request never hangs on Redis.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Celery beat (the `beat` service of docker-compose.yml) runs housekeeping on a schedule.
 CELERY_BEAT_SCHEDULE = {
@@ -272,7 +286,46 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.api.tasks.purge_idempotency_keys",
         "schedule": 60 * 60,
     },
+    # Notifications that are due (not queued when they were made, retries, expired leases).
+    "dispatch-due-notifications": {
+        "task": "safeguarding.notifications.tasks.dispatch_due_notifications",
+        "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
+    },
+    "notify-overdue-actions": {
+        "task": "cases.tasks.notify_overdue_actions",
+        "schedule": 60 * 60,
+    },
 }
+
+# Notifications (safeguarding/notifications/). Links in them are made absolute with SITE_URL.
+SITE_URL = (
+    env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://127.0.0.1:8000")
+)
+# Email goes through Django's email backend: EMAIL_URL is e.g. smtp+tls://user:pass@host:587.
+# The embedded default prints each email on the console of `make run`.
+vars().update(
+    env.email_url("EMAIL_URL")
+    if PRODUCTION
+    else env.email_url("EMAIL_URL", default="consolemail://")
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="notifications@safeguarding.invalid")
+NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATION_MESSAGE_ID_DOMAIN", default="safeguarding.invalid"
+)
+# A delivery is tried this many times, the n-th retry after up to BASE * 2**(n-1) seconds (full
+# jitter, at most MAX): about 4 hours in all with the defaults. Then it is dead-lettered.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+# A retry due within this many seconds is queued with a countdown; later ones wait for the sweep.
+NOTIFICATION_QUEUE_RETRY_WITHIN = 15 * 60
+# How long a worker holds a notification it is sending; if it dies, the sweep takes it back then.
+# Longer than the task's hard time limit, so a live worker never loses its claim.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+WEBHOOK_TIMEOUT_SECONDS = 10
+# Webhooks go only to https and public addresses; on one's own machine (development), http and
+# loopback are allowed unless WEBHOOKS_ALLOW_INTERNAL=false. Never in production.
+WEBHOOKS_ALLOW_INTERNAL = False if PRODUCTION else env.bool("WEBHOOKS_ALLOW_INTERNAL", default=True)
 
 LOGGING = {
     "version": 1,

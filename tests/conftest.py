@@ -49,7 +49,7 @@ def make_user(username, role, organisation, team=None, **extra) -> User:
         role=role,
         organisation=organisation,
         team=team,
-        **extra,
+        **({"email": f"{username}@example.invalid"} | extra),
     )
     user.set_password(PASSWORD)
     user.full_clean()
@@ -157,11 +157,61 @@ def world(db) -> World:
         yp_other = young_person("other", t2, u["sw3"])
         yp_restricted = young_person("restricted", t1, u["sw2"], restricted=True)
 
-        from safeguarding.notifications.models import Notification
+        from safeguarding.notifications.models import Channel, Notification
 
         for name in ("own", "team", "other", "restricted"):
             reference = w.records["cases.youngperson"][name].reference
             w.add("notifications.notification", name, Notification.objects.get(reference=reference))
+        # Where organisations are told: a mailbox of the authority's own, a webhook of each of its
+        # partners, and a partner of another authority's mailbox; a webhook notification to p1
+        # and an email of the other authority.
+        for name, org in (
+            ("la", la),
+            ("p1", p1),
+            ("p2", p2),
+            ("p3", w.records["accounts.organisation"]["p3"]),
+        ):
+            kind = (
+                {"url": f"https://{name}.example.org/hooks"}
+                if name in ("p1", "p2")
+                else {"email": f"mash@{name}.example.org"}
+            )
+            w.add(
+                "notifications.channel",
+                name,
+                Channel.objects.create(
+                    organisation=org,
+                    kind="webhook" if "url" in kind else "email",
+                    event_types=["referral.decided"],
+                    **kind,
+                ),
+            )
+        w.add(
+            "notifications.notification",
+            "agency",
+            Notification.objects.create(
+                event_type="referral.decided",
+                authority=la,
+                recipient_organisation=p1,
+                kind="webhook",
+                channel=w.records["notifications.channel"]["p1"],
+                reference="R-TEST",
+                link="/",
+            ),
+        )
+        w.add(
+            "notifications.notification",
+            "elsewhere",
+            Notification.objects.create(
+                event_type="work.allocated",
+                authority=la2,
+                recipient_user=others["la2_sw"],
+                kind="email",
+                email="la2_sw@example.invalid",
+                reference="Y-ELSE",
+                link="/",
+            ),
+        )
 
         def context(name, team, guardian_org, guardian_name):
             ctx = Context(authority=la, name=f"Test {name} place", kind=Context.Kind.PARK)

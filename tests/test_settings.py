@@ -36,6 +36,15 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS",
     "SESSION_COOKIE_AGE",
     "LOG_LEVEL",
+    "SITE_URL",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "WEBHOOKS_ALLOW_INTERNAL",
+    "NOTIFICATION_MAX_ATTEMPTS",
+    "NOTIFICATION_RETRY_BASE_SECONDS",
+    "NOTIFICATION_RETRY_MAX_SECONDS",
+    "NOTIFICATION_LEASE_SECONDS",
+    "NOTIFICATION_SWEEP_SECONDS",
 )
 
 PRODUCTION = {
@@ -44,6 +53,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "safeguarding.example.org",
     "DATABASE_URL": "postgres://safeguarding:unused@db.invalid:5432/safeguarding",
     "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
+    "SITE_URL": "https://safeguarding.example.org",
+    "EMAIL_URL": "smtp+tls://notifications:unused@smtp.invalid:587",
 }
 
 READ_SETTINGS = """
@@ -158,7 +169,8 @@ def test_production_is_secure_but_lets_health_checks_through_on_http():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "SITE_URL", "EMAIL_URL"],
 )
 def test_production_refuses_to_start_without_a_required_value(missing):
     env = clean_env(**{k: v for k, v in PRODUCTION.items() if k != missing})

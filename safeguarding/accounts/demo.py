@@ -56,6 +56,8 @@ from peers.models import (
     Relationship,
 )
 from safeguarding.accounts.models import Organisation, Team, User
+from safeguarding.notifications.models import Channel
+from safeguarding.notifications.services import EVENT_TYPES
 from safeguarding.subjects.models import InformationSource, Reliability, Subject, new_reference
 
 AUTHORITY_NAME = "London Borough of Eastbrook"
@@ -931,6 +933,20 @@ class BoroughBuilder:
                     safeguarding_email=f"safeguarding@{domain}",
                 )
                 for name, kind, domain in PARTNERS
+            ]
+        )
+        # Each partner is told of every kind of event at its safeguarding mailbox (in `make run`
+        # the emails are printed on the console).
+        Channel.objects.bulk_create(
+            [
+                Channel(
+                    organisation=o,
+                    kind=Channel.Kind.EMAIL,
+                    email=o.safeguarding_email,
+                    event_types=list(EVENT_TYPES),
+                    description="Safeguarding mailbox",
+                )
+                for o in self.partners
             ]
         )
         self.org_by_name = {o.name: o for o in self.partners}

@@ -550,23 +550,43 @@ def grant_rule(user, action):
     return Q(content_object__subject__authority_id=user.organisation_id)
 
 
+def reads_delivery_log(user) -> bool:
+    """The delivery log of notifications (and its manual retry): managers and administrators of
+    a local authority."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id
+        and user.role in (_roles().TEAM_MANAGER, _roles().SENIOR_MANAGER, _roles().ADMINISTRATOR)
+        and user.organisation.kind == "local_authority"
+    )
+
+
 @policy("notifications.Notification")
 def notification_rule(user, action):
-    # Recipients see what they were sent; administrators see the authority's delivery log.
-    # Nobody edits the record of what was sent.
-    if action != VIEW:
-        return NOTHING
+    # Recipients see what they were sent. Managers and administrators see their authority's
+    # delivery log and may retry a delivery (the row holds a reference and a link, no content).
     mine = Q(recipient_user=user)
     if user.organisation_id:
         mine |= Q(recipient_organisation_id=user.organisation_id)
-    if _is(user, _roles().ADMINISTRATOR) and user.organisation_id:
-        return (
-            mine
-            | Q(recipient_user__organisation_id=user.organisation_id)
-            | Q(recipient_organisation__authority_id=user.organisation_id)
-            | Q(recipient_organisation_id=user.organisation_id)
+    if reads_delivery_log(user):
+        return Q(authority_id=user.organisation_id)
+    return mine if action == VIEW else NOTHING
+
+
+@policy("notifications.Channel")
+def channel_rule(user, action):
+    # Where an organisation is told: the authority's administrators manage every channel of
+    # its partners and its own; a partner agency's user (or API token) its own organisation's.
+    if not user.organisation_id:
+        return NOTHING
+    if _is(user, _roles().ADMINISTRATOR):
+        return Q(organisation_id=user.organisation_id) | Q(
+            organisation__authority_id=user.organisation_id
         )
-    return mine
+    if _is(user, _roles().PARTNER):
+        return Q(organisation_id=user.organisation_id)
+    return NOTHING
 
 
 # --- the partner API's own records ----------------------------------------------------------

@@ -1,46 +1,155 @@
-"""Recording what must be told. One small class per kind of notification."""
+"""Recording what must be told. One small class per kind of notification.
 
-from dataclasses import dataclass
+A service that causes an event calls ``SomeEvent.record(...)`` inside its own transaction with
+the recipients, the record's reference and a link (never personal details). ``record`` writes
+one ``Notification`` per destination:
+
+* a member of staff (``users``) is emailed at their work address;
+* an organisation (``organisations``) is told on each of its active channels that asked for this
+  kind of event (its ``Channel.event_types``);
+* ``emails`` are addresses typed into the record itself, e.g. the referrer's, each with the
+  organisation the person spoke for.
+
+After the transaction commits, each row is queued for a Celery worker
+(``tasks.deliver_notification``); the beat sweep (``tasks.dispatch_due_notifications``) sends
+whatever was not queued or not finished. Adding a kind of notification is a subclass here with
+an ``event_type`` and a ``title``, and one call from the service where the event happens.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
+EVENT_TYPES: dict[str, type["NotificationType"]] = {}
+
+
 class NotificationType:
-    """A kind of event people are told about. Subclasses name the event; callers give the
-    recipients, the record's reference and a link (never personal details)."""
+    """A kind of event people are told about."""
 
     event_type = ""
+    title = ""  # what the email subject and the admin's choices call it
+    summary = ""  # one sentence for the email body: what happened, with no personal details
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.event_type:
+            if cls.event_type in EVENT_TYPES:
+                raise TypeError(f"Two notification types for {cls.event_type}")
+            EVENT_TYPES[cls.event_type] = cls
 
     @classmethod
-    def record(cls, *, reference: str, link: str, users=(), organisations=()) -> list[Notification]:
+    def record(
+        cls,
+        *,
+        authority,
+        reference: str,
+        link: str,
+        users: Iterable = (),
+        organisations: Iterable = (),
+        emails: Sequence[tuple[object, str]] = (),
+    ) -> list[Notification]:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Notifications are recorded in the transaction of their event")
-        rows = [
-            Notification(
-                event_type=cls.event_type, recipient_user=u, reference=reference, link=link
+        common = {"event_type": cls.event_type, "authority": authority}
+        common |= {"reference": reference, "link": link, "next_attempt_at": timezone.now()}
+        rows, emailed = [], set()
+
+        def email(address, **recipient):
+            if address and address.lower() not in emailed:
+                emailed.add(address.lower())
+                rows.append(Notification(kind="email", email=address, **recipient, **common))
+
+        for user in users:
+            if user is not None and user.is_active:
+                email(user.email, recipient_user=user)
+        for organisation in {o.pk: o for o in organisations if o is not None}.values():
+            for channel in organisation.notification_channels.all():
+                if not channel.receives(cls.event_type):
+                    continue
+                if channel.kind == channel.Kind.EMAIL:
+                    email(channel.email, recipient_organisation=organisation, channel=channel)
+                else:
+                    rows.append(
+                        Notification(
+                            kind="webhook",
+                            recipient_organisation=organisation,
+                            channel=channel,
+                            **common,
+                        )
+                    )
+        for organisation, address in emails:
+            email(address, recipient_organisation=organisation)
+        if not rows:
+            return []
+        rows = Notification.objects.bulk_create(rows)
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: queue(ids))
+        return rows
+
+
+def queue(ids: Sequence[int]) -> None:
+    """Hand notifications to the workers. If the broker is down they stay due in the database and
+    the beat sweep sends them later: a failure here never undoes or delays the event."""
+    from .tasks import deliver_notification
+
+    for pk in ids:
+        try:
+            deliver_notification.apply_async((pk,))
+        except Exception as e:  # the broker is unreachable: the sweep will find the rows
+            logger.warning(
+                "Could not queue notification %s (%s); the sweep will send it",
+                pk,
+                type(e).__name__,
             )
-            for u in users
-            if u is not None
-        ] + [
-            Notification(
-                event_type=cls.event_type, recipient_organisation=o, reference=reference, link=link
-            )
-            for o in organisations
-            if o is not None
-        ]
-        return Notification.objects.bulk_create(rows)
+            return
 
 
-class WorkAllocated(NotificationType):
-    event_type = "work.allocated"
+# --- the kinds of notification ---------------------------------------------------------------
 
 
-class TransferRequested(NotificationType):
-    event_type = "work.transfer_requested"
+class ReferralReceived(NotificationType):
+    event_type = "referral.received"
+    title = "Referral received"
+    summary = "Your referral has been received by the local authority's front door."
 
 
 class ReferralDecided(NotificationType):
     event_type = "referral.decided"
+    title = "Referral decided"
+    summary = "A decision has been made on a referral."
+
+
+class WorkAllocated(NotificationType):
+    event_type = "work.allocated"
+    title = "Work allocated to you"
+    summary = "A case has been allocated to you."
+
+
+class TransferRequested(NotificationType):
+    event_type = "work.transfer_requested"
+    title = "Transfer requested"
+    summary = "Another team asks your team to take on a case."
+
+
+class ConcernAtContext(NotificationType):
+    event_type = "context.concern_logged"
+    title = "Concern logged at a place"
+    summary = "A concern has been logged about a place your organisation asked to hear about."
+
+
+class ActionAssigned(NotificationType):
+    event_type = "action.assigned"
+    title = "Action assigned"
+    summary = "An action has been assigned to your organisation."
+
+
+class ActionOverdue(NotificationType):
+    event_type = "action.overdue"
+    title = "Action overdue"
+    summary = "An action assigned to your organisation is past its due date."

@@ -195,12 +195,25 @@ TABLE = {
     "contexts.contextgroupobjectpermission": ADMINISTRATORS_ONLY,
     "peers.peergroupuserobjectpermission": ADMINISTRATORS_ONLY,
     "peers.peergroupgroupobjectpermission": ADMINISTRATORS_ONLY,
-    "notifications.notification": {  # work allocated to each worker; nobody edits them
+    # Deliveries: each member of staff sees their own; managers and administrators the
+    # authority's whole delivery log and may retry; a partner agency what it was sent.
+    "notifications.notification": {
         **NOBODY,
         "sw": ({"own"}, NONE),
         "sw2": ({"team", "restricted"}, NONE),
         "sw3": ({"other"}, NONE),
-        "admin": ({"own", "team", "other", "restricted"}, NONE),
+        "partner": ({"agency"}, NONE),
+        **{
+            manager: ({"own", "team", "other", "restricted", "agency"},) * 2
+            for manager in ("tm", "sm", "admin")
+        },
+    },
+    # Where organisations are told: administrators manage their authority's and its partners';
+    # a partner agency its own organisation's.
+    "notifications.channel": {
+        **NOBODY,
+        "partner": ({"p1"}, {"p1"}),
+        "admin": ({"la", "p1", "p2"}, {"la", "p1", "p2"}),
     },
     "auditlog.logentry": {**NOBODY, "admin": (ALL, NONE)},
     # The partner API's own rows (made by _add_api_rows): a token of each partner agency of the

@@ -1,0 +1,11 @@
+"""Celery tasks of case work (thin wrappers around services)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def notify_overdue_actions() -> int:
+    """Tell partner organisations of their overdue actions. Run hourly (Celery beat)."""
+    return services.actions_notify_overdue()

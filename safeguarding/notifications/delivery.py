@@ -1,0 +1,203 @@
+"""Delivering notifications: at least once, with retries driven by the database.
+
+``attempt(pk)`` first *claims* the row with one conditional UPDATE (pending, due now): it counts
+the attempt and moves ``next_attempt_at`` a lease ahead. Only one worker can win the claim, so a
+task queued twice (after commit, and by the sweep) sends once. Then it sends:
+
+* success: ``sent``;
+* failure: ``next_attempt_at`` moves to an exponential backoff with jitter, and the task is
+  queued again for that time; after ``NOTIFICATION_MAX_ATTEMPTS`` the row is ``dead`` (dead
+  letter), shown on the delivery log with a manual retry;
+* the worker dies mid-send: nothing is marked; the lease runs out and the sweep
+  (``dispatch_due``) queues the row again.
+
+Every attempt carries the same event id (webhook ``webhook-id``, email ``Message-ID``), so a
+receiver that was sent an event twice can tell. Log lines name the notification's id, event type
+and outcome, never the recipient's address or a record's content.
+"""
+
+import logging
+from datetime import UTC, timedelta
+
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+from .services import EVENT_TYPES
+from .webhooks import UnsafeURL, payload, post, signed_headers
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryFailed(Exception):
+    """The receiver did not take the notification; the message says why, without content."""
+
+
+def absolute(link: str) -> str:
+    return settings.SITE_URL.rstrip("/") + link
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Seconds before attempt ``attempts + 1``: exponential, capped, with full jitter."""
+    return max(
+        1,
+        get_exponential_backoff_interval(
+            factor=settings.NOTIFICATION_RETRY_BASE_SECONDS,
+            retries=attempts - 1,
+            maximum=settings.NOTIFICATION_RETRY_MAX_SECONDS,
+            full_jitter=True,
+        ),
+    )
+
+
+def send_email(notification: Notification) -> None:
+    kind = EVENT_TYPES.get(notification.event_type)
+    context = {
+        "title": kind.title if kind else notification.event_type,
+        "summary": kind.summary if kind else "",
+        "reference": notification.reference,
+        "link": absolute(notification.link),
+    }
+    EmailMessage(
+        subject=f"{context['title']}: {notification.reference}",
+        body=render_to_string("notifications/email.txt", context),
+        to=[notification.email],
+        headers={
+            # The same on every attempt: mail clients and systems drop repeats of a Message-ID.
+            "Message-ID": f"<{notification.event_id}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>",
+            "X-Safeguarding-Event": notification.event_type,
+        },
+    ).send()
+
+
+def send_webhook(notification: Notification) -> None:
+    channel = notification.channel
+    if channel is None or not channel.is_active:
+        raise DeliveryFailed("The endpoint was removed or switched off.")
+    body = payload(notification, absolute(notification.link))
+    headers = signed_headers(channel.secret, str(notification.event_id), body, _now_utc())
+    try:
+        status = post(channel.url, body, headers)
+    except UnsafeURL as e:
+        raise DeliveryFailed(str(e)) from e
+    except Exception as e:  # urllib3: refused, timed out, TLS...
+        raise DeliveryFailed(f"No response: {type(e).__name__}") from e
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"The endpoint answered HTTP {status}.")
+
+
+def _now_utc():
+    return timezone.now().astimezone(UTC)
+
+
+SENDERS = {Notification.Kind.EMAIL: send_email, Notification.Kind.WEBHOOK: send_webhook}
+
+
+def attempt(pk: int) -> str | None:
+    """Try to deliver one notification; return its new status, or None if it was not due."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+    ).update(
+        attempts=F("attempts") + 1,
+        last_attempt_at=now,
+        next_attempt_at=now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
+    )
+    if not claimed:
+        return None
+    notification = Notification.objects.select_related("channel").get(pk=pk)
+    try:
+        SENDERS[notification.kind](notification)
+    except Exception as e:
+        error = str(e) if isinstance(e, DeliveryFailed) else f"{type(e).__name__}"
+        return _failed(notification, error[:300])
+    Notification.objects.filter(pk=pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    logger.info(
+        "Notification %s (%s, %s) sent on attempt %s",
+        pk,
+        notification.event_type,
+        notification.kind,
+        notification.attempts,
+    )
+    return Notification.Status.SENT
+
+
+def _failed(notification: Notification, error: str) -> str:
+    pk = notification.pk
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        Notification.objects.filter(pk=pk).update(status=Notification.Status.DEAD, last_error=error)
+        logger.error(
+            "Notification %s (%s, %s) failed %s times; gave up: %s",
+            pk,
+            notification.event_type,
+            notification.kind,
+            notification.attempts,
+            error,
+        )
+        return Notification.Status.DEAD
+    delay = backoff_seconds(notification.attempts)
+    Notification.objects.filter(pk=pk).update(
+        next_attempt_at=timezone.now() + timedelta(seconds=delay), last_error=error
+    )
+    logger.warning(
+        "Notification %s (%s, %s) failed on attempt %s (%s); next try in %ss",
+        pk,
+        notification.event_type,
+        notification.kind,
+        notification.attempts,
+        error,
+        delay,
+    )
+    _queue_retry(pk, delay)
+    return Notification.Status.PENDING
+
+
+def _queue_retry(pk: int, delay: int) -> None:
+    """Queue the retry for its time when that is soon; the sweep sends it otherwise (and when
+    tasks run in-process, where a countdown would be ignored and the retry would be at once)."""
+    from .tasks import deliver_notification
+
+    if settings.CELERY_TASK_ALWAYS_EAGER or delay > settings.NOTIFICATION_QUEUE_RETRY_WITHIN:
+        return
+    try:
+        deliver_notification.apply_async((pk,), countdown=delay)
+    except Exception as e:
+        logger.warning("Could not queue the retry of notification %s (%s)", pk, type(e).__name__)
+
+
+def dispatch_due(limit: int = 500) -> int:
+    """The sweep: queue every pending notification whose time has come. Returns how many."""
+    from .services import queue
+
+    due = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        for pk in due:
+            attempt(pk)
+    else:
+        queue(due)
+    return len(due)
+
+
+def retry(notification: Notification) -> None:
+    """A manager's manual retry of a dead-lettered notification: a fresh round of attempts."""
+    from .services import queue
+
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.DEAD).update(
+        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    pk = notification.pk
+    from django.db import transaction
+
+    transaction.on_commit(lambda: queue([pk]))
