@@ -300,3 +300,94 @@ class TriageDecisionForm(forms.Form):
             row_id = int(name.removeprefix("link_"))
             result[row_id] = NEW if value == NEW else self.targets[(row_id, value)]
         return result
+
+
+class ConditionalRadioSelect(forms.RadioSelect):
+    """GOV.UK radios whose options reveal more questions: each input controls the element
+    ``conditional-<its id>`` (the template renders those; GOV.UK Frontend shows and hides them,
+    and without JavaScript they are all shown)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if option["attrs"].get("id"):
+            option["attrs"]["data-aria-controls"] = f"conditional-{option['attrs']['id']}"
+        return option
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.team})" if obj.team_id else str(obj)
+
+
+class ActionForm(forms.Form):
+    """Someone must do something about a subject by a date: a worker of the authority or a
+    partner organisation (the service checks the rest and tells the owner)."""
+
+    WORKER = "worker"
+    ORGANISATION = "organisation"
+
+    description = forms.CharField(
+        label="What must be done?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A partner organisation reads this with the record's reference only: "
+        "write what it needs to know to do the action.",
+        error_messages={"required": "Say what must be done"},
+    )
+    due_on = GovukDateField(
+        label="When must it be done by?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it must be done by"},
+    )
+    owner_kind = forms.ChoiceField(
+        label="Who will do it?",
+        choices=[(WORKER, "A worker of the council"), (ORGANISATION, "A partner organisation")],
+        widget=ConditionalRadioSelect,
+        error_messages={"required": "Choose who will do it"},
+    )
+    owner_user = WorkerChoiceField(
+        label="Worker",
+        queryset=None,
+        required=False,
+        empty_label="Choose a worker",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="Choose an organisation",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
+
+    def __init__(self, *args, workers, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = workers
+        self.fields["owner_organisation"].queryset = organisations
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on and due_on < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return due_on
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("owner_kind")
+        # Only the select under the chosen radio counts: the other may hold an earlier choice.
+        if kind == self.WORKER:
+            data["owner_organisation"] = None
+            self._errors.pop("owner_organisation", None)
+            if not data.get("owner_user") and "owner_user" not in self.errors:
+                self.add_error("owner_user", "Choose the worker who will do it")
+        elif kind == self.ORGANISATION:
+            data["owner_user"] = None
+            self._errors.pop("owner_user", None)
+            if not data.get("owner_organisation") and "owner_organisation" not in self.errors:
+                self.add_error("owner_organisation", "Choose the organisation that will do it")
+        return data
+
+    @property
+    def owner_field(self) -> str:
+        """The form field a service's error about the owner belongs to."""
+        kind = self.cleaned_data.get("owner_kind") if hasattr(self, "cleaned_data") else None
+        return "owner_organisation" if kind == self.ORGANISATION else "owner_user"

@@ -802,7 +802,7 @@ def action_assign(
     """Give someone something to do about a subject by a date: a worker of the authority, or a
     partner organisation of it (the police, a school, a station's operator...). The owner is
     told (``ActionAssigned``). ``assigned_by`` must be able to change the subject."""
-    _require(assigned_by, subject.record, visibility.CHANGE)
+    _require(assigned_by, subject.concrete, visibility.CHANGE)
     authority = subject.authority
     errors = {}
     if not description.strip():
@@ -862,7 +862,7 @@ def actions_notify_overdue(*, limit: int = 1000) -> int:
     for pk in list(due.values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
             action = (
-                Action.objects.select_for_update(skip_locked=True)
+                Action.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, overdue_notified_at__isnull=True)
                 .select_related("subject__authority", "owner_organisation")
                 .first()

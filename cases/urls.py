@@ -28,4 +28,9 @@ urlpatterns = [
     path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),
     path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),
+    path(
+        "subjects/<str:reference>/actions/new/",
+        views.ActionAddView.as_view(),
+        name="action-add",
+    ),
 ]

@@ -14,9 +14,10 @@ from django.views.generic import FormView, TemplateView
 from contexts.models import Context
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
-from safeguarding.accounts.models import User
+from safeguarding.accounts.models import Organisation, User
 from safeguarding.audit.registry import record_export, record_read, spreadsheet_safe
 from safeguarding.errors import ApplicationError
+from safeguarding.subjects.models import Subject
 from safeguarding.views import (
     AllowedUsersMixin,
     RecordDetailView,
@@ -26,6 +27,7 @@ from safeguarding.views import (
 
 from . import selectors, services
 from .forms import (
+    ActionForm,
     AllocateForm,
     ConcernForm,
     InvolvementFormSet,
@@ -34,6 +36,7 @@ from .forms import (
     TriageDecisionForm,
 )
 from .models import (
+    Action,
     Alias,
     Allocation,
     Case,
@@ -91,7 +94,18 @@ class SubjectPageMixin:
                 user=user, subject=subject, model=PeerGroup
             ),
             "can_log_concern": visibility.logs_concerns(user),
+            "actions": self.subject_actions(subject),
+            "today": timezone.localdate(),
         }
+
+    def subject_actions(self, subject) -> list[Action]:
+        """What must be done about the subject: open actions first, soonest due first."""
+        actions = (
+            visibility.restrict(self.request.user, Action)
+            .filter(subject=subject)
+            .select_related("owner_user", "owner_organisation")
+        )
+        return sorted(actions, key=lambda a: (a.status not in Action.OPEN_STATUSES, a.due_on, a.pk))
 
 
 class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
@@ -257,6 +271,72 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                 messages.success(request, f"Concern {concern.reference} logged.")
                 return redirect(concern)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class ActionAddView(LoginRequiredMixin, FormView):
+    """Add an action on a young person, a place or a peer group: a worker of the authority or a
+    partner organisation must do something by a date. For users who may change the record."""
+
+    template_name = "cases/action_form.html"
+    form_class = ActionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.subject = visibility.get_or_404(
+            request.user,
+            Subject.objects.select_related("authority"),
+            visibility.CHANGE,
+            reference=kwargs["reference"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        user, authority = self.request.user, self.subject.authority
+        workers = (
+            visibility.restrict(user, User)
+            .filter(
+                organisation=authority,
+                is_active=True,
+                role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER],
+            )
+            .select_related("team")
+            .order_by("last_name", "first_name", "pk")
+        )
+        organisations = (
+            visibility.restrict(user, Organisation)
+            .filter(authority=authority, is_active=True)
+            .order_by("name", "pk")
+        )
+        return {**super().get_form_kwargs(), "workers": workers, "organisations": organisations}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            subject=self.subject, cancel_url=self.get_success_url(), **kwargs
+        )
+
+    def get_success_url(self):
+        return self.subject.get_absolute_url()
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            action = services.action_assign(
+                subject=self.subject,
+                description=data["description"],
+                due_on=data["due_on"],
+                assigned_by=self.request.user,
+                owner_user=data["owner_user"],
+                owner_organisation=data["owner_organisation"],
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error, {"owner": form.owner_field})
+            return self.form_invalid(form)
+        owner = action.owner_organisation or action.owner_user
+        messages.success(
+            self.request, f"Action added for {owner}, due by {action.due_on:%-d %B %Y}."
+        )
+        return super().form_valid(form)
 
 
 # --- team managers ---------------------------------------------------------------------------

@@ -32,6 +32,12 @@ ITEMS = [
     ),
     ("Hotspots", "contexts:hotspots", {"contexts:hotspots"}, visibility.oversees_authority),
     ("Themes", "cases:themes", {"cases:themes"}, visibility.oversees_authority),
+    (
+        "Delivery log",
+        "notifications:log",
+        {"notifications:log"},
+        visibility.reads_delivery_log,
+    ),
     ("Search", "search", {"search"}, lambda u: u.role != u.Role.PARTNER),
 ]
 

@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "actions", "description": "Actions assigned to your organisation."},
         {"name": "contexts", "description": "Known places you may name in a referral."},
         {"name": "reference data", "description": "Harm categories."},
+        {
+            "name": "webhooks",
+            "description": "Register your system's endpoints to be told of events, signed per "
+            "the Standard Webhooks specification.",
+        },
     ],
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "cases.models.Referral.Status",
@@ -323,6 +328,8 @@ NOTIFICATION_QUEUE_RETRY_WITHIN = 15 * 60
 # Longer than the task's hard time limit, so a live worker never loses its claim.
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 WEBHOOK_TIMEOUT_SECONDS = 10
+# Every event is sent to each endpoint an organisation registers: a limit keeps that bounded.
+WEBHOOK_ENDPOINTS_PER_ORGANISATION = env.int("WEBHOOK_ENDPOINTS_PER_ORGANISATION", default=20)
 # Webhooks go only to https and public addresses; on one's own machine (development), http and
 # loopback are allowed unless WEBHOOKS_ALLOW_INTERNAL=false. Never in production.
 WEBHOOKS_ALLOW_INTERNAL = False if PRODUCTION else env.bool("WEBHOOKS_ALLOW_INTERNAL", default=True)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("contexts.urls")),
     path("", include("peers.urls")),
+    path("", include("safeguarding.notifications.urls")),
 ]

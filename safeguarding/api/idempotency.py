@@ -135,7 +135,7 @@ def _run(request, row: IdempotencyKey, body_print: str, handler) -> Response:
             raise ProblemException(
                 "idempotency-key-reused",
                 "This Idempotency-Key was already used for a different request. Use a new key "
-                "for a new referral.",
+                "for a new request.",
             )
         return _replay(row)
     # A new key, one whose earlier request failed (and saved nothing), or an expired one:

@@ -1,17 +1,34 @@
 """Rate limits: per token for partner systems, per person for signed-in staff.
 
-Counts live in the Django cache (Redis when configured, so every worker shares them). The
+Counts live in the Django cache (Redis when configured, so every worker shares them; if it is
+unreachable, requests are let through and a warning is logged). The
 rates are ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``: ``api`` for authenticated callers and
 ``anon`` for the public schema and documentation pages.
 """
 
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
 
+logger = logging.getLogger(__name__)
+
 
 class _FreshRateThrottle(SimpleRateThrottle):
+    def allow_request(self, request, view):
+        # If the cache (Redis) is down, a referral must still get in: the limit is lifted until
+        # it is back, loudly, rather than every partner's request failing.
+        try:
+            return super().allow_request(request, view)
+        except RedisError as e:
+            logger.warning(
+                "Rate limit not applied: the cache is unreachable (%s)", type(e).__name__
+            )
+            return True
+
     def get_rate(self):
         # Read the rates now, not at import (DRF's default), so settings overrides apply.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

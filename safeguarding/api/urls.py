@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from cases.api.views import ActionViewSet, HarmCategoryViewSet, ReferralViewSet
 from contexts.api.views import ContextViewSet
+from safeguarding.notifications.api import EventTypeViewSet, WebhookEndpointViewSet
 
 from .throttling import AnonymousThrottle
 from .views import NotFoundView, ProblemTypeView
@@ -17,6 +18,8 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("actions", ActionViewSet, basename="action")
 router.register("contexts", ContextViewSet, basename="context")
 router.register("harm-categories", HarmCategoryViewSet, basename="harm-category")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("event-types", EventTypeViewSet, basename="event-type")
 
 # The schema and the docs are public (they describe the API, not its data) and rate-limited.
 docs = {"throttle_classes": [AnonymousThrottle]}

@@ -23,14 +23,19 @@ AUDITED_MODELS = [
     "peers.Relationship",
     "cases.YoungPersonUserObjectPermission",
     "cases.YoungPersonGroupObjectPermission",
+    # Where partners are told (a webhook's signing secret is never written to the audit), and
+    # manual retries of notifications (deliveries themselves are recorded on their own rows).
+    ("notifications.Channel", {"exclude_fields": ["secret"]}),
+    "notifications.Notification",
 ]
 
 
 def register_audited_models():
-    for label in AUDITED_MODELS:
+    for entry in AUDITED_MODELS:
+        label, options = entry if isinstance(entry, tuple) else (entry, {})
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model)
+            auditlog.register(model, **options)
 
 
 def record_read(obj) -> None:

@@ -22,6 +22,7 @@ from datetime import UTC, timedelta
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -94,20 +95,24 @@ def _now_utc():
     return timezone.now().astimezone(UTC)
 
 
+EARLY_TOLERANCE = timedelta(seconds=2)
+
 SENDERS = {Notification.Kind.EMAIL: send_email, Notification.Kind.WEBHOOK: send_webhook}
 
 
 def attempt(pk: int) -> str | None:
     """Try to deliver one notification; return its new status, or None if it was not due."""
     now = timezone.now()
+    # A retry queued with a countdown may be run a moment before its time: it still counts.
     claimed = Notification.objects.filter(
-        pk=pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+        pk=pk, status=Notification.Status.PENDING, next_attempt_at__lte=now + EARLY_TOLERANCE
     ).update(
         attempts=F("attempts") + 1,
         last_attempt_at=now,
         next_attempt_at=now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
     )
     if not claimed:
+        logger.debug("Notification %s is not due, or another worker has it", pk)
         return None
     notification = Notification.objects.select_related("channel").get(pk=pk)
     try:
@@ -190,14 +195,38 @@ def dispatch_due(limit: int = 500) -> int:
     return len(due)
 
 
-def retry(notification: Notification) -> None:
-    """A manager's manual retry of a dead-lettered notification: a fresh round of attempts."""
+def retry(notification: Notification, *, by=None) -> bool:
+    """A manager's manual retry of a dead-lettered notification: a fresh round of attempts.
+
+    Only a ``dead`` row is retried; returns False for any other (it was sent, or someone retried
+    it a moment ago). The row is locked and changed with ``save()`` (not ``update()``), so the
+    change is written to the audit (django-auditlog) with who retried it; it is queued once the
+    transaction commits (if the broker is down, the sweep sends it: it is due now).
+    ``notification`` is updated in place.
+    """
     from .services import queue
 
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.DEAD).update(
-        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification.pk, status=Notification.Status.DEAD)
+            .first()
+        )
+        if row is None:
+            return False
+        row.status = Notification.Status.PENDING
+        row.attempts = 0
+        row.next_attempt_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        pk = row.pk
+        transaction.on_commit(lambda: queue([pk]))
+    for field in ("status", "attempts", "next_attempt_at"):
+        setattr(notification, field, getattr(row, field))
+    logger.info(
+        "Notification %s (%s, %s) retried by hand by user %s",
+        pk,
+        row.event_type,
+        row.kind,
+        getattr(by, "pk", None),
     )
-    pk = notification.pk
-    from django.db import transaction
-
-    transaction.on_commit(lambda: queue([pk]))
+    return True

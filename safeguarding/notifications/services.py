@@ -146,7 +146,7 @@ class ConcernAtContext(NotificationType):
 class ActionAssigned(NotificationType):
     event_type = "action.assigned"
     title = "Action assigned"
-    summary = "An action has been assigned to your organisation."
+    summary = "An action has been assigned to you (or to your organisation)."
 
 
 class ActionOverdue(NotificationType):

@@ -5,8 +5,12 @@ this does what a correct partner client does before it sends: a fresh ``Idempote
 request (reusing one with another body is rightly a 422), a referral and an action that exist
 in place of random identifiers (so the detail and update operations answer 200, not only 404),
 harm categories and place references that exist, a date of birth in the past, and a description
-instead of a council reference for a young person (partners describe people). Invalid (negative)
+instead of a council reference for a young person (partners describe people), and webhook
+endpoints of the partner's own (one to read and change, another to delete). Invalid (negative)
 cases are sent exactly as generated. ``SG_API_KNOWN`` (JSON) says what exists.
+
+Generated webhook addresses are random host names: the test answers their DNS look-ups itself
+(``tests/api/fake_dns.py``), so nothing here needs to change them.
 """
 
 import json
@@ -30,7 +34,14 @@ def before_call(context, case, kwargs):
         if "reference" in case.path_parameters:
             case.path_parameters["reference"] = KNOWN["referral"]
         if "id" in case.path_parameters:
-            case.path_parameters["id"] = KNOWN["action"]
+            if "/webhook-endpoints/" in case.path:
+                # Deleting has an endpoint of its own, so the others keep theirs to answer.
+                name = (
+                    "webhook_endpoint_to_delete" if case.method == "DELETE" else "webhook_endpoint"
+                )
+                case.path_parameters["id"] = KNOWN[name]
+            else:
+                case.path_parameters["id"] = KNOWN["action"]
     if case.method != "POST" or not isinstance(case.body, dict):
         return
     case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}

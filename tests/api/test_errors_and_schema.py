@@ -110,6 +110,12 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
         ("PATCH", "/api/v1/actions/{id}/"),
         ("GET", "/api/v1/contexts/"),
         ("GET", "/api/v1/harm-categories/"),
+        ("GET", "/api/v1/webhook-endpoints/"),
+        ("POST", "/api/v1/webhook-endpoints/"),
+        ("GET", "/api/v1/webhook-endpoints/{id}/"),
+        ("PATCH", "/api/v1/webhook-endpoints/{id}/"),
+        ("DELETE", "/api/v1/webhook-endpoints/{id}/"),
+        ("GET", "/api/v1/event-types/"),
     }
     for key, operation in operations.items():
         errors = {s for s in operation["responses"] if s >= "400"}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.DeliveryLogView.as_view(), name="log"),
+    path("notifications/<int:pk>/retry", views.retry, name="retry"),
+]

@@ -1,0 +1,156 @@
+"""The delivery log: what the authority's notifications did, and a manual retry of a failed one.
+
+Team managers, senior managers and administrators of a local authority
+(``visibility.reads_delivery_log``) see their authority's rows; the rule gives them CHANGE on
+those rows for the retry. A row names an event, a reference, a member of staff or an
+organisation, and where it went: never a child's details.
+"""
+
+from urllib.parse import urlsplit
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+
+from safeguarding.accounts import visibility
+from safeguarding.accounts.models import Organisation
+from safeguarding.views import AllowedUsersMixin
+
+from . import delivery
+from .models import Notification
+from .services import EVENT_TYPES
+
+PER_PAGE = 50
+
+
+def event_type_choices():
+    return [(name, kind.title) for name, kind in EVENT_TYPES.items()]
+
+
+def organisations_told(request):
+    """The organisations the user may see (their authority and its partners)."""
+    if request is None:
+        return Organisation.objects.none()
+    return visibility.restrict(request.user, Organisation).order_by("name")
+
+
+class NotificationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Notification.Status.choices, empty_label="Any status"
+    )
+    event_type = django_filters.ChoiceFilter(
+        label="Event", choices=event_type_choices, empty_label="Any event"
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Channel", choices=Notification.Kind.choices, empty_label="Email or webhook"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation told",
+        field_name="recipient_organisation",
+        queryset=organisations_told,
+        empty_label="Any organisation",
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["status", "event_type", "kind", "organisation"]
+
+
+def describe(notification: Notification) -> Notification:
+    """Add what the table shows: the event's title, the recipient and where it went."""
+    kind = EVENT_TYPES.get(notification.event_type)
+    notification.event_title = kind.title if kind else notification.event_type
+    if notification.recipient_user_id:
+        user = notification.recipient_user
+        notification.recipient_name = user.get_full_name() or user.username
+    else:
+        notification.recipient_name = notification.recipient_organisation.name
+    if notification.kind == Notification.Kind.EMAIL:
+        notification.sent_to = notification.email
+    elif notification.channel_id:
+        notification.sent_to = urlsplit(notification.channel.url).hostname or ""
+    else:
+        notification.sent_to = ""
+    return notification
+
+
+class DeliveryLogView(AllowedUsersMixin, FilterView):
+    allowed_users = visibility.reads_delivery_log
+    filterset_class = NotificationFilter
+    template_name = "notifications/log.html"
+    paginate_by = PER_PAGE
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        return (
+            visibility.restrict(self.request.user, Notification, visibility.VIEW)
+            .select_related("recipient_user", "recipient_organisation", "channel")
+            .order_by("-created_at", "-pk")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page past the end is the last page, not a 404: a retry from the last row of the
+        # last page comes back to a page that may have gone.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [describe(n) for n in context["object_list"]]
+        context["dead_count"] = (
+            visibility.restrict(self.request.user, Notification)
+            .filter(status=Notification.Status.DEAD)
+            .count()
+        )
+        filters = NotificationFilter.Meta.fields
+        context["filtered"] = any(self.request.GET.get(name) for name in filters)
+        page = context["page_obj"]
+        if page is not None and context["is_paginated"]:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            )
+            context["ellipsis"] = page.paginator.ELLIPSIS
+        return context
+
+
+def _back_to_log(request) -> str:
+    """Where the retry form came from (the log with its filters and page), if that is the log."""
+    log = reverse("notifications:log")
+    back = request.POST.get("next", "")
+    if back.startswith(log) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return log
+
+
+@require_POST
+@login_required
+def retry(request, pk):
+    if not visibility.reads_delivery_log(request.user):
+        raise Http404("No such page")
+    notification = visibility.get_or_404(request.user, Notification, visibility.CHANGE, pk=pk)
+    back = _back_to_log(request)
+    if notification.status != Notification.Status.DEAD:
+        messages.error(
+            request,
+            f"{notification.reference}: only a notification that failed can be sent again. "
+            f"This one is “{notification.get_status_display()}”.",
+        )
+        return redirect(back)
+    if delivery.retry(notification, by=request.user):
+        messages.success(request, f"{notification.reference}: the notification will be sent again.")
+    else:
+        messages.error(
+            request,
+            f"{notification.reference}: the notification was not sent again, because it had "
+            "already been retried.",
+        )
+    return redirect(back)

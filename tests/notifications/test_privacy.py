@@ -1,0 +1,156 @@
+"""No child's personal data in any email, webhook or log line.
+
+Every kind of notification is caused the way the app causes it (the partner API, the front
+door's decision, allocation, a transfer request, a concern at a watched place, an action given
+to a partner and then overdue), with planted fictional names, dates of birth, addresses and
+narrative. Everything the SMTP server and the webhook receiver get, and everything logged at any
+level by the web side and the worker, is searched for them.
+"""
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from cases import services
+from cases.models import Action, Case, HarmCategory, Referral, ReferralSubject
+from safeguarding.api import services as api_services
+from safeguarding.notifications.models import Notification
+from safeguarding.notifications.services import EVENT_TYPES
+from tests.api.conftest import referral_body
+from tests.conftest import make_user
+
+from .conftest import wait_for
+from .test_delivery import subscribe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHILD = {"given": "Zebedee", "family": "Quillfeather-Oduya"}
+CHILD_NAME = f"{CHILD['given']} {CHILD['family']}"
+CHILD_BORN = "2011-03-14"
+CHILD_ADDRESS = "7 Marrowbone Lane"
+CHILD_POSTCODE = "ZZ9 9QX"
+OTHER_CHILD = "Orlaith Vantongeren"
+NARRATIVE = f"{CHILD_NAME} was seen with {OTHER_CHILD} getting into a grey car near the lido."
+PLANTED = [
+    CHILD["given"],
+    CHILD["family"],
+    CHILD_BORN,
+    "14/03/2011",
+    "14 March 2011",
+    CHILD_ADDRESS,
+    CHILD_POSTCODE,
+    OTHER_CHILD.split()[0],
+    OTHER_CHILD.split()[1],
+    "grey car near the lido",
+]
+
+
+def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, receiver, caplog):
+    caplog.set_level(logging.DEBUG)
+    Notification.objects.all().delete()
+    la = world.records["accounts.organisation"]["la"]
+    p1 = world.records["accounts.organisation"]["p1"]
+    subscribe(world, receiver, "p1", mailbox="safeguarding@police.example")
+    tm, sw = world.users["tm"], world.users["sw"]
+    make_user("tm2", "team_manager", la, world.records["accounts.team"]["t2"])
+    place = world.records["contexts.context"]["team"]  # p1 is its guardian
+    place.guardians.filter(organisation=p1).update(told_of_concerns=True)
+
+    with worker():
+        # Starting the worker re-applies Django's logging configuration: listen again, at every
+        # level, to everything logged in this process (the web side and the worker).
+        root = logging.getLogger()
+        root.addHandler(caplog.handler)
+        root.setLevel(logging.DEBUG)
+        # A partner refers, describing the child (the acknowledgement).
+        issued = api_services.api_token_issue(
+            organisation=p1, name="p1 case system", issued_by=world.users["admin"]
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+        body = referral_body(
+            young_people=[
+                {
+                    "name": CHILD_NAME,
+                    "date_of_birth": CHILD_BORN,
+                    "address": CHILD_ADDRESS,
+                    "postcode": CHILD_POSTCODE,
+                }
+            ],
+            narrative=NARRATIVE,
+        )
+        response = client.post(
+            "/api/v1/referrals/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+        )
+        assert response.status_code == 201, response.content
+        referral = Referral.objects.get(reference=response.json()["reference"])
+
+        # The front door decides (the decision), creating the child's record and opening work.
+        about = ReferralSubject.objects.get(referral=referral)
+        services.referral_decide(
+            referral=referral,
+            decision=Referral.Decision.YOUNG_PERSON_ASSESSMENT,
+            reason=f"Assess {CHILD_NAME}",
+            decided_by=tm,
+            links={about.pk: services.NEW},
+        )
+        case = Case.objects.get(subject__youngperson__given_name=CHILD["given"])
+        # Allocated to a worker, then offered to another team.
+        services.case_allocate(case=case, worker=sw, allocated_by=tm, reason=NARRATIVE)
+        services.transfer_request(
+            case=case,
+            to_team=world.records["accounts.team"]["t2"],
+            requested_by=tm,
+            reason=f"{CHILD_NAME} moved",
+        )
+        # A concern at a place the police asked to hear about.
+        services.concern_log(
+            logged_by=sw,
+            occurred_at=timezone.now() - timedelta(hours=2),
+            narrative=NARRATIVE,
+            harm_categories=HarmCategory.objects.all()[:1],
+            source="police",
+            reliability="reliable",
+            location=place,
+            young_people=[(case.subject.youngperson, "at_risk")],
+        )
+        # An action for the police, which then runs late.
+        action = services.action_assign(
+            subject=case.subject,
+            description=f"Visit {CHILD_NAME} at {CHILD_ADDRESS}",
+            due_on=timezone.localdate(),
+            assigned_by=tm,
+            owner_organisation=p1,
+        )
+        Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+        assert services.actions_notify_overdue() == 1
+
+        wait_for(
+            lambda: (
+                Notification.objects.exists()
+                and not Notification.objects.exclude(status="sent").exists()
+            ),
+            message="every notification to be delivered",
+        )
+
+    root.removeHandler(caplog.handler)
+    kinds = set(Notification.objects.values_list("event_type", flat=True))
+    assert kinds == set(EVENT_TYPES), f"not every kind was caused: {set(EVENT_TYPES) - kinds}"
+    assert smtp.raw and receiver.requests
+    assert "sent on attempt 1" in caplog.text  # the worker's log lines are in what is searched
+
+    transit = {
+        "emails": "\n".join(smtp.raw),
+        "webhooks": "\n".join(f"{r['headers']}\n{r['body'].decode()}" for r in receiver.requests),
+        "logs": caplog.text,
+    }
+    for where, text in transit.items():
+        found = [p for p in PLANTED if p.lower() in text.lower()]
+        assert not found, f"{found} found in the {where}"
+    # The records themselves do hold them: the search would find them if they had leaked.
+    assert Referral.objects.filter(narrative__contains=OTHER_CHILD).exists()
+    assert datetime.fromisoformat(CHILD_BORN).date() == case.subject.youngperson.date_of_birth
