@@ -21,8 +21,10 @@ from safeguarding.notifications.services import (
     ConcernAtContext,
     ReferralDecided,
     ReferralReceived,
+    TransferDecided,
     TransferRequested,
     WorkAllocated,
+    WorkTransferred,
 )
 from safeguarding.subjects.models import Subject
 
@@ -152,6 +154,7 @@ def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Ca
     now = timezone.now()
     _end_current_allocation(case, now)
     record = case.subject.concrete
+    previous_worker = case.allocated_worker
     if case.allocated_worker_id:
         grants.unname_user(record, case.allocated_worker)
     grants.revoke_team(record, case.team)
@@ -167,6 +170,14 @@ def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Ca
         reason=reason,
     )
     grants.grant_team(record, to_team)
+    # The worker who held it, and the managers of the team whose queue it joins.
+    receiving_managers = to_team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True)
+    WorkTransferred.record(
+        authority=case.subject.authority,
+        users=[u for u in [previous_worker, *receiving_managers] if u is not None and u != by],
+        reference=case.subject.reference,
+        link=case.subject.get_absolute_url(),
+    )
     return case
 
 
@@ -383,7 +394,17 @@ def transfer_accept(*, request: TransferRequest, accepted_by: User) -> Case:
     request.status = TransferRequest.Status.ACCEPTED
     request.decided_by, request.decided_at = accepted_by, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    _tell_requester(request)
     return case
+
+
+def _tell_requester(request: TransferRequest) -> None:
+    TransferDecided.record(
+        authority=request.case.subject.authority,
+        users=[request.requested_by],
+        reference=request.case.subject.reference,
+        link=reverse("cases:transfer", args=[request.pk]),
+    )
 
 
 @transaction.atomic
@@ -397,6 +418,7 @@ def transfer_reject(*, request: TransferRequest, rejected_by: User, reason: str)
     request.decided_by, request.decided_at = rejected_by, timezone.now()
     request.decision_reason = reason
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _tell_requester(request)
 
 
 # --- the front door ---------------------------------------------------------------------------
@@ -503,6 +525,9 @@ def referral_decide(
         authority=referral.authority,
         organisations=[referral.source_organisation],
         users=[referral.referred_by],
+        emails=[(referral.source_organisation, referral.referrer_email)]
+        if referral.referrer_email
+        else [],
         reference=referral.reference,
         link=referral.get_absolute_url(),
     )

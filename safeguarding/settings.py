@@ -11,6 +11,7 @@ Two modes, chosen by ``SAFEGUARDING_MODE``:
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -253,6 +254,8 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _CACHE_REDIS_URL,
             "KEY_PREFIX": "safeguarding",
+            # A Redis that stops answering must not hold up requests (rate limits fail open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
         if _CACHE_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -271,14 +274,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # only after the visibility timeout, which is far longer: a slow task is never run twice at once.
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 120
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # Queuing a task from a web request gives up quickly when the broker is down (the outbox row is
 # already committed; the sweep sends it later), so a request never hangs on Redis.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
@@ -313,12 +316,18 @@ vars().update(
     if PRODUCTION
     else env.email_url("EMAIL_URL", default="consolemail://")
 )
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="notifications@safeguarding.invalid")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = (
+    env.str("DEFAULT_FROM_EMAIL")
+    if PRODUCTION
+    else env.str("DEFAULT_FROM_EMAIL", default="notifications@safeguarding.invalid")
+)
+# Emails' Message-IDs are <event id>@this: the site's own host name unless set.
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(
-    "NOTIFICATION_MESSAGE_ID_DOMAIN", default="safeguarding.invalid"
+    "NOTIFICATION_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost"
 )
 # A delivery is tried this many times, the n-th retry after up to BASE * 2**(n-1) seconds (full
-# jitter, at most MAX): about 4 hours in all with the defaults. Then it is dead-lettered.
+# jitter, at most MAX): up to about 4 hours in all with the defaults. Then it is dead-lettered.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=6 * 60 * 60)

@@ -1733,14 +1733,19 @@ class BoroughBuilder:
         ).values_list("context__subject_id", "organisation_id")
         for subject_id, organisation_id in guarded:
             if rng.random() < 0.5:
+                due_on = self.today + timedelta(days=rng.randint(-10, 60))
                 rows.append(
                     Action(
                         subject_id=subject_id,
                         description=rng.choice(PARTNER_ACTIONS),
                         owner_organisation_id=organisation_id,
-                        due_on=self.today + timedelta(days=rng.randint(-10, 60)),
+                        due_on=due_on,
                         status=rng.choice([Action.Status.OPEN, Action.Status.IN_PROGRESS]),
                         created_by=self.managers[CS],
+                        # Partners were told on the day after each went overdue.
+                        overdue_notified_at=self.now - (self.today - due_on) + timedelta(days=1)
+                        if due_on < self.today
+                        else None,
                     )
                 )
         bulk(Action, rows)

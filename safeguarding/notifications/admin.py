@@ -44,7 +44,7 @@ class ChannelAdmin(RestrictedModelAdmin):
     administrators_manage = True
     form = ChannelForm
     list_display = ["organisation", "kind", "__str__", "is_active", "created_at"]
-    list_filter = ["kind", "is_active", "organisation"]
+    list_filter = ["kind", "is_active", ("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "email", "url"]
 
@@ -53,10 +53,9 @@ class ChannelAdmin(RestrictedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
-            org = request.user.organisation_id
-            kwargs["queryset"] = Organisation.objects.filter(pk=org) | Organisation.objects.filter(
-                authority_id=org
-            )
+            kwargs["queryset"] = visibility.restrict(
+                request.user, Organisation, visibility.CHANGE
+            ).filter(is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

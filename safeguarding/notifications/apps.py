@@ -5,3 +5,10 @@ class NotificationsConfig(AppConfig):
     name = "safeguarding.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from django.core.signals import request_finished
+
+        from . import inprocess
+
+        request_finished.connect(inprocess.run_schedule, dispatch_uid="inprocess-schedule")

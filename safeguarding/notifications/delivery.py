@@ -18,6 +18,7 @@ and outcome, never the recipient's address or a record's content.
 
 import logging
 from datetime import UTC, timedelta
+from functools import partial
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
@@ -36,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 class DeliveryFailed(Exception):
     """The receiver did not take the notification; the message says why, without content."""
+
+
+class PermanentFailure(DeliveryFailed):
+    """Trying again cannot help (the endpoint was removed, or answered 410 Gone): dead at once."""
 
 
 def absolute(link: str) -> str:
@@ -68,6 +73,7 @@ def send_email(notification: Notification) -> None:
         body=render_to_string("notifications/email.txt", context),
         to=[notification.email],
         headers={
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies
             # The same on every attempt: mail clients and systems drop repeats of a Message-ID.
             "Message-ID": f"<{notification.event_id}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>",
             "X-Safeguarding-Event": notification.event_type,
@@ -78,7 +84,7 @@ def send_email(notification: Notification) -> None:
 def send_webhook(notification: Notification) -> None:
     channel = notification.channel
     if channel is None or not channel.is_active:
-        raise DeliveryFailed("The endpoint was removed or switched off.")
+        raise PermanentFailure("The endpoint was removed or switched off.")
     body = payload(notification, absolute(notification.link))
     headers = signed_headers(channel.secret, str(notification.event_id), body, _now_utc())
     try:
@@ -87,6 +93,8 @@ def send_webhook(notification: Notification) -> None:
         raise DeliveryFailed(str(e)) from e
     except Exception as e:  # urllib3: refused, timed out, TLS...
         raise DeliveryFailed(f"No response: {type(e).__name__}") from e
+    if status == 410:
+        raise PermanentFailure("The endpoint answered HTTP 410 (gone).")
     if not 200 <= status < 300:
         raise DeliveryFailed(f"The endpoint answered HTTP {status}.")
 
@@ -105,7 +113,10 @@ def attempt(pk: int) -> str | None:
     now = timezone.now()
     # A retry queued with a countdown may be run a moment before its time: it still counts.
     claimed = Notification.objects.filter(
-        pk=pk, status=Notification.Status.PENDING, next_attempt_at__lte=now + EARLY_TOLERANCE
+        pk=pk,
+        status=Notification.Status.PENDING,
+        next_attempt_at__lte=now + EARLY_TOLERANCE,
+        attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
     ).update(
         attempts=F("attempts") + 1,
         last_attempt_at=now,
@@ -119,8 +130,8 @@ def attempt(pk: int) -> str | None:
         SENDERS[notification.kind](notification)
     except Exception as e:
         error = str(e) if isinstance(e, DeliveryFailed) else f"{type(e).__name__}"
-        return _failed(notification, error[:300])
-    Notification.objects.filter(pk=pk).update(
+        return _failed(notification, error[:300], permanent=isinstance(e, PermanentFailure))
+    _still_ours(notification).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     logger.info(
@@ -133,10 +144,20 @@ def attempt(pk: int) -> str | None:
     return Notification.Status.SENT
 
 
-def _failed(notification: Notification, error: str) -> str:
+def _still_ours(notification: Notification):
+    """The row, if this attempt's claim on it still holds (a worker so slow that its lease ran
+    out and another attempt began must not overwrite what that attempt records)."""
+    return Notification.objects.filter(
+        pk=notification.pk,
+        status=Notification.Status.PENDING,
+        attempts=notification.attempts,
+    )
+
+
+def _failed(notification: Notification, error: str, *, permanent: bool = False) -> str:
     pk = notification.pk
-    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        Notification.objects.filter(pk=pk).update(status=Notification.Status.DEAD, last_error=error)
+    if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        _still_ours(notification).update(status=Notification.Status.DEAD, last_error=error)
         logger.error(
             "Notification %s (%s, %s) failed %s times; gave up: %s",
             pk,
@@ -147,7 +168,7 @@ def _failed(notification: Notification, error: str) -> str:
         )
         return Notification.Status.DEAD
     delay = backoff_seconds(notification.attempts)
-    Notification.objects.filter(pk=pk).update(
+    _still_ours(notification).update(
         next_attempt_at=timezone.now() + timedelta(seconds=delay), last_error=error
     )
     logger.warning(
@@ -180,9 +201,24 @@ def dispatch_due(limit: int = 500) -> int:
     """The sweep: queue every pending notification whose time has come. Returns how many."""
     from .services import queue
 
+    # A row whose every attempt was claimed by a worker that then died (it never recorded the
+    # outcome) is given up once its last claim has run out, like any other that failed.
+    exhausted = Notification.objects.filter(
+        status=Notification.Status.PENDING,
+        next_attempt_at__lte=timezone.now(),
+        attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS,
+    )
+    for pk in list(exhausted.values_list("pk", flat=True)[:limit]):
+        Notification.objects.filter(pk=pk, status=Notification.Status.PENDING).update(
+            status=Notification.Status.DEAD,
+            last_error="The worker sending it stopped on every attempt.",
+        )
+        logger.error("Notification %s: its worker stopped on every attempt; gave up", pk)
     due = list(
         Notification.objects.filter(
-            status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now()
+            status=Notification.Status.PENDING,
+            next_attempt_at__lte=timezone.now(),
+            attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
@@ -219,7 +255,7 @@ def retry(notification: Notification, *, by=None) -> bool:
         row.next_attempt_at = timezone.now()
         row.save(update_fields=["status", "attempts", "next_attempt_at"])
         pk = row.pk
-        transaction.on_commit(lambda: queue([pk]))
+        transaction.on_commit(partial(queue, [pk]))
     for field in ("status", "attempts", "next_attempt_at"):
         setattr(notification, field, getattr(row, field))
     logger.info(

@@ -18,6 +18,7 @@ an ``event_type`` and a ``title``, and one call from the service where the event
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -89,7 +90,7 @@ class NotificationType:
             return []
         rows = Notification.objects.bulk_create(rows)
         ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: queue(ids))
+        transaction.on_commit(partial(queue, ids))
         return rows
 
 
@@ -122,7 +123,7 @@ class ReferralReceived(NotificationType):
 class ReferralDecided(NotificationType):
     event_type = "referral.decided"
     title = "Referral decided"
-    summary = "A decision has been made on a referral."
+    summary = "A decision has been made on a referral: sign in to see it."
 
 
 class WorkAllocated(NotificationType):
@@ -135,6 +136,21 @@ class TransferRequested(NotificationType):
     event_type = "work.transfer_requested"
     title = "Transfer requested"
     summary = "Another team asks your team to take on a case."
+
+
+class WorkTransferred(NotificationType):
+    event_type = "work.transferred"
+    title = "Case transferred"
+    summary = (
+        "A case has moved to another team: it is no longer yours, or it is now in your "
+        "team's queue."
+    )
+
+
+class TransferDecided(NotificationType):
+    event_type = "work.transfer_decided"
+    title = "Transfer decided"
+    summary = "The team you asked to take on a case has accepted or rejected the transfer."
 
 
 class ConcernAtContext(NotificationType):

@@ -31,9 +31,27 @@ def _allow_internal() -> bool:
     return bool(getattr(settings, "WEBHOOKS_ALLOW_INTERNAL", False))
 
 
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """A public unicast address; an IPv6 address that carries an IPv4 one (mapped, compatible,
+    NAT64, 6to4, Teredo) is judged by the IPv4 address inside it."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = []
+        if address.ipv4_mapped:
+            embedded.append(address.ipv4_mapped)
+        if address.sixtofour:
+            embedded.append(address.sixtofour)
+        if address.teredo:
+            embedded.extend(address.teredo)
+        if any(address in net for net in NAT64) or int(address) >> 32 == 0:
+            embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if embedded:
+            return all(_is_public(v4) for v4 in embedded)
+        if address not in GLOBAL_UNICAST_V6:
+            return False
     return address.is_global and not address.is_multicast
 
 
@@ -102,7 +120,9 @@ def post(url: str, body: str, headers: dict[str, str]) -> int:
     scheme, host, port, addresses = check_url(url)
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    timeout = urllib3.Timeout(connect=5, read=settings.WEBHOOK_TIMEOUT_SECONDS)
+    timeout = urllib3.Timeout(
+        connect=5, read=settings.WEBHOOK_TIMEOUT_SECONDS, total=settings.WEBHOOK_TIMEOUT_SECONDS
+    )
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             addresses[0],
@@ -115,7 +135,8 @@ def post(url: str, body: str, headers: dict[str, str]) -> int:
         )
     else:
         pool = urllib3.HTTPConnectionPool(addresses[0], port, timeout=timeout, retries=False)
-    host_header = host if port in (80, 443) else f"{host}:{port}"
+    name = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    host_header = name if port == {"https": 443, "http": 80}[scheme] else f"{name}:{port}"
     try:
         response = pool.urlopen(
             "POST",

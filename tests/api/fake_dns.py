@@ -5,7 +5,7 @@ generated addresses are random names) must not depend on real DNS: its answers c
 can take seconds, and CI may have none. Inside ``resolving(...)`` the notifications' webhook
 module resolves:
 
-* IP addresses as they are (no lookup is made for them anyway);
+* IP addresses as the C library reads them, in any numeric form (no lookup is made for them);
 * ``localhost`` to 127.0.0.1, and the names given to the addresses given;
 * names under ``.invalid`` (RFC 6761) as not found, at once;
 * any other name, to ``default`` (by default a public address of the documentation kind).
@@ -33,6 +33,10 @@ def resolving(names: dict[str, str] | None = None, *, default: str | None = PUBL
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         host = str(host).lower()
+        try:  # every numeric form the C library reads (2130706433, 0x7f.1, 127.1...): no DNS
+            return socket.getaddrinfo(host, port, family, type, proto, socket.AI_NUMERICHOST)
+        except socket.gaierror:
+            pass
         try:
             address = str(ipaddress.ip_address(host))
         except ValueError:

@@ -437,20 +437,6 @@ def test_an_organisation_of_another_authority_cannot_be_chosen(world, client):
     ]
 
 
-def test_a_service_refusal_lands_on_the_chosen_list(world, client, monkeypatch):
-    # A worker who left between opening the page and saving it.
-    sw2 = world.users["sw2"]
-    client.force_login(world.users["sw"])
-    url = _url(world.records["cases.youngperson"]["own"])
-
-    def refuse(**kwargs):
-        raise ApplicationError({"owner": "Choose a worker of this authority."})
-
-    monkeypatch.setattr(services, "action_assign", refuse)
-    response = client.post(url, _form_data(owner_kind="worker", owner_user=str(sw2.pk)))
-    assert response.context["form"].errors["owner_user"] == ["Choose a worker of this authority."]
-
-
 def test_a_valid_action_is_added_and_shown_on_the_young_persons_page(world, client):
     yp, p1 = world.records["cases.youngperson"]["own"], _org(world, "p1")
     _subscribe(world, "p1", "action.assigned")

@@ -257,6 +257,7 @@ class Receiver:
     url: str = ""
     fail_first: int = 0  # answer 500 to this many requests, then 200
     always_fail: bool = False
+    status: int = 500  # what a failing answer is
     hold_first: bool = False  # keep the first request waiting until ``release`` is set
     requests: list[dict] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
@@ -270,7 +271,7 @@ class Receiver:
         if self.hold_first and number == 1:
             self.release.wait(timeout=60)
         if self.always_fail or number <= self.fail_first:
-            return 500
+            return self.status
         with self.lock:
             event_id = headers.get("webhook-id")
             if event_id not in self.processed:

@@ -56,7 +56,7 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
     p1 = world.records["accounts.organisation"]["p1"]
     subscribe(world, receiver, "p1", mailbox="safeguarding@police.example")
     tm, sw = world.users["tm"], world.users["sw"]
-    make_user("tm2", "team_manager", la, world.records["accounts.team"]["t2"])
+    tm2 = make_user("tm2", "team_manager", la, world.records["accounts.team"]["t2"])
     place = world.records["contexts.context"]["team"]  # p1 is its guardian
     place.guardians.filter(organisation=p1).update(told_of_concerns=True)
 
@@ -99,14 +99,8 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
             links={about.pk: services.NEW},
         )
         case = Case.objects.get(subject__youngperson__given_name=CHILD["given"])
-        # Allocated to a worker, then offered to another team.
+        # Allocated to a worker.
         services.case_allocate(case=case, worker=sw, allocated_by=tm, reason=NARRATIVE)
-        services.transfer_request(
-            case=case,
-            to_team=world.records["accounts.team"]["t2"],
-            requested_by=tm,
-            reason=f"{CHILD_NAME} moved",
-        )
         # A concern at a place the police asked to hear about.
         services.concern_log(
             logged_by=sw,
@@ -128,6 +122,14 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
         )
         Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=3))
         assert services.actions_notify_overdue() == 1
+        # The case is offered to another team, which takes it.
+        transfer = services.transfer_request(
+            case=case,
+            to_team=world.records["accounts.team"]["t2"],
+            requested_by=tm,
+            reason=f"{CHILD_NAME} moved",
+        )
+        services.transfer_accept(request=transfer, accepted_by=tm2)
 
         wait_for(
             lambda: (

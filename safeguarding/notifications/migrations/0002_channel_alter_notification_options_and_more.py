@@ -16,7 +16,8 @@ def fill_deliveries(apps, schema_editor):
         row.kind = "email"
         row.email = user.email
         row.authority_id = user.organisation_id
-        row.status = "pending" if row.status == "pending" else "dead"
+        # Sent stays sent, failed is dead-lettered, and what waited is delivered now.
+        row.status = {"sent": "sent", "failed": "dead"}.get(row.status, "pending")
         row.save(update_fields=["kind", "email", "authority", "status"])
 
 
