@@ -30,7 +30,8 @@ DEPLOY_CHECK_ENV := \
 	DATABASE_URL=postgres://safeguarding:unused@db.invalid:5432/safeguarding \
 	CELERY_BROKER_URL=redis://redis.invalid:6379/0 \
 	SITE_URL=https://safeguarding.example.org \
-	EMAIL_URL=smtp+tls://notifications:unused@smtp.invalid:587
+	EMAIL_URL=smtp+tls://notifications:unused@smtp.invalid:587 \
+	DEFAULT_FROM_EMAIL=notifications@safeguarding.example.org
 
 .PHONY: help install assets run test lint check-deploy lock
 

@@ -45,6 +45,8 @@ SETTINGS_VARIABLES = (
     "NOTIFICATION_RETRY_MAX_SECONDS",
     "NOTIFICATION_LEASE_SECONDS",
     "NOTIFICATION_SWEEP_SECONDS",
+    "NOTIFICATION_MESSAGE_ID_DOMAIN",
+    "WEBHOOK_ENDPOINTS_PER_ORGANISATION",
 )
 
 PRODUCTION = {
@@ -55,6 +57,7 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
     "SITE_URL": "https://safeguarding.example.org",
     "EMAIL_URL": "smtp+tls://notifications:unused@smtp.invalid:587",
+    "DEFAULT_FROM_EMAIL": "notifications@safeguarding.example.org",
 }
 
 READ_SETTINGS = """
@@ -170,7 +173,15 @@ def test_production_is_secure_but_lets_health_checks_through_on_http():
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "SITE_URL", "EMAIL_URL"],
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SITE_URL",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
+    ],
 )
 def test_production_refuses_to_start_without_a_required_value(missing):
     env = clean_env(**{k: v for k, v in PRODUCTION.items() if k != missing})

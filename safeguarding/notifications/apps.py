@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_finished
 
-        from . import inprocess
+        from . import checks, inprocess  # noqa: F401  (checks registers itself)
 
         request_finished.connect(inprocess.run_schedule, dispatch_uid="inprocess-schedule")

@@ -390,6 +390,15 @@ def test_celery_is_configured_for_at_least_once_delivery(settings):
     assert "cases.tasks.notify_overdue_actions" in tasks
 
 
+def test_timings_that_would_send_twice_stop_the_app(settings):
+    from safeguarding.notifications.checks import delivery_timings
+
+    assert delivery_timings() == []
+    settings.NOTIFICATION_LEASE_SECONDS = settings.CELERY_TASK_TIME_LIMIT
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60}
+    assert [e.id for e in delivery_timings()] == ["notifications.E001", "notifications.E002"]
+
+
 def test_events_are_recorded_only_inside_the_transaction_of_their_event(world):
     with pytest.raises(RuntimeError, match="transaction"):
         ReferralDecided.record(
