@@ -114,7 +114,7 @@ def test_embedded_defaults_need_no_services():
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["NAME"] == str(ROOT / "var" / "safeguarding.sqlite3")
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert values["CELERY_BROKER_URL"] == "memory://"
+    assert values["CELERY_BROKER_URL"] == "memory://localhost/"
 
 
 def test_embedded_defaults_pass_the_system_checks():

@@ -123,7 +123,7 @@ class ReferralReceived(NotificationType):
 class ReferralDecided(NotificationType):
     event_type = "referral.decided"
     title = "Referral decided"
-    summary = "A decision has been made on a referral: sign in to see it."
+    summary = "A decision has been made on a referral."
 
 
 class WorkAllocated(NotificationType):
