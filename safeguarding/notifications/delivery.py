@@ -17,6 +17,7 @@ and outcome, never the recipient's address or a record's content.
 """
 
 import logging
+import smtplib
 from datetime import UTC, timedelta
 from functools import partial
 
@@ -68,7 +69,7 @@ def send_email(notification: Notification) -> None:
         "reference": notification.reference,
         "link": absolute(notification.link),
     }
-    EmailMessage(
+    message = EmailMessage(
         subject=f"{context['title']}: {notification.reference}",
         body=render_to_string("notifications/email.txt", context),
         to=[notification.email],
@@ -78,7 +79,18 @@ def send_email(notification: Notification) -> None:
             "Message-ID": f"<{notification.event_id}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>",
             "X-Safeguarding-Event": notification.event_type,
         },
-    ).send()
+    )
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as e:
+        codes = sorted({code for code, _ in e.recipients.values()})
+        failure = PermanentFailure if all(c >= 500 for c in codes) else DeliveryFailed
+        raise failure(f"The mail server refused the address ({', '.join(map(str, codes))}).") from e
+    except smtplib.SMTPResponseException as e:
+        failure = PermanentFailure if e.smtp_code >= 500 else DeliveryFailed
+        raise failure(f"The mail server answered {e.smtp_code}.") from e
+    except (smtplib.SMTPException, OSError) as e:
+        raise DeliveryFailed(f"The mail server could not be reached: {type(e).__name__}") from e
 
 
 def send_webhook(notification: Notification) -> None:

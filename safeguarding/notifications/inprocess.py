@@ -11,6 +11,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +23,6 @@ def run_schedule(sender=None, **kwargs) -> list[str]:
     """Run the beat entries that are due; return their task names."""
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         return []
-    from safeguarding.celery import app
-
     now = time.monotonic()
     due = []
     with _lock:
@@ -33,7 +32,7 @@ def run_schedule(sender=None, **kwargs) -> list[str]:
                 due.append(entry["task"])
     for task in due:
         try:
-            app.tasks[task].apply()
+            import_string(task).apply()  # a task's name is its dotted path
         except Exception:
             logger.exception("The scheduled task %s failed", task)
     return due

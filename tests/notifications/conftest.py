@@ -218,6 +218,15 @@ class Mailbox:
         self.messages: list[email.message.EmailMessage] = []
         self.raw: list[str] = []
 
+    refuse: dict = None  # address -> SMTP answer, e.g. "550 5.1.1 No such mailbox"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = (self.refuse or {}).get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         data = envelope.content.decode("utf-8", errors="replace")
         self.raw.append(data)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -349,6 +350,30 @@ def test_an_endpoint_that_is_gone_is_dead_lettered_at_once(world, receiver, answ
     assert "410" in status_of(row).last_error or "removed" in status_of(row).last_error
 
 
+@pytest.mark.parametrize(
+    ("answer", "status", "error"),
+    [
+        ("550 5.1.1 No such mailbox", "dead", "The mail server refused the address (550)."),
+        (
+            "450 4.2.1 Mailbox busy, try later",
+            "pending",
+            "The mail server refused the address (450).",
+        ),
+    ],
+)
+def test_a_mailbox_that_does_not_exist_is_dead_lettered_and_a_busy_one_retried(
+    world, smtp, answer, status, error
+):
+    from safeguarding.notifications.delivery import attempt
+
+    subscribe(world, None, mailbox="gone@police.example")
+    smtp.refuse = {"gone@police.example": answer}
+    [row] = record_decision(world)
+    assert attempt(row.pk) == status
+    assert status_of(row).last_error == error
+    assert smtp.messages == []
+
+
 def test_make_run_delivers_in_process_to_the_console(world, settings, capsys):
     """With no broker (the embedded default), tasks run in the web process and emails are
     printed on the console, so someone trying the app sees notifications happen."""
@@ -386,6 +411,8 @@ def test_celery_is_configured_for_at_least_once_delivery(settings):
     # Retries are bounded, and a sweep runs on the beat schedule.
     assert 1 < settings.NOTIFICATION_MAX_ATTEMPTS <= 20
     tasks = {entry["task"] for entry in conf.beat_schedule.values()}
+    for name in tasks:  # each is its task's dotted path (make run imports them by it)
+        assert import_string(name).name == name
     assert "safeguarding.notifications.tasks.dispatch_due_notifications" in tasks
     assert "cases.tasks.notify_overdue_actions" in tasks
 
