@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from safeguarding.accounts import visibility
-from safeguarding.accounts.models import User
+from safeguarding.accounts.models import Organisation, User
 from safeguarding.api.errors import ProblemException
 from safeguarding.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER, idempotent
 from safeguarding.api.serializers import StrictSerializer, TextField
@@ -352,6 +352,12 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         limit = endpoints_per_organisation()
+        with transaction.atomic():
+            # One registration at a time per organisation, so two at once cannot pass the limit.
+            Organisation.objects.select_for_update().filter(pk=request.user.organisation_id).get()
+            return self._create_within_limit(request, data, limit)
+
+    def _create_within_limit(self, request, data, limit):
         if self.get_queryset().count() >= limit:
             raise ValidationError(
                 {

@@ -25,7 +25,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -116,6 +116,7 @@ def _now_utc():
 
 
 EARLY_TOLERANCE = timedelta(seconds=2)
+SWEEP_REQUEUE_AFTER = timedelta(minutes=5)
 
 SENDERS = {Notification.Kind.EMAIL: send_email, Notification.Kind.WEBHOOK: send_webhook}
 
@@ -226,15 +227,21 @@ def dispatch_due(limit: int = 500) -> int:
             last_error="The worker sending it stopped on every attempt.",
         )
         logger.error("Notification %s: its worker stopped on every attempt; gave up", pk)
+    # What the sweep queued a moment ago is not queued again each minute while it waits for a
+    # worker (after an outage, or with no worker running); if it is still due a while later
+    # (the message was lost with a broker), it is.
+    now = timezone.now()
     due = list(
         Notification.objects.filter(
+            Q(swept_at__isnull=True) | Q(swept_at__lt=now - SWEEP_REQUEUE_AFTER),
             status=Notification.Status.PENDING,
-            next_attempt_at__lte=timezone.now(),
+            next_attempt_at__lte=now,
             attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+    Notification.objects.filter(pk__in=due).update(swept_at=now)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         for pk in due:
             attempt(pk)

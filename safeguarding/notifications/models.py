@@ -142,6 +142,9 @@ class Notification(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    swept_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the sweep last queued it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -316,6 +316,19 @@ def test_make_run_retries_in_process_after_requests(
     assert len(receiver.requests) == 2
 
 
+def test_the_sweep_does_not_queue_again_what_it_has_just_queued(world):
+    from safeguarding.notifications.delivery import SWEEP_REQUEUE_AFTER, dispatch_due
+
+    subscribe(world, None)
+    [row] = record_decision(world)  # queued after commit; suppose that message was lost
+    assert dispatch_due() == 1
+    assert dispatch_due() == 0  # still waiting for a worker: not queued again
+    Notification.objects.filter(pk=row.pk).update(
+        swept_at=timezone.now() - SWEEP_REQUEUE_AFTER - timedelta(seconds=1)
+    )
+    assert dispatch_due() == 1  # a while later, still not taken: queued again
+
+
 def test_a_delivery_whose_worker_dies_every_time_ends_dead_lettered(world, settings):
     """Each claim counts an attempt; if the worker dies every time, nothing records a failure,
     so the sweep gives the row up once the last claim has run out."""
