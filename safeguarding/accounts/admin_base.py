@@ -5,7 +5,10 @@ administrator sees organisations, users, teams, reference data and places, but n
 unless named on a record. A denied record looks exactly like a missing one.
 """
 
+from auditlog.registry import auditlog
 from django.contrib import admin
+
+from safeguarding.audit.registry import record_read
 
 from . import visibility
 
@@ -17,6 +20,14 @@ def is_administrator(user) -> bool:
 class RestrictedModelAdmin(admin.ModelAdmin):
     #: Administrators may add and delete rows of this model (reference data, directories).
     administrators_manage = False
+
+    def get_object(self, request, object_id, from_field=None):
+        # Opening a record's page is a read: audited like the app's own pages, for the models
+        # whose changes are audited (young people's records and what reveals them).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "GET" and auditlog.contains(type(obj)):
+            record_read(obj)
+        return obj
 
     def get_queryset(self, request):
         return visibility.restrict(request.user, super().get_queryset(request), visibility.VIEW)

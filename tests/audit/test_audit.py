@@ -27,6 +27,20 @@ def test_reading_a_young_person_writes_an_audit_row(world, client):
     assert reads.latest("timestamp").actor == sw
 
 
+def test_an_administrator_opening_a_record_in_the_admin_is_audited(world, client):
+    from safeguarding.accounts import grants
+
+    yp = world.records["cases.youngperson"]["own"]
+    admin_user = world.users["admin"]
+    with transaction.atomic():
+        grants.name_user(yp, admin_user)  # only a named administrator may open it at all
+    client.force_login(admin_user)
+    url = reverse("admin:cases_youngperson_change", args=[yp.pk])
+    assert client.get(url).status_code == 200
+    reads = _entries(yp).filter(action=LogEntry.Action.ACCESS)
+    assert reads.count() == 1 and reads.get().actor == admin_user
+
+
 def test_a_denied_read_writes_no_access_row(world, client):
     yp = world.records["cases.youngperson"]["other"]
     client.force_login(world.users["sw"])
