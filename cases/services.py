@@ -23,6 +23,7 @@ from safeguarding.notifications.services import (
     ReferralReceived,
     TransferDecided,
     TransferRequested,
+    TransferWithdrawn,
     WorkAllocated,
     WorkTransferred,
 )
@@ -419,6 +420,24 @@ def transfer_reject(*, request: TransferRequest, rejected_by: User, reason: str)
     request.decision_reason = reason
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     _tell_requester(request)
+
+
+@transaction.atomic
+def transfer_withdraw(*, request: TransferRequest, withdrawn_by: User) -> None:
+    """The offering team's manager takes back a transfer not yet decided; the receiving team's
+    managers, who were asked, are told."""
+    request = _pending_transfer_for_update(request, withdrawn_by)
+    if withdrawn_by.team_id != request.from_team_id or not visibility.manages_team(withdrawn_by):
+        raise Http404("No such record")
+    request.status = TransferRequest.Status.WITHDRAWN
+    request.decided_by, request.decided_at = withdrawn_by, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    TransferWithdrawn.record(
+        authority=request.case.subject.authority,
+        users=request.to_team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True),
+        reference=request.case.subject.reference,
+        link=reverse("cases:team"),
+    )
 
 
 # --- the front door ---------------------------------------------------------------------------

@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("team/workers/<int:pk>/", views.WorkerCasesView.as_view(), name="team-worker"),
     path("transfers/<int:pk>/", views.TransferDecisionView.as_view(), name="transfer"),
+    path(
+        "transfers/<int:pk>/withdraw/",
+        views.TransferWithdrawView.as_view(),
+        name="transfer-withdraw",
+    ),
     path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),
     path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),

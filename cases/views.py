@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from contexts.models import Context
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
@@ -472,6 +472,30 @@ class CaseTransferView(CaseFormView):
             f"Transfer of {case.subject.reference} offered to {form.cleaned_data['to_team']}.",
         )
         return super().form_valid(form)
+
+
+class TransferWithdrawView(TeamManagerMixin, View):
+    """POST: the offering team's manager takes back a transfer that is still waiting."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        transfer = visibility.get_or_404(
+            request.user,
+            TransferRequest.objects.select_related("case__subject", "to_team"),
+            pk=kwargs["pk"],
+            from_team=self.team,
+        )
+        try:
+            services.transfer_withdraw(request=transfer, withdrawn_by=request.user)
+        except ApplicationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                f"Transfer of {transfer.case.subject.reference} to {transfer.to_team} withdrawn.",
+            )
+        return redirect("cases:team")
 
 
 class TransferDecisionView(TeamManagerMixin, FormView):

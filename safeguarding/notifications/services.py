@@ -153,6 +153,12 @@ class TransferDecided(NotificationType):
     summary = "The team you asked to take on a case has accepted or rejected the transfer."
 
 
+class TransferWithdrawn(NotificationType):
+    event_type = "work.transfer_withdrawn"
+    title = "Transfer withdrawn"
+    summary = "A team that asked yours to take on a case has withdrawn the request."
+
+
 class ConcernAtContext(NotificationType):
     event_type = "context.concern_logged"
     title = "Concern logged at a place"

@@ -130,6 +130,14 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
             reason=f"{CHILD_NAME} moved",
         )
         services.transfer_accept(request=transfer, accepted_by=tm2)
+        # ... and offers it back, then thinks better of it.
+        back = services.transfer_request(
+            case=case,
+            to_team=world.records["accounts.team"]["t1"],
+            requested_by=tm2,
+            reason=f"{CHILD_NAME} moved back",
+        )
+        services.transfer_withdraw(request=back, withdrawn_by=tm2)
 
         wait_for(
             lambda: (
