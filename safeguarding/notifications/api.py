@@ -267,7 +267,8 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     Each delivery is a POST of a small JSON document (`type`, `timestamp`, and `data` with the
     `event_id`, the record's `reference` and a `link` that needs sign-in; never personal
     details), signed as Standard Webhooks specifies. Answer with any 2xx status within
-    10 seconds; anything else is retried with backoff, with the same `webhook-id`.
+    10 seconds; anything else is retried with backoff, with the same `webhook-id` (except
+    410 Gone, which stops deliveries of that event to the endpoint).
     """
 
     queryset = Channel.objects.filter(kind=Channel.Kind.WEBHOOK).order_by("pk")

@@ -87,16 +87,20 @@ def send_email(notification: Notification) -> None:
         failure = PermanentFailure if all(c >= 500 for c in codes) else DeliveryFailed
         raise failure(f"The mail server refused the address ({', '.join(map(str, codes))}).") from e
     except smtplib.SMTPResponseException as e:
-        failure = PermanentFailure if e.smtp_code >= 500 else DeliveryFailed
-        raise failure(f"The mail server answered {e.smtp_code}.") from e
+        # The server's own problem (credentials, our sender address, a relay refusing us) hits
+        # every email alike and is put right on our side: retried, never given up at once.
+        logger.error("The mail server answered %s to notification %s", e.smtp_code, notification.pk)
+        raise DeliveryFailed(f"The mail server answered {e.smtp_code}.") from e
     except (smtplib.SMTPException, OSError) as e:
         raise DeliveryFailed(f"The mail server could not be reached: {type(e).__name__}") from e
 
 
 def send_webhook(notification: Notification) -> None:
     channel = notification.channel
-    if channel is None or not channel.is_active:
-        raise PermanentFailure("The endpoint was removed or switched off.")
+    if channel is None:
+        raise PermanentFailure("The endpoint was removed.")
+    if not channel.is_active:  # paused: tried again later, in case it is switched back on
+        raise DeliveryFailed("The endpoint is switched off.")
     body = payload(notification, absolute(notification.link))
     headers = signed_headers(channel.secret, str(notification.event_id), body, _now_utc())
     try:
@@ -241,13 +245,13 @@ def dispatch_due(limit: int = 500) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    Notification.objects.filter(pk__in=due).update(swept_at=now)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         for pk in due:
             attempt(pk)
-    else:
-        queue(due)
-    return len(due)
+        return len(due)
+    queued = queue(due)
+    Notification.objects.filter(pk__in=queued).update(swept_at=now)
+    return len(queued)
 
 
 def retry(notification: Notification, *, by=None) -> bool:

@@ -94,11 +94,13 @@ class NotificationType:
         return rows
 
 
-def queue(ids: Sequence[int]) -> None:
-    """Hand notifications to the workers. If the broker is down they stay due in the database and
-    the beat sweep sends them later: a failure here never undoes or delays the event."""
+def queue(ids: Sequence[int]) -> list[int]:
+    """Hand notifications to the workers; return the ids handed over. If the broker is down
+    the rest stay due in the database and the beat sweep sends them later: a failure here never
+    undoes or delays the event."""
     from .tasks import deliver_notification
 
+    queued = []
     for pk in ids:
         try:
             deliver_notification.apply_async((pk,))
@@ -108,7 +110,9 @@ def queue(ids: Sequence[int]) -> None:
                 pk,
                 type(e).__name__,
             )
-            return
+            break
+        queued.append(pk)
+    return queued
 
 
 # --- the kinds of notification ---------------------------------------------------------------

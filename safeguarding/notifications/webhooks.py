@@ -115,17 +115,30 @@ def signed_headers(secret: str, event_id: str, body: str, now: datetime) -> dict
 
 
 def post(url: str, body: str, headers: dict[str, str]) -> int:
-    """POST to a checked address and return the status code. Raises ``UnsafeURL`` or urllib3's
-    errors (timeouts, refused connections, TLS failures)."""
+    """POST to a checked address and return the status code. Each address the name resolved to
+    is tried in turn until one accepts the connection. Raises ``UnsafeURL`` or urllib3's errors
+    (timeouts, refused connections, TLS failures)."""
     scheme, host, port, addresses = check_url(url)
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    name = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    host_header = name if port == {"https": 443, "http": 80}[scheme] else f"{name}:{port}"
+    for n, address in enumerate(addresses):
+        try:
+            return _post_to(scheme, address, host, port, path, body, headers, host_header)
+        except urllib3.exceptions.NewConnectionError:
+            if n == len(addresses) - 1:
+                raise
+    raise UnsafeURL("The host name has no address.")
+
+
+def _post_to(scheme, address, host, port, path, body, headers, host_header) -> int:
     timeout = urllib3.Timeout(
         connect=5, read=settings.WEBHOOK_TIMEOUT_SECONDS, total=settings.WEBHOOK_TIMEOUT_SECONDS
     )
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
-            addresses[0],
+            address,
             port,
             timeout=timeout,
             retries=False,
@@ -134,9 +147,7 @@ def post(url: str, body: str, headers: dict[str, str]) -> int:
             cert_reqs="CERT_REQUIRED",
         )
     else:
-        pool = urllib3.HTTPConnectionPool(addresses[0], port, timeout=timeout, retries=False)
-    name = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
-    host_header = name if port == {"https": 443, "http": 80}[scheme] else f"{name}:{port}"
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
     try:
         response = pool.urlopen(
             "POST",

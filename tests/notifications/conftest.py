@@ -219,6 +219,14 @@ class Mailbox:
         self.raw: list[str] = []
 
     refuse: dict = None  # address -> SMTP answer, e.g. "550 5.1.1 No such mailbox"
+    refuse_sender: str = ""  # an answer to MAIL FROM, e.g. "530 5.7.0 Authentication required"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         answer = (self.refuse or {}).get(address)

@@ -4,6 +4,7 @@ nothing processed twice, no child's details in transit.
 """
 
 import base64
+import socket
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -385,6 +386,53 @@ def test_a_mailbox_that_does_not_exist_is_dead_lettered_and_a_busy_one_retried(
     assert attempt(row.pk) == status
     assert status_of(row).last_error == error
     assert smtp.messages == []
+
+
+def test_a_mail_server_refusing_us_is_retried_not_given_up(world, smtp):
+    """Credentials or our sender address wrong: every email fails alike, and is put right on our
+    side, so nothing is dead-lettered at once."""
+    from safeguarding.notifications.delivery import attempt
+
+    subscribe(world, None)
+    smtp.refuse_sender = "530 5.7.0 Authentication required"
+    [row] = record_decision(world)
+    assert attempt(row.pk) == "pending"
+    assert status_of(row).last_error == "The mail server answered 530."
+
+
+def test_a_switched_off_endpoint_keeps_its_deliveries_waiting(world, receiver):
+    from safeguarding.notifications.delivery import attempt
+
+    channel = subscribe(world, receiver, mailbox=None)[0]
+    [row] = record_decision(world)
+    Channel.objects.filter(pk=channel.pk).update(is_active=False)
+    assert attempt(row.pk) == "pending"
+    assert status_of(row).last_error == "The endpoint is switched off."
+    assert receiver.requests == []
+
+
+def test_each_address_of_the_endpoint_is_tried_in_turn(world, receiver, monkeypatch):
+    """The name has two addresses; nothing listens on the first."""
+    from safeguarding.notifications import webhooks
+    from safeguarding.notifications.delivery import attempt
+
+    channel = subscribe(world, receiver, mailbox=None)[0]
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    channel.url = f"http://two.example.org:{port}/hooks"
+    channel.save()
+
+    class TwoAddresses:  # the socket module, as the webhooks module sees it, for this name
+        def __getattr__(self, name):
+            return getattr(socket, name)
+
+        @staticmethod
+        def getaddrinfo(host, port, *args, **kwargs):
+            return [(2, 1, 6, "", ("127.0.0.2", port)), (2, 1, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(webhooks, "socket", TwoAddresses())
+    [row] = record_decision(world)
+    assert attempt(row.pk) == "sent"
+    assert receiver.requests[0]["headers"]["host"] == f"two.example.org:{port}"
 
 
 def test_make_run_delivers_in_process_to_the_console(world, settings, capsys):

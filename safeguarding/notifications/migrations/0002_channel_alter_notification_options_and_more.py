@@ -8,14 +8,15 @@ from django.db import migrations, models
 
 def fill_deliveries(apps, schema_editor):
     Notification = apps.get_model("notifications", "Notification")
-    for row in Notification.objects.select_related("recipient_user"):
+    for row in Notification.objects.select_related("recipient_user__organisation"):
         user = row.recipient_user
-        if user is None or not user.email or not user.organisation_id:
+        if user is None or not user.email or not user.organisation_id or not user.is_active:
             row.delete()
             continue
         row.kind = "email"
         row.email = user.email
-        row.authority_id = user.organisation_id
+        # The authority whose event it was: a partner's user belongs to its authority's log.
+        row.authority_id = user.organisation.authority_id or user.organisation_id
         # Sent stays sent, failed is dead-lettered, and what waited is delivered now.
         row.status = {"sent": "sent", "failed": "dead"}.get(row.status, "pending")
         row.save(update_fields=["kind", "email", "authority", "status"])
