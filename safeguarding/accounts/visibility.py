@@ -565,7 +565,9 @@ def reads_delivery_log(user) -> bool:
 @policy("notifications.Notification")
 def notification_rule(user, action):
     # Recipients see what they were sent. Managers and administrators see their authority's
-    # delivery log and may retry a delivery (the row holds a reference and a link, no content).
+    # delivery log and may retry a delivery (the row holds a reference and a link, no content;
+    # the log page shows a young person's, place's or group's reference only to those who may
+    # open that record).
     mine = Q(recipient_user=user)
     if user.organisation_id:
         mine |= Q(recipient_organisation_id=user.organisation_id)

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation
+from safeguarding.subjects.models import Subject
 from safeguarding.views import AllowedUsersMixin
 
 from . import delivery
@@ -38,6 +39,9 @@ def organisations_told(request):
     if request is None:
         return Organisation.objects.none()
     return visibility.restrict(request.user, Organisation).order_by("name")
+
+
+SUBJECT_PREFIXES = tuple(f"{prefix}-" for prefix in Subject.PREFIXES.values())
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -103,7 +107,17 @@ class DeliveryLogView(AllowedUsersMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [describe(n) for n in context["object_list"]]
+        context["rows"] = rows = [describe(n) for n in context["object_list"]]
+        # A reference of a young person, place or group the viewer may not open (a restricted
+        # record they are not named on) is not shown: the row says only that there is one.
+        references = {n.reference for n in rows if n.reference.startswith(SUBJECT_PREFIXES)}
+        visible = set(
+            visibility.restrict(self.request.user, Subject)
+            .filter(reference__in=references)
+            .values_list("reference", flat=True)
+        )
+        for n in rows:
+            n.reference_hidden = n.reference in references and n.reference not in visible
         context["dead_count"] = (
             visibility.restrict(self.request.user, Notification)
             .filter(status=Notification.Status.DEAD)
