@@ -311,12 +311,25 @@ SITE_URL = (
 )
 # Email goes through Django's email backend: EMAIL_URL is e.g. smtp+tls://user:pass@host:587.
 # The embedded default prints each email on the console of `make run`.
+# Optional: GOV.UK Notify instead of SMTP (safeguarding/notifications/notify.py), when its API key
+# is set. The template has subject ((subject)) and body ((body)).
+GOVUK_NOTIFY_API_KEY = env.str("GOVUK_NOTIFY_API_KEY", default="")
 vars().update(
     env.email_url("EMAIL_URL")
-    if PRODUCTION
+    if PRODUCTION and not GOVUK_NOTIFY_API_KEY
     else env.email_url("EMAIL_URL", default="consolemail://")
 )
 EMAIL_TIMEOUT = 20
+GOVUK_NOTIFY_TEMPLATE_ID = env.str("GOVUK_NOTIFY_TEMPLATE_ID", default="")
+GOVUK_NOTIFY_BASE_URL = env.str(
+    "GOVUK_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+if GOVUK_NOTIFY_API_KEY:
+    if not GOVUK_NOTIFY_TEMPLATE_ID:
+        raise environ.ImproperlyConfigured(
+            "Set GOVUK_NOTIFY_TEMPLATE_ID: the Notify template for notification emails"
+        )
+    EMAIL_BACKEND = "safeguarding.notifications.notify.NotifyEmailBackend"
 DEFAULT_FROM_EMAIL = (
     env.str("DEFAULT_FROM_EMAIL")
     if PRODUCTION

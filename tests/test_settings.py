@@ -47,6 +47,9 @@ SETTINGS_VARIABLES = (
     "NOTIFICATION_SWEEP_SECONDS",
     "NOTIFICATION_MESSAGE_ID_DOMAIN",
     "WEBHOOK_ENDPOINTS_PER_ORGANISATION",
+    "GOVUK_NOTIFY_API_KEY",
+    "GOVUK_NOTIFY_TEMPLATE_ID",
+    "GOVUK_NOTIFY_BASE_URL",
 )
 
 PRODUCTION = {
@@ -74,6 +77,7 @@ print(json.dumps({
     "SECURE_REDIRECT_EXEMPT": getattr(s, "SECURE_REDIRECT_EXEMPT", []),
     "CACHE_BACKEND": s.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+    "EMAIL_BACKEND": s.EMAIL_BACKEND,
 }))
 """
 
@@ -220,3 +224,23 @@ def test_health_says_503_when_the_database_does_not_answer():
 def test_health_needs_no_login_and_only_answers_reads():
     assert health.healthz.login_required is False
     assert health.healthz(RequestFactory().post("/healthz")).status_code == 405
+
+
+# --- email: SMTP, or GOV.UK Notify --------------------------------------------------------------
+
+
+def test_production_sends_email_through_notify_when_its_key_is_set():
+    notify = {
+        "GOVUK_NOTIFY_API_KEY": "council-live-00000000-0000-0000-0000-000000000000-"
+        "11111111-1111-1111-1111-111111111111",
+        "GOVUK_NOTIFY_TEMPLATE_ID": "22222222-2222-2222-2222-222222222222",
+    }
+    without_smtp = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    values = read_settings(clean_env(**without_smtp, **notify))
+    assert values["EMAIL_BACKEND"] == "safeguarding.notifications.notify.NotifyEmailBackend"
+    assert read_settings(clean_env(**PRODUCTION))["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.smtp.EmailBackend"
+    )
+    del notify["GOVUK_NOTIFY_TEMPLATE_ID"]
+    result = run("manage.py", "check", env=clean_env(**without_smtp, **notify))
+    assert result.returncode != 0 and "GOVUK_NOTIFY_TEMPLATE_ID" in result.stderr

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Notification
+from .notify import NotifyRefused
 from .services import EVENT_TYPES
 from .webhooks import UnsafeURL, payload, post, signed_headers
 
@@ -93,6 +94,8 @@ def send_email(notification: Notification) -> None:
         raise DeliveryFailed(f"The mail server answered {e.smtp_code}.") from e
     except (smtplib.SMTPException, OSError) as e:
         raise DeliveryFailed(f"The mail server could not be reached: {type(e).__name__}") from e
+    except NotifyRefused as e:
+        raise (PermanentFailure if e.permanent else DeliveryFailed)(str(e)) from e
 
 
 def send_webhook(notification: Notification) -> None:
