@@ -168,3 +168,35 @@ def retry(request, pk):
             "already been retried.",
         )
     return redirect(back)
+
+
+#: The most failed notifications one click sends again (the rest stay for another click).
+RETRY_ALL_LIMIT = 500
+
+
+@require_POST
+@login_required
+def retry_failed(request):
+    """Send again every failed notification the log's filters show (after a partner's system was
+    down for a weekend, say), each retried and audited as if one by one."""
+    if not visibility.reads_delivery_log(request.user):
+        raise Http404("No such page")
+    failed = visibility.restrict(request.user, Notification, visibility.CHANGE).filter(
+        status=Notification.Status.DEAD
+    )
+    filtered = NotificationFilter(request.POST, queryset=failed, request=request)
+    if not filtered.is_valid():
+        messages.error(request, "The filters were not valid: nothing was sent again.")
+        return redirect(_back_to_log(request))
+    retried = sum(
+        delivery.retry(n, by=request.user)
+        for n in filtered.qs.order_by("created_at", "pk")[:RETRY_ALL_LIMIT]
+    )
+    if retried:
+        messages.success(
+            request,
+            f"{retried} failed notification{'s' if retried != 1 else ''} will be sent again.",
+        )
+    else:
+        messages.error(request, "No failed notification was sent again.")
+    return redirect(_back_to_log(request))

@@ -359,3 +359,43 @@ def test_retry_service_retries_a_failed_delivery_once(world):
     assert note.status == Notification.Status.PENDING and note.attempts == 0
     assert delivery.retry(stale, by=world.users["tm"]) is False  # already retried
     assert _audit_entries(note).count() == 1
+
+
+# --- retrying every failed notification shown ------------------------------------------------
+
+
+def test_retry_all_failed_sends_again_those_the_filters_show(
+    world, client, django_capture_on_commit_callbacks
+):
+    agency, own, team = (_dead(_note(world, name)) for name in ("agency", "own", "team"))
+    elsewhere = _dead(_note(world, "elsewhere"))  # another authority's: never touched
+    client.force_login(world.users["tm"])
+    page = client.get(LOG, {"status": "dead", "kind": "email"}).content.decode()
+    assert "Retry all 2 failed notifications shown" in page  # own and team, not the webhook
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("notifications:retry-failed"),
+            {"kind": "email", "event_type": "", "organisation": "", "next": f"{LOG}?status=dead"},
+            follow=True,
+        )
+    assert "2 failed notifications will be sent again." in response.content.decode()
+    for note, status in (
+        (own, "pending"),
+        (team, "pending"),
+        (agency, "dead"),
+        (elsewhere, "dead"),
+    ):
+        note.refresh_from_db()
+        assert note.status == status
+    assert sorted(_queued(callbacks)) == sorted([[own.pk], [team.pk]])
+    assert _audit_entries(own).get().actor == world.users["tm"]
+
+
+def test_retry_all_failed_is_for_managers_and_post_only(world, client):
+    note = _dead(_note(world, "agency"))
+    client.force_login(world.users["sw"])
+    assert client.post(reverse("notifications:retry-failed")).status_code == 404
+    client.force_login(world.users["tm"])
+    assert client.get(reverse("notifications:retry-failed")).status_code == 405
+    note.refresh_from_db()
+    assert note.status == Notification.Status.DEAD
