@@ -25,7 +25,7 @@ AUDITED_MODELS = [
     "cases.YoungPersonGroupObjectPermission",
     # Where partners are told (a webhook's signing secret is never written to the audit), and
     # manual retries of notifications (deliveries themselves are recorded on their own rows).
-    ("notifications.Channel", {"exclude_fields": ["secret"]}),
+    ("notifications.Channel", {"exclude_fields": ["secret", "previous_secret"]}),
     "notifications.Notification",
 ]
 

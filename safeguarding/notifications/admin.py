@@ -47,6 +47,20 @@ class ChannelAdmin(RestrictedModelAdmin):
     list_filter = ["kind", "is_active", ("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "email", "url"]
+    actions = ["rotate_secrets"]
+
+    @admin.action(description="Rotate the signing secret of the selected webhooks")
+    def rotate_secrets(self, request, queryset):
+        webhooks = visibility.restrict(request.user, queryset, visibility.CHANGE).filter(
+            kind=Channel.Kind.WEBHOOK
+        )
+        for channel in webhooks:
+            channel.rotate_secret()
+        self.message_user(
+            request,
+            f"{len(webhooks)} webhook secret(s) rotated: give each organisation its new secret "
+            "(on the webhook's page). The old ones also sign deliveries for 24 hours.",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ["secret", "created_by", "created_at"] if obj else []

@@ -28,6 +28,7 @@ from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -177,7 +178,22 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         "in this response**: store it now, in your receiving system's secret store. Every "
         "delivery carries `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; "
         "verify them with this secret (e.g. the `standardwebhooks` libraries). It cannot be "
-        "read again: to change it, register a new endpoint and delete this one."
+        "read again: to change it, rotate it (`POST …/rotate-secret/`)."
+    )
+
+
+class WebhookSecretSerializer(serializers.Serializer):
+    """A webhook endpoint's new signing secret: the only time it is shown."""
+
+    id = serializers.IntegerField(help_text="The endpoint's id.")
+    secret = serializers.CharField(
+        help_text="The new signing secret (`whsec_` and base64). **Shown only in this "
+        "response**: store it now."
+    )
+    previous_secret_expires_at = serializers.DateTimeField(
+        help_text="Until then every delivery carries two signatures in `webhook-signature`, "
+        "one with the new secret and one with the old, so your system can switch over "
+        "without refusing anything; after it, only the new secret signs."
     )
 
 
@@ -274,7 +290,11 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     queryset = Channel.objects.filter(kind=Channel.Kind.WEBHOOK).order_by("pk")
     serializer_class = WebhookEndpointSerializer
     permission_classes = [permissions.IsAuthenticated, IsPartner]
-    rule_actions = {"partial_update": visibility.CHANGE, "destroy": visibility.CHANGE}
+    rule_actions = {
+        "partial_update": visibility.CHANGE,
+        "destroy": visibility.CHANGE,
+        "rotate_secret": visibility.CHANGE,
+    }
     audit_reads = False  # where an organisation is told: nothing about a young person
     extra_problems = {
         "create": {
@@ -401,6 +421,45 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
                 setattr(channel, name, value)
             channel.save(update_fields=list(changes))
         return Response(WebhookEndpointSerializer(channel).data)
+
+    @extend_schema(
+        summary="Rotate a webhook endpoint's signing secret",
+        description="Makes a new signing secret and answers with it (shown this once). For 24 "
+        "hours deliveries are signed with both the new and the old secret (two signatures in "
+        "`webhook-signature`, as Standard Webhooks allows), so your system can move to the new "
+        "one without refusing a delivery.\n\n"
+        f"**`{HEADER}` is required**: a retry with the same key gets the same new secret "
+        "instead of making another.",
+        parameters=[
+            ENDPOINT_ID,
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                pattern=KEY_PATTERN,
+                description="A unique key for this request (a UUID), reused only for retries.",
+            ),
+        ],
+        request=None,
+        responses={200: WebhookSecretSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, *args, **kwargs):
+        if request.headers.get(HEADER) is None:
+            raise ProblemException(
+                "idempotency-key-required",
+                f"Send an {HEADER} header (a new UUID for each rotation) so that a retry "
+                "cannot rotate the secret twice.",
+            )
+        return idempotent(request, lambda: self._rotate(request))
+
+    def _rotate(self, request):
+        with transaction.atomic():
+            channel = self.get_object()
+            channel = Channel.objects.select_for_update().get(pk=channel.pk)
+            channel.rotate_secret()
+        return Response(WebhookSecretSerializer(channel).data)
 
     @extend_schema(
         summary="Delete a webhook endpoint",

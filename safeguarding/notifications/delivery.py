@@ -105,7 +105,8 @@ def send_webhook(notification: Notification) -> None:
     if not channel.is_active:  # paused: tried again later, in case it is switched back on
         raise DeliveryFailed("The endpoint is switched off.")
     body = payload(notification, absolute(notification.link))
-    headers = signed_headers(channel.secret, str(notification.event_id), body, _now_utc())
+    now = _now_utc()
+    headers = signed_headers(channel.signing_secrets(now), str(notification.event_id), body, now)
     try:
         status = post(channel.url, body, headers)
     except UnsafeURL as e:

@@ -14,6 +14,7 @@ endpoints through the API.
 import base64
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,6 +47,13 @@ class Channel(models.Model):
         blank=True,
         editable=False,
         help_text="Signs every webhook (Standard Webhooks); give it to the receiving system.",
+    )
+    previous_secret = models.CharField(max_length=80, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="After a rotation, deliveries are signed with the old secret too until then.",
     )
     event_types = models.JSONField(
         default=list, blank=True, help_text="The kinds of notification sent on this channel."
@@ -92,6 +100,26 @@ class Channel(models.Model):
         if self.kind == self.Kind.WEBHOOK and not self.secret:
             self.secret = new_webhook_secret()
         super().save(*args, **kwargs)
+
+    def rotate_secret(self, *, overlap=timedelta(hours=24)) -> str:
+        """A new signing secret. For ``overlap`` every delivery is signed with the old one as
+        well (Standard Webhooks allows several signatures), so the receiving system can switch
+        over without refusing anything."""
+        self.previous_secret = self.secret
+        self.previous_secret_expires_at = timezone.now() + overlap
+        self.secret = new_webhook_secret()
+        self.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        return self.secret
+
+    def signing_secrets(self, now) -> list[str]:
+        secrets_ = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and now < (self.previous_secret_expires_at)
+        ):
+            secrets_.append(self.previous_secret)
+        return secrets_
 
     def receives(self, event_type: str) -> bool:
         return self.is_active and event_type in (self.event_types or ())

@@ -104,11 +104,12 @@ def payload(notification, link: str) -> str:
     )
 
 
-def signed_headers(secret: str, event_id: str, body: str, now: datetime) -> dict[str, str]:
+def signed_headers(secrets: list[str], event_id: str, body: str, now: datetime) -> dict[str, str]:
+    """Standard Webhooks headers; one signature per secret (two while a secret is rotated)."""
     return {
         "webhook-id": event_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(event_id, now, body),
+        "webhook-signature": " ".join(Webhook(s).sign(event_id, now, body) for s in secrets),
         "content-type": "application/json",
         "user-agent": "Safeguarding-Webhooks/1",
     }

@@ -115,6 +115,7 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
         ("GET", "/api/v1/webhook-endpoints/{id}/"),
         ("PATCH", "/api/v1/webhook-endpoints/{id}/"),
         ("DELETE", "/api/v1/webhook-endpoints/{id}/"),
+        ("POST", "/api/v1/webhook-endpoints/{id}/rotate-secret/"),
         ("GET", "/api/v1/event-types/"),
     }
     for key, operation in operations.items():

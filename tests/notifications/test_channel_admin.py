@@ -72,3 +72,17 @@ def test_only_the_authority_and_its_partners_can_be_chosen(world, client):
     assert choices == {orgs["la"], orgs["p1"], orgs["p2"]}
     response = client.post(reverse(ADD), _form(orgs["p3"]))  # another authority's partner
     assert "organisation" in response.context["adminform"].form.errors
+
+
+def test_an_administrator_rotates_a_webhooks_secret(world, client):
+    channel = world.records["notifications.channel"]["p1"]
+    old = channel.secret
+    client.force_login(world.users["admin"])
+    response = client.post(
+        reverse("admin:notifications_channel_changelist"),
+        {"action": "rotate_secrets", "_selected_action": [str(channel.pk)]},
+        follow=True,
+    )
+    assert "1 webhook secret(s) rotated" in response.content.decode()
+    channel.refresh_from_db()
+    assert channel.secret != old and channel.previous_secret == old

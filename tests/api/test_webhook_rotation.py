@@ -1,0 +1,75 @@
+"""A partner rotates its webhook endpoint's signing secret without refusing a single delivery."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from safeguarding.notifications.models import Channel
+from safeguarding.notifications.webhooks import signed_headers
+from tests.api.conftest import assert_problem
+
+from .test_webhook_endpoints import create, detail
+
+
+def rotate(client, pk, key=None):
+    return client.post(
+        f"{detail(pk)}rotate-secret/",
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key if key is not None else str(uuid.uuid4()),
+    )
+
+
+def test_rotating_gives_a_new_secret_once_and_both_sign_for_a_day(world, api):
+    police = api("p1")
+    endpoint = create(police).json()
+    old = endpoint["secret"]
+    key = str(uuid.uuid4())
+    response = rotate(police, endpoint["id"], key)
+    assert response.status_code == 200, response.content
+    new = response.json()["secret"]
+    assert new.startswith("whsec_") and new != old
+    expires = datetime.fromisoformat(response.json()["previous_secret_expires_at"])
+    assert timedelta(hours=23) < expires - timezone.now() <= timedelta(hours=24)
+    assert rotate(police, endpoint["id"], key).json()["secret"] == new  # a retry: same answer
+    assert "secret" not in police.get(detail(endpoint["id"])).json()
+
+    channel = Channel.objects.get(pk=endpoint["id"])
+    now = datetime.now(UTC)
+    body = '{"type":"referral.decided"}'
+    headers = signed_headers(channel.signing_secrets(now), "msg_1", body, now)
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    Webhook(old).verify(body, headers)  # a receiver still on the old secret accepts it
+    Webhook(new).verify(body, headers)  # and one already on the new secret
+
+    later = now + timedelta(hours=25)  # once the overlap is over, only the new secret signs
+    assert channel.signing_secrets(later) == [new]
+    audit = LogEntry.objects.get_for_object(channel).filter(action=LogEntry.Action.UPDATE).get()
+    assert old not in str(audit.changes) and new not in str(audit.changes)
+
+
+def test_a_stale_old_secret_no_longer_verifies_after_the_overlap(world, api):
+    police = api("p1")
+    endpoint = create(police).json()
+    old = endpoint["secret"]
+    rotate(police, endpoint["id"])
+    channel = Channel.objects.get(pk=endpoint["id"])
+    Channel.objects.filter(pk=channel.pk).update(
+        previous_secret_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    channel.refresh_from_db()
+    now = datetime.now(UTC)
+    headers = signed_headers(channel.signing_secrets(now), "msg_2", "{}", now)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify("{}", headers)
+
+
+def test_rotating_needs_an_idempotency_key_and_is_for_the_owner_only(world, api):
+    endpoint = create(api("p1")).json()
+    response = api("p1").post(f"{detail(endpoint['id'])}rotate-secret/", format="json")
+    assert_problem(response, 400, "idempotency-key-required")
+    assert_problem(rotate(api("p2"), endpoint["id"]), 404, "not-found")
+    assert Channel.objects.get(pk=endpoint["id"]).secret == endpoint["secret"]
