@@ -21,13 +21,13 @@ class RestrictedModelAdmin(admin.ModelAdmin):
     #: Administrators may add and delete rows of this model (reference data, directories).
     administrators_manage = False
 
-    def get_object(self, request, object_id, from_field=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Opening a record's page is a read: audited like the app's own pages, for the models
-        # whose changes are audited (young people's records and what reveals them).
-        obj = super().get_object(request, object_id, from_field)
+        # whose changes are audited (young people's records and what reveals them). Rendering
+        # comes after the permission checks, so a refused request writes nothing.
         if obj is not None and request.method == "GET" and auditlog.contains(type(obj)):
             record_read(obj)
-        return obj
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         return visibility.restrict(request.user, super().get_queryset(request), visibility.VIEW)

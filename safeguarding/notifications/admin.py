@@ -6,13 +6,13 @@ its page, to be given to the organisation's developers.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.admin_base import ReadOnlyRestrictedModelAdmin, RestrictedModelAdmin
 from safeguarding.accounts.models import Organisation
 
-from .models import Channel, Notification
+from .models import Channel, Notification, RotationInProgress
 from .services import EVENT_TYPES
 
 
@@ -54,11 +54,16 @@ class ChannelAdmin(RestrictedModelAdmin):
         webhooks = visibility.restrict(request.user, queryset, visibility.CHANGE).filter(
             kind=Channel.Kind.WEBHOOK
         )
+        rotated = 0
         for channel in webhooks:
-            channel.rotate_secret()
+            try:
+                channel.rotate_secret()
+                rotated += 1
+            except RotationInProgress as e:
+                self.message_user(request, f"{channel}: {e}", level=messages.WARNING)
         self.message_user(
             request,
-            f"{len(webhooks)} webhook secret(s) rotated: give each organisation its new secret "
+            f"{rotated} webhook secret(s) rotated: give each organisation its new secret "
             "(on the webhook's page). The old ones also sign deliveries for 24 hours.",
         )
 

@@ -40,7 +40,7 @@ from safeguarding.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER, i
 from safeguarding.api.serializers import StrictSerializer, TextField
 from safeguarding.api.views import ApiViewMixin, RestrictedViewSet
 
-from .models import Channel, Notification
+from .models import Channel, Notification, RotationInProgress
 from .services import EVENT_TYPES
 from .webhooks import UnsafeURL, check_url
 
@@ -427,7 +427,8 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         description="Makes a new signing secret and answers with it (shown this once). For 24 "
         "hours deliveries are signed with both the new and the old secret (two signatures in "
         "`webhook-signature`, as Standard Webhooks allows), so your system can move to the new "
-        "one without refusing a delivery.\n\n"
+        "one without refusing a delivery. A second rotation within those 24 hours is refused "
+        "(422), so the secret you still use never stops signing unannounced.\n\n"
         f"**`{HEADER}` is required**: a retry with the same key gets the same new secret "
         "instead of making another.",
         parameters=[
@@ -455,10 +456,11 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         return idempotent(request, lambda: self._rotate(request))
 
     def _rotate(self, request):
-        with transaction.atomic():
-            channel = self.get_object()
-            channel = Channel.objects.select_for_update().get(pk=channel.pk)
+        channel = self.get_object()
+        try:
             channel.rotate_secret()
+        except RotationInProgress as e:
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(e)]}) from e
         return Response(WebhookSecretSerializer(channel).data)
 
     @extend_schema(

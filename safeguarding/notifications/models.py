@@ -18,13 +18,24 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class RotationInProgress(Exception):
+    """The secret was rotated and the old one still signs until ``until``."""
+
+    def __init__(self, until):
+        super().__init__(
+            "The secret was rotated recently: try again after the old one stops signing "
+            f"({until:%d %b %Y %H:%M} UTC)."
+        )
+        self.until = until
 
 
 class Channel(models.Model):
@@ -104,11 +115,20 @@ class Channel(models.Model):
     def rotate_secret(self, *, overlap=timedelta(hours=24)) -> str:
         """A new signing secret. For ``overlap`` every delivery is signed with the old one as
         well (Standard Webhooks allows several signatures), so the receiving system can switch
-        over without refusing anything."""
-        self.previous_secret = self.secret
-        self.previous_secret_expires_at = timezone.now() + overlap
-        self.secret = new_webhook_secret()
-        self.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        over without refusing anything. Refused (``RotationInProgress``) while an earlier
+        rotation's overlap runs: the secret before it would stop signing at once."""
+        with transaction.atomic():
+            row = Channel.objects.select_for_update().get(pk=self.pk)
+            now = timezone.now()
+            if row.previous_secret_expires_at and row.previous_secret_expires_at > now:
+                raise RotationInProgress(row.previous_secret_expires_at)
+            row.previous_secret = row.secret
+            row.previous_secret_expires_at = now + overlap
+            row.secret = new_webhook_secret()
+            row.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        self.secret = row.secret
+        self.previous_secret = row.previous_secret
+        self.previous_secret_expires_at = row.previous_secret_expires_at
         return self.secret
 
     def signing_secrets(self, now) -> list[str]:

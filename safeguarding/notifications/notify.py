@@ -7,8 +7,9 @@ plain template whose subject is ``((subject))`` and whose body is ``((body))``: 
 and body as the SMTP email (a reference and a link, no personal details). Notify's own
 ``reference`` for each email is the notification's event id.
 
-Failures are raised like any mail server's: a Notify answer of 400 for the address (it is not
-a valid email address) is given up at once; others (rate limits, Notify down) are retried.
+Failures are raised like any mail server's: a Notify answer of 400 about the address (it is not
+a valid email address) is given up at once; others (rate limits, Notify down, a template or
+key problem on our side) are retried.
 """
 
 from django.conf import settings
@@ -32,7 +33,7 @@ class NotifyEmailBackend(BaseEmailBackend):
         self.client = NotificationsAPIClient(
             settings.GOVUK_NOTIFY_API_KEY,
             base_url=settings.GOVUK_NOTIFY_BASE_URL,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            timeout=settings.EMAIL_TIMEOUT,
         )
 
     def send_messages(self, email_messages) -> int:
@@ -51,6 +52,9 @@ class NotifyEmailBackend(BaseEmailBackend):
                     if self.fail_silently:
                         continue
                     status = e.status_code
-                    raise NotifyRefused(status, permanent=status == 400) from e
+                    # Only a refused address is final; a 400 about our template, key or
+                    # personalisation is our side's to put right, so it is retried.
+                    about_address = status == 400 and "email_address" in str(e.message)
+                    raise NotifyRefused(status, permanent=about_address) from e
                 sent += 1
         return sent

@@ -42,6 +42,19 @@ def organisations_told(request):
 
 
 SUBJECT_PREFIXES = tuple(f"{prefix}-" for prefix in Subject.PREFIXES.values())
+HIDDEN_REFERENCE = "A record you cannot open"
+#: The most failed notifications one click sends again (the rest stay for another click).
+RETRY_ALL_LIMIT = 500
+
+
+def shown_reference(user, notification: Notification) -> str:
+    """The notification's reference, unless it is of a record the user may not open."""
+    reference = notification.reference
+    if reference.startswith(SUBJECT_PREFIXES) and not (
+        visibility.restrict(user, Subject).filter(reference=reference).exists()
+    ):
+        return HIDDEN_REFERENCE
+    return reference
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -118,11 +131,14 @@ class DeliveryLogView(AllowedUsersMixin, FilterView):
         )
         for n in rows:
             n.reference_hidden = n.reference in references and n.reference not in visible
+        context["hidden_reference"] = HIDDEN_REFERENCE
         context["dead_count"] = (
             visibility.restrict(self.request.user, Notification)
             .filter(status=Notification.Status.DEAD)
             .count()
         )
+        paginator = context.get("paginator")
+        context["retry_all_count"] = min(paginator.count, RETRY_ALL_LIMIT) if paginator else 0
         filters = NotificationFilter.Meta.fields
         context["filtered"] = any(self.request.GET.get(name) for name in filters)
         page = context["page_obj"]
@@ -152,26 +168,23 @@ def retry(request, pk):
         raise Http404("No such page")
     notification = visibility.get_or_404(request.user, Notification, visibility.CHANGE, pk=pk)
     back = _back_to_log(request)
+    reference = shown_reference(request.user, notification)
     if notification.status != Notification.Status.DEAD:
         messages.error(
             request,
-            f"{notification.reference}: only a notification that failed can be sent again. "
+            f"{reference}: only a notification that failed can be sent again. "
             f"This one is “{notification.get_status_display()}”.",
         )
         return redirect(back)
     if delivery.retry(notification, by=request.user):
-        messages.success(request, f"{notification.reference}: the notification will be sent again.")
+        messages.success(request, f"{reference}: the notification will be sent again.")
     else:
         messages.error(
             request,
-            f"{notification.reference}: the notification was not sent again, because it had "
+            f"{reference}: the notification was not sent again, because it had "
             "already been retried.",
         )
     return redirect(back)
-
-
-#: The most failed notifications one click sends again (the rest stay for another click).
-RETRY_ALL_LIMIT = 500
 
 
 @require_POST

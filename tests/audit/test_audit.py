@@ -41,6 +41,17 @@ def test_an_administrator_opening_a_record_in_the_admin_is_audited(world, client
     assert reads.count() == 1 and reads.get().actor == admin_user
 
 
+def test_a_refused_admin_page_writes_no_access_row(world, client):
+    tm = world.users["tm"]
+    tm.is_staff = True  # ticked by mistake: the admin still refuses anyone but administrators
+    tm.save()
+    yp = world.records["cases.youngperson"]["own"]
+    client.force_login(tm)
+    url = reverse("admin:cases_youngperson_change", args=[yp.pk])
+    assert client.get(url).status_code in (302, 403)
+    assert not _entries(yp).filter(action=LogEntry.Action.ACCESS).exists()
+
+
 def test_a_denied_read_writes_no_access_row(world, client):
     yp = world.records["cases.youngperson"]["other"]
     client.force_login(world.users["sw"])

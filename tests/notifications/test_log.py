@@ -399,3 +399,12 @@ def test_retry_all_failed_is_for_managers_and_post_only(world, client):
     assert client.get(reverse("notifications:retry-failed")).status_code == 405
     note.refresh_from_db()
     assert note.status == Notification.Status.DEAD
+
+
+def test_retrying_a_row_whose_record_is_hidden_does_not_reveal_its_reference(world, client):
+    note = _dead(_note(world, "restricted"))  # about a restricted young person tm is not named on
+    client.force_login(world.users["tm"])
+    response = client.post(reverse("notifications:retry", args=[note.pk]), follow=True)
+    page = response.content.decode()
+    assert "A record you cannot open: the notification will be sent again." in page
+    assert note.reference not in page

@@ -24,7 +24,7 @@ TEMPLATE_ID = str(uuid.uuid4())
 @pytest.fixture
 def notify(settings):
     """Notify's POST /v2/notifications/email: records requests and answers ``state["status"]``."""
-    state = {"status": 201, "requests": []}
+    state = {"status": 201, "requests": [], "message": "No"}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -37,7 +37,10 @@ def notify(settings):
             answer = (
                 {"id": str(uuid.uuid4()), "reference": body.get("reference")}
                 if status == 201
-                else {"status_code": status, "errors": [{"error": "Error", "message": "No"}]}
+                else {
+                    "status_code": status,
+                    "errors": [{"error": "BadRequestError", "message": state["message"]}],
+                }
             )
             data = json.dumps(answer).encode()
             self.send_response(status)
@@ -77,10 +80,18 @@ def test_emails_go_through_notify_when_it_is_configured(world, notify):
     assert "RTEST12345" in body["personalisation"]["body"]
 
 
-@pytest.mark.parametrize(("status", "outcome"), [(400, "dead"), (429, "pending"), (500, "pending")])
-def test_notify_refusals(world, notify, status, outcome):
+@pytest.mark.parametrize(
+    ("status", "message", "outcome"),
+    [
+        (400, "email_address Not a valid email address", "dead"),  # final
+        (400, "Template not found", "pending"),  # ours to put right: retried
+        (429, "Exceeded rate limit", "pending"),
+        (500, "Internal server error", "pending"),
+    ],
+)
+def test_notify_refusals(world, notify, status, message, outcome):
     subscribe(world, None, mailbox="mash@police.example")
-    notify["status"] = status
+    notify["status"], notify["message"] = status, message
     [row] = record_decision(world)
     assert attempt(row.pk) == outcome
     assert Notification.objects.get(pk=row.pk).last_error == f"GOV.UK Notify answered {status}."
