@@ -116,6 +116,15 @@ PROBLEMS = {
             "answer once it has finished.",
         ),
         ProblemType(
+            "secret-rotation-in-progress",
+            409,
+            "The signing secret was rotated recently",
+            "After a rotation the old secret goes on signing deliveries for 24 hours, so that "
+            "your system can move to the new one. Another rotation in that time would stop the "
+            "secret you may still be using at once, so it is refused until then: `Retry-After` "
+            "says how many seconds are left.",
+        ),
+        ProblemType(
             "payload-too-large",
             413,
             "The request body is too large",

@@ -20,11 +20,13 @@ endpoint is a webhook ``Channel`` of the caller's organisation. The rules:
   no endpoint ("(endpoint removed)").
 """
 
+import math
 import re
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -299,7 +301,12 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     extra_problems = {
         "create": {
             409: "A request with this Idempotency-Key is still being processed: retry shortly.",
-        }
+        },
+        "rotate_secret": {
+            409: "The secret was rotated in the last 24 hours (`Retry-After` says when another "
+            "rotation is possible), or a request with this Idempotency-Key is still being "
+            "processed.",
+        },
     }
 
     @extend_schema(summary="Your organisation's webhook endpoints, oldest first")
@@ -428,7 +435,8 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         "hours deliveries are signed with both the new and the old secret (two signatures in "
         "`webhook-signature`, as Standard Webhooks allows), so your system can move to the new "
         "one without refusing a delivery. A second rotation within those 24 hours is refused "
-        "(422), so the secret you still use never stops signing unannounced.\n\n"
+        "(409, with `Retry-After`), so the secret you still use never stops signing "
+        "unannounced.\n\n"
         f"**`{HEADER}` is required**: a retry with the same key gets the same new secret "
         "instead of making another.",
         parameters=[
@@ -460,7 +468,10 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         try:
             channel.rotate_secret()
         except RotationInProgress as e:
-            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(e)]}) from e
+            wait = max(1, math.ceil((e.until - timezone.now()).total_seconds()))
+            raise ProblemException(
+                "secret-rotation-in-progress", str(e), headers={"Retry-After": str(wait)}
+            ) from e
         return Response(WebhookSecretSerializer(channel).data)
 
     @extend_schema(

@@ -55,8 +55,10 @@ def test_a_second_rotation_during_the_overlap_is_refused(world, api):
     police = api("p1")
     endpoint = create(police).json()
     first = rotate(police, endpoint["id"]).json()["secret"]
-    problem = assert_problem(rotate(police, endpoint["id"]), 422, "validation-failed")
-    assert "rotated recently" in problem["errors"][0]["message"]
+    response = rotate(police, endpoint["id"])
+    problem = assert_problem(response, 409, "secret-rotation-in-progress")
+    assert "rotated recently" in problem["detail"]
+    assert 23 * 3600 < int(response["Retry-After"]) <= 24 * 3600
     assert Channel.objects.get(pk=endpoint["id"]).secret == first
 
 
