@@ -6,7 +6,7 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from safeguarding.accounts import visibility
-from safeguarding.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER, idempotent
+from safeguarding.api.idempotency import HEADER, REPLAYED_HEADER, created_parameters, idempotent
 from safeguarding.api.views import RestrictedViewSet
 
 from .. import services
@@ -69,32 +69,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restrict
             f"`{REPLAYED_HEADER}: true`."
         ),
         request=ReferralCreateSerializer,
-        parameters=[
-            OpenApiParameter(
-                HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                pattern=KEY_PATTERN,
-                description="A unique key for this request (a UUID), reused only for retries.",
-            ),
-            OpenApiParameter(
-                "Location",
-                str,
-                OpenApiParameter.HEADER,
-                response=[201],
-                required=True,
-                description="The new referral's URL.",
-            ),
-            OpenApiParameter(
-                REPLAYED_HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                response=[201],
-                enum=["true"],
-                description="Present when this is the stored answer to an earlier request.",
-            ),
-        ],
+        parameters=created_parameters("referral"),
         responses={201: OpenApiResponse(ReferralSerializer, description="The referral.")},
     )
     def create(self, request, *args, **kwargs):

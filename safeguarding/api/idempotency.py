@@ -34,6 +34,7 @@ from collections.abc import Callable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from .errors import ProblemException
@@ -49,14 +50,51 @@ _KEY = re.compile(r'([\x21\x23-\x7e]{1,255})|"([\x21\x23-\x7e]{1,255})"', re.ASC
 _REPLAYED_HEADERS = ("Location",)
 
 
-def read_key(request) -> str:
+#: What a missing key's problem says by default (the referrals it was first written for).
+REFERRAL_KEY_MISSING = (
+    f"Send an {HEADER} header (a new UUID for each new referral) so that a retry "
+    "cannot create the referral twice."
+)
+
+#: The request header, as the OpenAPI schema of every operation that needs it describes it.
+KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    pattern=KEY_PATTERN,
+    description="A unique key for this request (a UUID), reused only for retries.",
+)
+
+
+def created_parameters(what: str) -> list[OpenApiParameter]:
+    """The key and the headers of a 201 answer (``Location`` of the new ``what``, and the
+    replay marker), for an idempotent POST that creates something."""
+    return [
+        KEY_PARAMETER,
+        OpenApiParameter(
+            "Location",
+            str,
+            OpenApiParameter.HEADER,
+            response=[201],
+            required=True,
+            description=f"The new {what}'s URL.",
+        ),
+        OpenApiParameter(
+            REPLAYED_HEADER,
+            str,
+            OpenApiParameter.HEADER,
+            response=[201],
+            enum=["true"],
+            description="Present when this is the stored answer to an earlier request.",
+        ),
+    ]
+
+
+def read_key(request, missing: str = REFERRAL_KEY_MISSING) -> str:
     raw = request.headers.get(HEADER)
     if raw is None:
-        raise ProblemException(
-            "idempotency-key-required",
-            f"Send an {HEADER} header (a new UUID for each new referral) so that a retry "
-            "cannot create the referral twice.",
-        )
+        raise ProblemException("idempotency-key-required", missing)
     match = _KEY.fullmatch(raw)
     if not match:
         raise ProblemException(
@@ -84,10 +122,13 @@ def _replay(row: IdempotencyKey) -> Response:
     return Response(json.loads(row.response_body), status=row.response_status, headers=headers)
 
 
-def idempotent(request, handler: Callable[[], Response]) -> Response:
+def idempotent(
+    request, handler: Callable[[], Response], *, missing: str = REFERRAL_KEY_MISSING
+) -> Response:
     """Run ``handler`` (which does the work, in a transaction of its own or not) at most once
-    per key; see the module docstring for what the caller may rely on."""
-    key = read_key(request)
+    per key; see the module docstring for what the caller may rely on. ``missing`` is what a
+    request without a key is told."""
+    key = read_key(request, missing)
     body_print = fingerprint(request)  # reads the body: 400, 413 and 415 come from here
     caller = request.user
     for attempt in range(2):

@@ -38,7 +38,13 @@ from rest_framework.settings import api_settings
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.api.errors import ProblemException
-from safeguarding.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER, idempotent
+from safeguarding.api.idempotency import (
+    HEADER,
+    KEY_PARAMETER,
+    REPLAYED_HEADER,
+    created_parameters,
+    idempotent,
+)
 from safeguarding.api.serializers import StrictSerializer, TextField
 from safeguarding.api.views import ApiViewMixin, RestrictedViewSet
 
@@ -333,32 +339,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
             f"same secret) has `{REPLAYED_HEADER}: true`."
         ),
         request=WebhookEndpointCreateSerializer,
-        parameters=[
-            OpenApiParameter(
-                HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                pattern=KEY_PATTERN,
-                description="A unique key for this request (a UUID), reused only for retries.",
-            ),
-            OpenApiParameter(
-                "Location",
-                str,
-                OpenApiParameter.HEADER,
-                response=[201],
-                required=True,
-                description="The new endpoint's URL.",
-            ),
-            OpenApiParameter(
-                REPLAYED_HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                response=[201],
-                enum=["true"],
-                description="Present when this is the stored answer to an earlier request.",
-            ),
-        ],
+        parameters=created_parameters("endpoint"),
         responses={
             201: OpenApiResponse(
                 WebhookEndpointCreatedSerializer,
@@ -367,13 +348,12 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         },
     )
     def create(self, request, *args, **kwargs):
-        if request.headers.get(HEADER) is None:
-            raise ProblemException(
-                "idempotency-key-required",
-                f"Send an {HEADER} header (a new UUID for each new endpoint) so that a retry "
-                "cannot register the endpoint twice.",
-            )
-        return idempotent(request, lambda: self._create(request))
+        return idempotent(
+            request,
+            lambda: self._create(request),
+            missing=f"Send an {HEADER} header (a new UUID for each new endpoint) so that a "
+            "retry cannot register the endpoint twice.",
+        )
 
     def _create(self, request):
         serializer = WebhookEndpointCreateSerializer(data=request.data)
@@ -439,29 +419,18 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         "unannounced.\n\n"
         f"**`{HEADER}` is required**: a retry with the same key gets the same new secret "
         "instead of making another.",
-        parameters=[
-            ENDPOINT_ID,
-            OpenApiParameter(
-                HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                pattern=KEY_PATTERN,
-                description="A unique key for this request (a UUID), reused only for retries.",
-            ),
-        ],
+        parameters=[ENDPOINT_ID, KEY_PARAMETER],
         request=None,
         responses={200: WebhookSecretSerializer},
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, *args, **kwargs):
-        if request.headers.get(HEADER) is None:
-            raise ProblemException(
-                "idempotency-key-required",
-                f"Send an {HEADER} header (a new UUID for each rotation) so that a retry "
-                "cannot rotate the secret twice.",
-            )
-        return idempotent(request, lambda: self._rotate(request))
+        return idempotent(
+            request,
+            lambda: self._rotate(request),
+            missing=f"Send an {HEADER} header (a new UUID for each rotation) so that a retry "
+            "cannot rotate the secret twice.",
+        )
 
     def _rotate(self, request):
         channel = self.get_object()

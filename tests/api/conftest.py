@@ -1,7 +1,9 @@
 """Fixtures for the partner API: tokens, clients acting as an organisation, a valid referral."""
 
 import copy
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from rest_framework.test import APIClient
@@ -111,3 +113,37 @@ def assert_problem(response, status: int, slug: str) -> dict:
     assert problem["instance"] == response.wsgi_request.path
     assert isinstance(problem["errors"], list)
     return problem
+
+
+# --- a partner's receiving system ---------------------------------------------------------
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A partner's receiving system: records each request and answers 204."""
+
+    received: list
+
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        self.received.append((self.path, dict(self.headers), self.rfile.read(length).decode()))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1: ``(url, received)``."""
+    received = []
+    handler = type("Receiver", (_Receiver,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/safeguarding?team=mash", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,9 +1,7 @@
 """Partners register their own webhook endpoints: /api/v1/webhook-endpoints/ and event types."""
 
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
@@ -383,37 +381,6 @@ def test_partners_discover_the_event_types(world, api):
 
 
 # --- delivery ---------------------------------------------------------------------------------
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    """A partner's receiving system: records each request and answers 204."""
-
-    received: list
-
-    def do_POST(self):
-        length = int(self.headers["Content-Length"])
-        self.received.append((self.path, dict(self.headers), self.rfile.read(length).decode()))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    """A webhook receiver on 127.0.0.1: ``(url, received)``."""
-    received = []
-    handler = type("Receiver", (_Receiver,), {"received": received})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/safeguarding?team=mash", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_a_registered_endpoint_receives_signed_deliveries(world, api, settings, receiver):

@@ -62,57 +62,33 @@ def test_a_second_rotation_during_the_overlap_is_refused(world, api):
     assert Channel.objects.get(pk=endpoint["id"]).secret == first
 
 
-def test_a_delivery_after_a_rotation_verifies_with_the_old_and_the_new_secret(world, api):
+def test_a_delivery_after_a_rotation_verifies_with_the_old_and_the_new_secret(world, api, receiver):
     """A real delivery to a receiver on loopback, not only the headers."""
     from django.db import transaction
 
     from safeguarding.notifications.delivery import attempt
     from safeguarding.notifications.services import ReferralDecided
 
-    received = []
-    server, url = _receiver(received)
-    try:
-        police = api("p1")
-        endpoint = create(police, endpoint_body(url=url)).json()
-        old = endpoint["secret"]
-        new = rotate(police, endpoint["id"]).json()["secret"]
-        with transaction.atomic():
-            [row] = [
-                r
-                for r in ReferralDecided.record(
-                    authority=world.records["accounts.organisation"]["la"],
-                    organisations=[world.records["accounts.organisation"]["p1"]],
-                    reference="RROTATED01",
-                    link="/",
-                )
-                if r.kind == "webhook" and r.channel_id == endpoint["id"]
-            ]
-        assert attempt(row.pk) == "sent"
-    finally:
-        server.shutdown()
-        server.server_close()
-    [(headers, body)] = received
+    url, received = receiver
+    police = api("p1")
+    endpoint = create(police, endpoint_body(url=url)).json()
+    old = endpoint["secret"]
+    new = rotate(police, endpoint["id"]).json()["secret"]
+    with transaction.atomic():
+        [row] = [
+            r
+            for r in ReferralDecided.record(
+                authority=world.records["accounts.organisation"]["la"],
+                organisations=[world.records["accounts.organisation"]["p1"]],
+                reference="RROTATED01",
+                link="/",
+            )
+            if r.kind == "webhook" and r.channel_id == endpoint["id"]
+        ]
+    assert attempt(row.pk) == "sent"
+    [(_path, headers, body)] = received
     assert Webhook(old).verify(body, headers)["data"]["reference"] == "RROTATED01"
     assert Webhook(new).verify(body, headers)["data"]["reference"] == "RROTATED01"
-
-
-def _receiver(received):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["content-length"]))
-            received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/hooks"
 
 
 def test_a_stale_old_secret_no_longer_verifies_after_the_overlap(world, api):
