@@ -356,6 +356,74 @@ class ConcernSubject(models.Model):
             raise ValidationError({"part": "That part does not fit this kind of subject."})
 
 
+class ConcernAudience(models.Model):
+    """Who may see a concern, worked out ahead for each place or peer group it is about.
+
+    A busy place gathers tens of thousands of concerns, and whether someone may see each one
+    depends on the *other* subjects of that concern (the young people in it). Deciding that row
+    by row costs a page several index probes per concern for every concern ever logged at the
+    place. So, for each place or peer group a concern is about, this table lists who may see
+    the concern under the concern rule (``safeguarding.accounts.visibility.concern_rule``):
+
+    * a team (``team_group``, the guardian group its grants are held by) whose grants let its
+      members see it;
+    * a person (``user``): who logged it, and anyone named on one of the records that decide it;
+    * the authority's senior managers (neither set), when the rule lets them see it.
+
+    Derived, never edited by hand: ``cases.audience`` rewrites a concern's rows in the same
+    transaction as anything the rule reads changes (its involvements, a grant on one of its
+    subjects, a young person's restriction). Read only through ``visibility.concerns_about``.
+    Young people are not listed: a concern about a young person someone may see is one they
+    may see, so their pages need no table.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+", db_index=False)
+    occurred_at = models.DateTimeField()
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    team_group = models.ForeignKey(
+        "auth.Group", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        indexes = [
+            # Each audience's concerns at a place, newest first (and counted in date windows).
+            models.Index(
+                fields=["subject", "team_group", "-occurred_at"],
+                condition=models.Q(team_group__isnull=False),
+                name="concern_audience_team",
+            ),
+            models.Index(
+                fields=["subject", "user", "-occurred_at"],
+                condition=models.Q(user__isnull=False),
+                name="concern_audience_user",
+            ),
+            models.Index(
+                fields=["subject", "authority", "-occurred_at"],
+                condition=models.Q(team_group__isnull=True, user__isnull=True),
+                name="concern_audience_authority",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team_group__isnull=True) | models.Q(user__isnull=True),
+                name="concern_audience_one_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"Audience of concern {self.concern_id} at subject {self.subject_id}"
+
+
 def one_working_day_after(moment: datetime) -> datetime:
     """The decision deadline for a referral: the same local time on the next working day
     (not a weekend or an English bank holiday)."""
@@ -566,3 +634,91 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status in self.OPEN_STATUSES and self.due_on < date.today()
+
+
+# --- borough-wide figures (hotspots and themes), worked out ahead -----------------------------
+
+
+class BoroughFigures(models.Model):
+    """When an authority's borough-wide figures were last worked out (``cases.figures``).
+
+    Hotspots and themes count across the whole borough: a million concerns at a large
+    authority's size. Counting them for every page would cost seconds, so they are counted
+    ahead — every ``BOROUGH_FIGURES_REFRESH_SECONDS`` by Celery beat, and on demand — into
+    ``PlaceConcernCount``, ``MonthlyConcernCount`` and ``MonthlyReferralCount``; pages say when.
+    """
+
+    authority = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    worked_out_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True, help_text="The last day the windows include.")
+    seconds = models.FloatField(null=True, blank=True, help_text="How long working out took.")
+
+    class Meta:
+        verbose_name_plural = "borough figures"
+
+    def __str__(self):
+        return f"Figures of {self.authority_id} as of {self.as_of}"
+
+
+class PlaceConcernCount(models.Model):
+    """Concerns at a place in the last 30, 90 and 365 days up to ``BoroughFigures.as_of`` and in
+    the same number of days before, of one harm (or of any harm: ``harm`` empty)."""
+
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    place = models.ForeignKey("contexts.Context", on_delete=models.CASCADE, related_name="+")
+    harm = models.ForeignKey(HarmCategory, null=True, on_delete=models.CASCADE, related_name="+")
+    current_30 = models.PositiveIntegerField(default=0)
+    previous_30 = models.PositiveIntegerField(default=0)
+    current_90 = models.PositiveIntegerField(default=0)
+    previous_90 = models.PositiveIntegerField(default=0)
+    current_365 = models.PositiveIntegerField(default=0)
+    previous_365 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["authority", "harm"], name="place_count_authority_harm")]
+
+    def __str__(self):
+        return f"Concerns at {self.place_id}"
+
+
+class MonthlyConcernCount(models.Model):
+    """Concerns per month of one harm, at places of one kind (``place_kind`` empty: anywhere)."""
+
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    harm = models.ForeignKey(HarmCategory, on_delete=models.CASCADE, related_name="+")
+    place_kind = models.CharField(max_length=32, blank=True)
+    concerns = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["authority", "place_kind", "month"])]
+
+    def __str__(self):
+        return f"Concerns in {self.month:%Y-%m}"
+
+
+class MonthlyReferralCount(models.Model):
+    """Referrals received per month from one organisation, with one decision (empty: not
+    decided yet)."""
+
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    source_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(max_length=32, blank=True)
+    referrals = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["authority", "month"])]
+
+    def __str__(self):
+        return f"Referrals in {self.month:%Y-%m}"

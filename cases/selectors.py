@@ -1,8 +1,9 @@
 """Selectors read; every one of them starts from the visibility rule."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
@@ -11,16 +12,16 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
+from safeguarding.subjects.models import Subject
 
 from .models import (
     Action,
@@ -46,8 +47,113 @@ class ChronologyEntry:
 
 CHRONOLOGY_KINDS = {"concern": "Concerns", "referral": "Referrals", "allocation": "Allocations"}
 
+#: Entries on one page of a chronology (the MoJ timeline), newest first.
+CHRONOLOGY_PER_PAGE = 50
+#: "Linked through concerns" looks at this many of the latest concerns about a subject: a busy
+#: place has tens of thousands, and who was there recently is what the page is for.
+LINKED_FROM_LATEST = 200
+#: At most this many linked records of each kind are named (the page says how many more).
+LINKED_SHOWN = 25
 
-CHRONOLOGY_LIMIT = 200
+
+class _Chronology:
+    """What happened to a subject, newest first, as far as the user may see: a sequence that
+    Django's Paginator pages. Each kind of entry is read in date order, only as far as the page
+    asked for reaches (a page costs in proportion to how far back it is, not to everything the
+    subject has), and the kinds are merged.
+    """
+
+    def __init__(self, *, user: User, subject, kind: str | None, harm: str | None):
+        concerns = visibility.concerns_about(user, subject)
+        referrals = visibility.restrict(user, Referral).filter(about__subject=subject)
+        allocations = visibility.restrict(user, Allocation).filter(case__subject=subject)
+        if harm:
+            concerns = concerns.filter(concern__harm_categories__slug=harm)
+            referrals = referrals.filter(harm_categories__slug=harm)
+            allocations = allocations.none()
+        if kind in CHRONOLOGY_KINDS:
+            concerns = concerns if kind == "concern" else concerns.none()
+            referrals = referrals if kind == "referral" else referrals.none()
+            allocations = allocations if kind == "allocation" else allocations.none()
+        self.concerns = (
+            concerns.values("concern_id", "occurred_at")
+            .distinct()
+            .order_by("-occurred_at", "-concern_id")
+        )
+        self.referrals = referrals.values("pk", "received_at").distinct()
+        self.allocations = allocations
+
+    def count(self) -> int:
+        return self.concerns.count() + self.referrals.count() + self.allocations.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("A chronology is read a page at a time")
+        start, stop = index.start or 0, index.stop
+        # The newest `stop` entries of each kind are enough to know the newest `stop` of all.
+        concern_rows = list(self.concerns[:stop])
+        referral_rows = list(self.referrals.order_by("-received_at", "-pk")[:stop])
+        allocations = list(
+            self.allocations.select_related("team", "worker", "allocated_by").order_by(
+                "-started_at", "-pk"
+            )[:stop]
+        )
+        merged = sorted(
+            [(r["occurred_at"], "concern", r["concern_id"]) for r in concern_rows]
+            + [(r["received_at"], "referral", r["pk"]) for r in referral_rows]
+            + [(a.started_at, "allocation", a) for a in allocations],
+            key=lambda e: e[0],
+            reverse=True,
+        )[start:stop]
+        wanted = {k: [e[2] for e in merged if e[1] == k] for k in ("concern", "referral")}
+        concerns = Concern.objects.in_bulk(wanted["concern"])
+        referrals = Referral.objects.select_related("source_organisation").in_bulk(
+            wanted["referral"]
+        )
+        if concerns:
+            prefetch_related_objects(list(concerns.values()), "harm_categories", "logged_by")
+        found = {"concern": concerns, "referral": referrals}
+        return [
+            self._entry(kind, found[kind][key] if kind in found else key) for _, kind, key in merged
+        ]
+
+    @staticmethod
+    def _entry(kind: str, obj) -> ChronologyEntry:
+        if kind == "concern":
+            return ChronologyEntry(
+                when=obj.occurred_at,
+                kind="concern",
+                title="Concern: " + ", ".join(h.name for h in obj.harm_categories.all()),
+                detail=obj.narrative,
+                by=str(obj.logged_by or ""),
+                obj=obj,
+            )
+        if kind == "referral":
+            decision = (
+                f": {obj.get_decision_display()}"
+                if obj.decision
+                else f" ({obj.get_status_display()})"
+            )
+            return ChronologyEntry(
+                when=obj.received_at,
+                kind="referral",
+                title=f"Referral from {obj.source_organisation}{decision}",
+                detail=obj.decision_reason,
+                by=obj.referrer_name,
+                obj=obj,
+            )
+        return ChronologyEntry(
+            when=obj.started_at,
+            kind="allocation",
+            title=(f"Allocated to {obj.worker}" if obj.worker else "Waiting for allocation")
+            + f" ({obj.team})",
+            detail=obj.reason,
+            by=str(obj.allocated_by or ""),
+            obj=obj,
+        )
 
 
 def chronology_for_subject(
@@ -56,80 +162,18 @@ def chronology_for_subject(
     subject,
     kind: str | None = None,
     harm: str | None = None,
-    limit: int | None = None,
-) -> list[ChronologyEntry]:
-    """What happened to a subject, newest first, as far as ``user`` may see: at most ``limit``
-    entries (a busy place has thousands; filters reach further back).
+    page: int | str | None = 1,
+    per_page: int | None = None,
+) -> Page:
+    """One page (a Django ``Page`` of ``ChronologyEntry``) of what happened to a subject,
+    newest first, as far as ``user`` may see.
 
     ``kind`` keeps one kind of entry; ``harm`` (a harm category slug) keeps the concerns and
-    referrals about that harm. A fixed number of queries whatever the number of entries.
+    referrals about that harm. ``page`` out of range or not a number gives the last or first
+    page (``Paginator.get_page``). A fixed number of queries whatever the number of entries.
     """
-    limit = limit or CHRONOLOGY_LIMIT
-    concerns = (
-        visibility.restrict(user, Concern)
-        .filter(involvements__subject=subject)
-        .select_related("logged_by")
-        .prefetch_related("harm_categories")
-        .distinct()
-    )
-    referrals = (
-        visibility.restrict(user, Referral)
-        .filter(about__subject=subject)
-        .select_related("source_organisation")
-        .distinct()
-    )
-    allocations = (
-        visibility.restrict(user, Allocation)
-        .filter(case__subject=subject)
-        .select_related("team", "worker", "allocated_by")
-    )
-    if harm:
-        concerns = concerns.filter(harm_categories__slug=harm)
-        referrals = referrals.filter(harm_categories__slug=harm)
-        allocations = allocations.none()
-    if kind in CHRONOLOGY_KINDS:
-        concerns = concerns if kind == "concern" else concerns.none()
-        referrals = referrals if kind == "referral" else referrals.none()
-        allocations = allocations if kind == "allocation" else allocations.none()
-    concerns = concerns.order_by("-occurred_at")[:limit]
-    referrals = referrals.order_by("-received_at")[:limit]
-    allocations = allocations.order_by("-started_at")[:limit]
-    entries = [
-        ChronologyEntry(
-            when=c.occurred_at,
-            kind="concern",
-            title="Concern: " + ", ".join(h.name for h in c.harm_categories.all()),
-            detail=c.narrative,
-            by=str(c.logged_by or ""),
-            obj=c,
-        )
-        for c in concerns
-    ]
-    entries += [
-        ChronologyEntry(
-            when=r.received_at,
-            kind="referral",
-            title=f"Referral from {r.source_organisation}"
-            + (f": {r.get_decision_display()}" if r.decision else f" ({r.get_status_display()})"),
-            detail=r.decision_reason,
-            by=r.referrer_name,
-            obj=r,
-        )
-        for r in referrals
-    ]
-    entries += [
-        ChronologyEntry(
-            when=a.started_at,
-            kind="allocation",
-            title=(f"Allocated to {a.worker}" if a.worker else "Waiting for allocation")
-            + f" ({a.team})",
-            detail=a.reason,
-            by=str(a.allocated_by or ""),
-            obj=a,
-        )
-        for a in allocations
-    ]
-    return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
+    chronology = _Chronology(user=user, subject=subject, kind=kind, harm=harm)
+    return Paginator(chronology, per_page or CHRONOLOGY_PER_PAGE).get_page(page)
 
 
 def involvements_for_concern(*, user: User, concern: Concern):
@@ -148,52 +192,107 @@ def my_open_cases(*, user: User):
 
 def open_cases_allocated_to(*, user: User, worker: User):
     """A worker's open work as ``user`` may see it, with the latest concern about each."""
-    latest_concern = (
-        visibility.restrict(user, Concern)
-        .filter(involvements__subject=OuterRef("subject"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
     return (
         visibility.restrict(user, Case)
         .filter(allocated_worker=worker)
         .exclude(status=Case.Status.CLOSED)
-        .annotate(last_concern_at=Subquery(latest_concern))
+        .annotate(last_concern_at=visibility.latest_concern_at(user))
         .select_related("subject__youngperson", "subject__peergroup", "subject__context", "team")
-        .order_by(F("next_review_due").asc(nulls_last=True))
+        .order_by(F("next_review_due").asc(nulls_last=True), "pk")
     )
 
 
-def subjects_linked_through_concerns(*, user: User, subject, model):
-    """Young people, places or peer groups that share concerns with ``subject``."""
-    concerns = visibility.restrict(user, Concern).filter(involvements__subject=subject)
-    return (
-        visibility.restrict(user, model)
-        .filter(subject__concern_involvements__concern__in=concerns)
-        .exclude(subject=subject)
-        .annotate(shared_concerns=Count("subject__concern_involvements", distinct=True))
-        .select_related("subject")
-        .order_by("-shared_concerns")
+@dataclass(frozen=True)
+class Linked:
+    """Records of one kind linked to a subject through its latest concerns."""
+
+    records: list  # each annotated with shared_concerns, most shared first
+    more: int  # how many others there are beyond those named
+    concerns_looked_at: int  # how many of the latest concerns were looked at
+    all_concerns: bool  # whether those were all the subject's concerns
+
+    def __bool__(self):
+        return bool(self.records)
+
+    def __iter__(self):
+        return iter(self.records)
+
+
+def latest_concern_ids(*, user: User, subject, limit: int = LINKED_FROM_LATEST) -> list[int]:
+    """The ids of the latest ``limit`` concerns about ``subject`` the user may see."""
+    rows = (
+        visibility.concerns_about(user, subject)
+        .values("concern_id", "occurred_at")
+        .distinct()
+        .order_by("-occurred_at", "-concern_id")[:limit]
     )
+    return [row["concern_id"] for row in rows]
+
+
+def linked_through_concerns(*, user: User, subject) -> dict[str, Linked]:
+    """Young people, places and peer groups that share concerns with ``subject``, by kind of
+    subject (``Subject.Kind`` values): among its latest ``LINKED_FROM_LATEST`` concerns the
+    user may see, the records the user may see, the most shared first (at most
+    ``LINKED_SHOWN`` of each kind named). At most four queries, whatever the subject holds."""
+    from contexts.models import Context
+    from peers.models import PeerGroup
+
+    concern_ids = latest_concern_ids(user=user, subject=subject)
+    shared = (
+        ConcernSubject.objects.filter(concern_id__in=concern_ids)
+        .exclude(subject_id=subject.pk)
+        .values("subject_id", "subject__kind")
+        .annotate(n=Count("concern_id", distinct=True))
+        .order_by()
+    )
+    counts, by_kind = {}, {}
+    for row in shared:
+        counts[row["subject_id"]] = row["n"]
+        by_kind.setdefault(row["subject__kind"], []).append(row["subject_id"])
+    result = {}
+    for kind, model in (
+        (Subject.Kind.YOUNG_PERSON, YoungPerson),
+        (Subject.Kind.CONTEXT, Context),
+        (Subject.Kind.PEER_GROUP, PeerGroup),
+    ):
+        candidates = by_kind.get(kind, [])
+        visible = (
+            list(
+                visibility.restrict(user, model)
+                .filter(subject_id__in=candidates)
+                .select_related("subject")
+            )
+            if candidates
+            else []
+        )
+        for record in visible:
+            record.shared_concerns = counts[record.subject_id]
+        visible.sort(key=lambda r: (-r.shared_concerns, r.pk))
+        result[kind] = Linked(
+            records=visible[:LINKED_SHOWN],
+            more=max(0, len(visible) - LINKED_SHOWN),
+            concerns_looked_at=len(concern_ids),
+            all_concerns=len(concern_ids) < LINKED_FROM_LATEST,
+        )
+    return result
 
 
 CONCERN_WINDOWS = (30, 90, 365)
 
 
 def concern_counts_at(*, user: User, subject) -> dict[int, int]:
-    """Concerns about a subject in the last 30, 90 and 365 days (one aggregate query)."""
+    """Concerns about a subject in the last 30, 90 and 365 days that the user may see (one
+    aggregate query, by index)."""
     now = timezone.now()
-    counts = (
-        visibility.restrict(user, Concern)
-        .filter(involvements__subject=subject)
-        .aggregate(
-            **{
-                f"d{days}": Count(
-                    "pk", filter=Q(occurred_at__gte=now - timedelta(days=days)), distinct=True
-                )
-                for days in CONCERN_WINDOWS
-            }
-        )
+    counts = visibility.concerns_about(user, subject).aggregate(
+        **{
+            f"d{days}": Count(
+                "concern_id",
+                filter=Q(occurred_at__gte=now - timedelta(days=days)),
+                distinct=True,
+            )
+            for days in CONCERN_WINDOWS
+        }
     )
     return {days: counts[f"d{days}"] for days in CONCERN_WINDOWS}
 
@@ -304,46 +403,52 @@ class Table:
     rows: list  # [(label, [count per month], total)]
 
 
-def _months(count: int):
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    months = [first]
-    for _ in range(count - 1):
-        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
-    return months
-
-
 def _pivot(rows, months, label_of) -> list:
     index = {m: i for i, m in enumerate(months)}
     table: dict[str, list[int]] = {}
     for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        if month not in index:
+        if row["month"] not in index:
             continue
         label = label_of(row)
-        table.setdefault(label, [0] * len(months))[index[month]] += row["n"]
+        table.setdefault(label, [0] * len(months))[index[row["month"]]] += row["n"]
     return [(label, counts, sum(counts)) for label, counts in sorted(table.items())]
 
 
-def themes(*, user: User, months: int = 12) -> list[Table]:
-    """Referrals by source agency and by decision, and concerns by harm, per month: three
-    aggregate queries, whatever the number of records."""
-    month_list = _months(months)
-    since = month_list[0]
-    referrals = (
-        visibility.restrict(user, Referral)
-        .filter(received_at__date__gte=since)
-        .annotate(month=TruncMonth("received_at"))
+def figures_for(*, user: User):
+    """When the user's authority's borough-wide figures were worked out (a ``BoroughFigures``,
+    or None if they have not been yet)."""
+    from .models import BoroughFigures
+
+    return (
+        visibility.restrict(user, BoroughFigures)
+        .filter(authority_id=user.organisation_id, as_of__isnull=False)
+        .first()
     )
+
+
+def themes(*, user: User, months: int = 12) -> list[Table]:
+    """Referrals by source agency and by decision, and concerns by harm, per month over the
+    last ``months`` months, from the borough's figures worked out ahead (``cases.figures``):
+    three small queries, whatever the number of records."""
+    from .figures import first_month
+    from .models import MonthlyConcernCount, MonthlyReferralCount
+
+    today = timezone.localdate()
+    since = first_month(today, months)
+    month_list = []
+    day = since
+    while day <= today:
+        month_list.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    referrals = visibility.restrict(user, MonthlyReferralCount).filter(month__gte=since)
     decisions = dict(Referral.Decision.choices)
-    by_source = referrals.values("month", "source_organisation__name").annotate(n=Count("pk"))
-    by_decision = referrals.values("month", "decision").annotate(n=Count("pk"))
+    by_source = referrals.values("month", "source_organisation__name").annotate(n=Sum("referrals"))
+    by_decision = referrals.values("month", "decision").annotate(n=Sum("referrals"))
     concerns = (
-        visibility.restrict(user, Concern)
-        .filter(occurred_at__date__gte=since)
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month", "harm_categories__name")
-        .annotate(n=Count("pk", distinct=True))
+        visibility.restrict(user, MonthlyConcernCount)
+        .filter(month__gte=since, place_kind="")
+        .values("month", "harm__name")
+        .annotate(n=Sum("concerns"))
     )
     return [
         Table(
@@ -369,11 +474,7 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
             title="Concerns by harm",
             row_heading="Harm",
             months=month_list,
-            rows=_pivot(
-                concerns.order_by().exclude(harm_categories__name=None),
-                month_list,
-                lambda r: r["harm_categories__name"],
-            ),
+            rows=_pivot(concerns.order_by(), month_list, lambda r: r["harm__name"]),
         ),
     ]
 

@@ -74,25 +74,24 @@ class SubjectPageMixin:
         if harm not in {h.slug for h in harm_categories}:
             harm = ""
         chronology = selectors.chronology_for_subject(
-            user=user, subject=subject, kind=kind or None, harm=harm or None
+            user=user,
+            subject=subject,
+            kind=kind or None,
+            harm=harm or None,
+            page=params.get("page"),
         )
+        linked = selectors.linked_through_concerns(user=user, subject=subject)
         return {
             "chronology": chronology,
-            "chronology_limited": len(chronology) == selectors.CHRONOLOGY_LIMIT,
             "chronology_kinds": selectors.CHRONOLOGY_KINDS,
             "harm_categories": harm_categories,
             "chosen_type": kind,
             "chosen_harm": harm,
             "filtered": bool(kind or harm),
-            "linked_contexts": selectors.subjects_linked_through_concerns(
-                user=user, subject=subject, model=Context
-            ),
-            "linked_young_people": selectors.subjects_linked_through_concerns(
-                user=user, subject=subject, model=YoungPerson
-            ),
-            "linked_peer_groups": selectors.subjects_linked_through_concerns(
-                user=user, subject=subject, model=PeerGroup
-            ),
+            "linked_young_people": linked[Subject.Kind.YOUNG_PERSON],
+            "linked_contexts": linked[Subject.Kind.CONTEXT],
+            "linked_peer_groups": linked[Subject.Kind.PEER_GROUP],
+            "linked_from_latest": selectors.LINKED_FROM_LATEST,
             "can_log_concern": visibility.logs_concerns(user),
             "actions": self.subject_actions(subject),
             "today": timezone.localdate(),
@@ -563,6 +562,8 @@ class ThemesView(AllowedUsersMixin, TemplateView):
     }
 
     def get(self, request, *args, **kwargs):
+        from . import figures
+
         tables = selectors.themes(user=request.user)
         export = request.GET.get("export")
         if export:
@@ -570,7 +571,12 @@ class ThemesView(AllowedUsersMixin, TemplateView):
             if table is None:
                 raise Http404("No such table")
             return self.csv_response(table)
-        return self.render_to_response(self.get_context_data(tables=tables))
+        worked_out = selectors.figures_for(user=request.user)  # None until first counted
+        return self.render_to_response(
+            self.get_context_data(
+                tables=tables, figures=worked_out, figures_every=figures.refresh_minutes()
+            )
+        )
 
     def csv_response(self, table):
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -1,11 +1,13 @@
 import csv
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from cases import selectors as case_selectors
+from cases.figures import refresh_minutes as figure_refresh_minutes
 from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
@@ -44,10 +46,12 @@ class ContextUpdateView(RecordUpdateView):
 
 
 class HotspotsView(AllowedUsersMixin, TemplateView):
-    """Senior managers: where concerns are gathering across the borough."""
+    """Senior managers: where concerns are gathering across the borough (from the figures
+    worked out ahead, whose freshness the page shows)."""
 
     allowed_users = visibility.oversees_authority
     template_name = "contexts/hotspots.html"
+    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
@@ -56,8 +60,9 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
         return self.render_to_response(context)
 
     def csv_response(self, context):
-        """The ranking as a spreadsheet, with the filters applied; the download is audited."""
-        days = context["days"]
+        """The whole ranking as a spreadsheet, with the filters applied; the download is
+        audited."""
+        days, threshold = context["days"], context["threshold"]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="hotspots-{days}-days.csv"'
         writer = csv.writer(response)
@@ -72,26 +77,24 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
                 "Emerging hotspot",
             ]
         )
-        for row in context["rows"]:
-            place = row["place"]
+        count = 0
+        for row in context["ranking"].iterator(chunk_size=2000):
+            place = row.place
             writer.writerow(
                 [
                     spreadsheet_safe(place.name),
                     place.reference,
                     place.get_kind_display(),
-                    row["current"],
-                    row["previous"],
-                    row["change"],
-                    "yes" if row["emerging"] else "no",
+                    row.current,
+                    row.previous,
+                    row.current - row.previous,
+                    "yes" if row.current >= threshold > row.previous else "no",
                 ]
             )
+            count += 1
         filters = {"days": days, "harm": context["chosen_harm"], "kind": context["chosen_kind"]}
         record_export(
-            user=self.request.user,
-            model=Context,
-            name="hotspots",
-            rows=len(context["rows"]),
-            filters=filters,
+            user=self.request.user, model=Context, name="hotspots", rows=count, filters=filters
         )
         return response
 
@@ -101,18 +104,20 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
         harm_categories = list(HarmCategory.objects.filter(is_active=True))
         harm = params.get("harm") if params.get("harm") in {h.slug for h in harm_categories} else ""
         kind = params.get("kind") if params.get("kind") in Context.Kind.values else ""
-        places, threshold = selectors.hotspots(
+        figures = selectors.figures_for(user=user)  # None until beat has counted them once
+        ranking, threshold = selectors.hotspots(
             user=user, days=days, harm=harm or None, kind=kind or None
         )
+        page = Paginator(ranking, self.paginate_by).get_page(params.get("page"))
         rows = [
             {
-                "place": place,
-                "current": place.current,
-                "previous": place.previous,
-                "change": place.current - place.previous,
-                "emerging": place.current >= threshold > place.previous,
+                "place": row.place,
+                "current": row.current,
+                "previous": row.previous,
+                "change": row.current - row.previous,
+                "emerging": row.current >= threshold > row.previous,
             }
-            for place in places
+            for row in page.object_list
         ]
         monthly = selectors.concerns_per_month_by_harm(
             user=user, kind=kind or None, harm=harm or None
@@ -122,6 +127,10 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
             "series": [{"label": name, "data": data} for name, data in monthly.series.items()],
         }
         return super().get_context_data(
+            figures=figures,
+            figures_every=figure_refresh_minutes(),
+            ranking=ranking,
+            page=page,
             rows=rows,
             days=days,
             windows=selectors.WINDOWS,
@@ -133,6 +142,6 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
             chosen_kind=kind,
             monthly=monthly,
             chart=chart,
-            emerging=sum(1 for r in rows if r["emerging"]),
+            emerging=ranking.filter(current__gte=threshold, previous__lt=threshold).count(),
             **kwargs,
         )

@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.notify_overdue_actions",
         "schedule": 60 * 60,
     },
+    # Hotspots and themes count the whole borough ahead of time (cases/figures.py).
+    "refresh-borough-figures": {
+        "task": "cases.tasks.refresh_borough_figures",
+        "schedule": env.int("BOROUGH_FIGURES_REFRESH_SECONDS", default=600),
+    },
 }
 
 # Notifications (safeguarding/notifications/). Links in them are made absolute with SITE_URL.

@@ -31,7 +31,8 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.signals import post_migrate
 from django.http import Http404
 
 VIEW = "view"
@@ -57,10 +58,15 @@ NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
 
 
-def policy(*labels: str):
-    """Register the policy for one or more models, by ``app_label.ModelName``."""
+def policy(*labels: str, pick: bool = False, match: bool = False):
+    """Register the policy for one or more models, by ``app_label.ModelName``.
+
+    ``pick``: the policy answers PICK itself (otherwise PICK means VIEW); ``match``: it answers
+    MATCH itself (otherwise MATCH means PICK).
+    """
 
     def register(fn):
+        fn.has_pick_rule, fn.has_match_rule = pick, match
         for label in labels:
             _POLICIES[label.lower()] = fn
         return fn
@@ -87,9 +93,9 @@ def _q(user, model, action: str) -> Q:
         raise LookupError(f"No visibility rule for {_label(model)}") from None
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    if action == MATCH and not getattr(fn, "has_match_rule", False):
+    if action == MATCH and not fn.has_match_rule:
         action = PICK
-    if action == PICK and not getattr(fn, "has_pick_rule", False):
+    if action == PICK and not fn.has_pick_rule:
         action = VIEW
     return fn(user, action)
 
@@ -151,6 +157,13 @@ def oversees_authority(user) -> bool:
 
 
 # --- helpers -------------------------------------------------------------------------------
+#
+# Every rule below is a condition on one row, written with the row's own keys: "is there a
+# grant row for this record and this user (or team)?" is one probe of a unique index, so the
+# database does work in proportion to the rows a page reads, never to the size of the
+# borough. What must not appear: ``pk IN (every record the user may see)`` built from another
+# rule — PostgreSQL materialises such lists (hundreds of thousands of ids at a borough's size)
+# and, joined by OR, rescans them for every row.
 
 
 def _roles():
@@ -163,42 +176,111 @@ def _is(user, *roles) -> bool:
     return user.role in roles
 
 
+#: Permission ids by codename, per database: read once, forgotten when a database is migrated
+#: or flushed (tests), when ids may change.
+_PERMISSIONS: dict[str, dict[str, int]] = {}
+
+
+def _forget_permissions(**kwargs) -> None:
+    _PERMISSIONS.clear()
+
+
+post_migrate.connect(_forget_permissions, dispatch_uid="visibility.forget_permissions")
+
+
+def _permission(codename: str) -> int:
+    """The id of one of the subjects' view/change permissions (guardian's grant rows name
+    it), so each grant probe is a lookup of constants in a unique index."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+
+    known = _PERMISSIONS.get(connection.alias)
+    if known is None or codename not in known:
+        rows = Permission.objects.filter(
+            content_type__app_label__in=["cases", "contexts", "peers"],
+            codename__in=[
+                f"{action}_{model}"
+                for action in ("view", "change")
+                for model in ("youngperson", "context", "peergroup")
+            ],
+        ).values_list("codename", "pk")
+        known = _PERMISSIONS[connection.alias] = dict(rows)
+    return known[codename]
+
+
+def _team_group(user) -> int | None:
+    """The guardian group of the user's team (team grants are stored against it), read once
+    per user object (for a request, its signed-in user)."""
+    from safeguarding.accounts.models import Team
+
+    cached = user.__dict__.get("_visibility_team_group")
+    if cached is None or cached[0] != user.team_id:
+        group = Team.objects.filter(pk=user.team_id).values_list("group_id", flat=True).first()
+        cached = user.__dict__["_visibility_team_group"] = (user.team_id, group)
+    return cached[1]
+
+
 def _named(grant_model, user, codename: str) -> Exists:
-    """The user is named on the record by a direct grant."""
+    """The user is named on the record by a direct grant (unique index: user, permission,
+    record)."""
     return Exists(
         grant_model.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename
+            user_id=user.pk, permission_id=_permission(codename), content_object=OuterRef("pk")
         )
     )
 
 
 def _team_grant(grant_model, user, codename: str) -> Exists | Q:
-    """The user's team holds a grant on the record."""
+    """The user's team holds a grant on the record (unique index: group, permission, record)."""
     if not user.team_id:
         return NOTHING
     return Exists(
         grant_model.objects.filter(
+            group_id=_team_group(user),
+            permission_id=_permission(codename),
             content_object=OuterRef("pk"),
-            group__team__id=user.team_id,
-            permission__codename=codename,
         )
     )
 
 
-def _visible(user, label: str, action: str = VIEW) -> QuerySet:
+def _model(label: str):
     from django.apps import apps
 
-    return restrict(user, apps.get_model(label), action)
+    return apps.get_model(label)
 
 
-def _visible_subject_ids(user, action: str = VIEW) -> QuerySet:
-    return _visible(user, "subjects.Subject", action).values("pk")
+def _through(label: str, user, action: str, key: str) -> Exists:
+    """The record of model ``label`` that this row points at by ``key`` (for example
+    ``young_person_id``) is one the user may see or change: one probe of its primary key."""
+    model = _model(label)
+    return Exists(model._default_manager.filter(pk=OuterRef(key)).filter(_q(user, model, action)))
+
+
+#: The kinds of subject, and the model whose rule decides each.
+SUBJECT_MODELS = ("cases.YoungPerson", "peers.PeerGroup", "contexts.Context")
+
+
+def _subject(user, action: str, key: str = "subject_id") -> Q:
+    """The subject this row points at by ``key`` is one the user may see (or change): decided by
+    its young person's, peer group's or context's rule, each probed by the unique subject key.
+    A subject is exactly one of the three, so at most one of the probes finds a row."""
+    visible = NOTHING
+    for label in SUBJECT_MODELS:
+        model = _model(label)
+        visible |= Q(
+            Exists(
+                model._default_manager.filter(subject_id=OuterRef(key)).filter(
+                    _q(user, model, action)
+                )
+            )
+        )
+    return visible
 
 
 # --- subjects ------------------------------------------------------------------------------
 
 
-@policy("cases.YoungPerson")
+@policy("cases.YoungPerson", match=True)
 def young_person_rule(user, action):
     from cases.models import YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission
 
@@ -216,9 +298,9 @@ def young_person_rule(user, action):
     if action == VIEW:
         if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
             team = _team_grant(YoungPersonGroupObjectPermission, user, "view_youngperson")
-            return Q(named) | (Q(team) & unrestricted)
+            return Q(named) | (unrestricted & Q(team))
         if _is(user, R.SENIOR_MANAGER):
-            return Q(named) | (Q(subject__authority_id=user.organisation_id) & unrestricted)
+            return Q(named) | (unrestricted & Q(subject__authority_id=user.organisation_id))
         if _is(user, R.ADMINISTRATOR):
             return Q(named)
         return NOTHING
@@ -227,7 +309,7 @@ def young_person_rule(user, action):
         return Q(named)
     if _is(user, R.TEAM_MANAGER):
         team = _team_grant(YoungPersonGroupObjectPermission, user, "view_youngperson")
-        return Q(named) | (Q(team) & unrestricted)
+        return Q(named) | (unrestricted & Q(team))
     return NOTHING  # senior managers read, partners never
 
 
@@ -236,24 +318,28 @@ def _team_worked_rule(
 ):
     """Peer groups and contexts: visible to the teams that work with them."""
     R = _roles()
-    named_view = _named(user_grant, user, f"view_{codename_suffix}")
-    named_change = _named(user_grant, user, f"change_{codename_suffix}")
-    team = _team_grant(group_grant, user, f"view_{codename_suffix}")
     authority = Q(subject__authority_id=user.organisation_id)
     if action == VIEW:
+        named = Q(_named(user_grant, user, f"view_{codename_suffix}"))
+        team = Q(_team_grant(group_grant, user, f"view_{codename_suffix}"))
         if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
-            return Q(named_view) | Q(team)
+            return named | team
         if _is(user, R.SENIOR_MANAGER):
-            return Q(named_view) | authority
+            return named | authority
         if _is(user, R.ADMINISTRATOR):
-            return authority if admin_directory else Q(named_view)
+            return authority if admin_directory else named
         if _is(user, R.PARTNER) and extra_view is not None:
             return extra_view
         return NOTHING
     if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
-        return Q(named_change) | Q(team)
+        named = Q(_named(user_grant, user, f"change_{codename_suffix}"))
+        return named | Q(_team_grant(group_grant, user, f"view_{codename_suffix}"))
     if _is(user, R.ADMINISTRATOR):
-        return authority if admin_directory else Q(named_change)
+        return (
+            authority
+            if admin_directory
+            else Q(_named(user_grant, user, f"change_{codename_suffix}"))
+        )
     return NOTHING
 
 
@@ -266,7 +352,7 @@ def peer_group_rule(user, action):
     )
 
 
-@policy("contexts.Context")
+@policy("contexts.Context", pick=True)
 def context_rule(user, action):
     from contexts.models import (
         ContextGroupObjectPermission,
@@ -306,17 +392,9 @@ def context_rule(user, action):
     )
 
 
-context_rule.has_pick_rule = True
-young_person_rule.has_match_rule = True
-
-
 @policy("subjects.Subject")
 def subject_rule(user, action):
-    return (
-        Q(pk__in=_visible(user, "cases.YoungPerson", action).values("subject_id"))
-        | Q(pk__in=_visible(user, "peers.PeerGroup", action).values("subject_id"))
-        | Q(pk__in=_visible(user, "contexts.Context", action).values("subject_id"))
-    )
+    return _subject(user, action, key="pk")
 
 
 # --- records about a young person -----------------------------------------------------------
@@ -324,7 +402,7 @@ def subject_rule(user, action):
 
 @policy("cases.Alias", "cases.HarmFlag")
 def young_person_detail_rule(user, action):
-    return Q(young_person__in=_visible(user, "cases.YoungPerson", action).values("pk"))
+    return Q(_through("cases.YoungPerson", user, action, "young_person_id"))
 
 
 @policy("cases.Case")
@@ -333,19 +411,19 @@ def case_rule(user, action):
     if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
         # Case work is case content, even on a place an administrator keeps in the directory.
         return NOTHING
-    visible_subject = Q(subject__in=_visible_subject_ids(user, VIEW))
+    visible_subject = _subject(user, VIEW)
     if action == VIEW:
         return visible_subject
     if _is(user, R.TEAM_MANAGER):
-        return visible_subject & Q(team_id=user.team_id)
+        return Q(team_id=user.team_id) & visible_subject
     if _is(user, R.SOCIAL_WORKER):
-        return visible_subject & Q(allocated_worker=user)
+        return Q(allocated_worker_id=user.pk) & visible_subject
     return NOTHING
 
 
 @policy("cases.Allocation")
 def allocation_rule(user, action):
-    return Q(case__in=_visible(user, "cases.Case", action).values("pk"))
+    return Q(_through("cases.Case", user, action, "case_id"))
 
 
 @policy("cases.Action")
@@ -358,10 +436,10 @@ def action_rule(user, action):
     if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
         return NOTHING
     if action == VIEW:
-        return Q(owner_user=user) | Q(subject__in=_visible_subject_ids(user, VIEW))
+        return Q(owner_user_id=user.pk) | _subject(user, VIEW)
     if _is(user, R.SENIOR_MANAGER):
         return NOTHING
-    return Q(owner_user=user) | Q(subject__in=_visible_subject_ids(user, CHANGE))
+    return Q(owner_user_id=user.pk) | _subject(user, CHANGE)
 
 
 @policy("cases.TransferRequest")
@@ -376,51 +454,236 @@ def transfer_request_rule(user, action):
     return NOTHING
 
 
-@policy("cases.Concern")
-def concern_rule(user, action):
+def _involves(user, action: str, labels, concern_key: str = "pk") -> Exists:
+    """The concern (this row's ``concern_key``) is about a subject of one of the kinds
+    ``labels`` that the user may see or change: its involvements, probed by concern, then each
+    subject's own rule."""
     from cases.models import ConcernSubject
 
+    subject = NOTHING
+    for label in labels:
+        model = _model(label)
+        subject |= Q(
+            Exists(
+                model._default_manager.filter(subject_id=OuterRef("subject_id")).filter(
+                    _q(user, model, action)
+                )
+            )
+        )
+    return Exists(ConcernSubject.objects.filter(concern_id=OuterRef(concern_key)).filter(subject))
+
+
+def _about_young_people(concern_key: str = "pk") -> Exists:
+    from cases.models import ConcernSubject, YoungPerson
+
+    return Exists(
+        ConcernSubject.objects.filter(concern_id=OuterRef(concern_key)).filter(
+            Exists(YoungPerson.objects.filter(subject_id=OuterRef("subject_id")))
+        )
+    )
+
+
+PLACES_AND_GROUPS = ("peers.PeerGroup", "contexts.Context")
+
+
+def concern_rule_for(user, action, concern_key: str = "pk") -> Q:
+    """The concern rule for a row that points at a concern by ``concern_key`` (``pk`` for the
+    concern itself). See :func:`concern_rule`."""
     R = _roles()
     # Concerns are case content: administrators see none, whatever places they look after.
     if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
         return NOTHING
+    prefix = "" if concern_key == "pk" else concern_key.removesuffix("_id") + "__"
 
-    # Written as semi-joins on uncorrelated subqueries (concern id IN ...), which the
-    # database works out once per query; correlated EXISTS over the subject rule's unions
-    # cost seconds per page at a few thousand concerns.
-    def about(action, kinds) -> Q:
-        ids = Q()
-        for label in kinds:
-            ids |= Q(subject_id__in=_visible(user, label, action).values("subject_id"))
-        return Q(pk__in=ConcernSubject.objects.filter(ids).values("concern_id"))
+    def about(act) -> Q:
+        # A concern about young people is seen by those who may see one of them; a concern
+        # about only a place or a group follows that place or group.
+        return Q(_involves(user, act, ["cases.YoungPerson"], concern_key)) | (
+            ~Q(_about_young_people(concern_key))
+            & Q(_involves(user, act, PLACES_AND_GROUPS, concern_key))
+        )
 
-    with_young_people = ConcernSubject.objects.filter(subject__kind="young_person")
-    without_young_people = ~Q(pk__in=with_young_people.values("concern_id"))
-    places_and_groups = ("peers.PeerGroup", "contexts.Context")
-
-    # A concern about young people is seen by those who may see one of them; a concern about
-    # only a place or a group follows that place or group.
-    view = Q(authority_id=user.organisation_id) & (
-        Q(logged_by=user)
-        | about(VIEW, ["cases.YoungPerson"])
-        | (without_young_people & about(VIEW, places_and_groups))
-    )
+    mine = Q(**{f"{prefix}logged_by_id": user.pk})
+    view = Q(**{f"{prefix}authority_id": user.organisation_id}) & (mine | about(VIEW))
     if action == VIEW:
         return view
     if _is(user, R.SENIOR_MANAGER):
         return NOTHING
-    return view & (
-        Q(logged_by=user)
-        | about(CHANGE, ["cases.YoungPerson"])
-        | (without_young_people & about(CHANGE, places_and_groups))
+    return view & (mine | about(CHANGE))
+
+
+@policy("cases.Concern")
+def concern_rule(user, action):
+    """Staff see a concern they logged, a concern about a young person they may see, and a
+    concern about no young person but a place or group they may see; within their authority.
+    They change it on the same terms with CHANGE in place of VIEW."""
+    return concern_rule_for(user, action)
+
+
+def _audiences(user) -> list[Q]:
+    """The audiences of ``ConcernAudience`` the user belongs to, each served by an index: their
+    team (social workers and team managers) or their authority's senior managers, and
+    themselves. Empty for those who see no concerns."""
+    R = _roles()
+    if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
+        group = _team_group(user) if user.team_id else None
+        shared = [Q(team_group_id=group)] if group is not None else []
+    elif _is(user, R.SENIOR_MANAGER):
+        shared = [Q(team_group__isnull=True, user__isnull=True)]
+    else:
+        return []
+    return [*shared, Q(user_id=user.pk)]
+
+
+def concerns_about(user, subject) -> QuerySet:
+    """The concerns about ``subject`` (a ``Subject``) that ``user`` may see, read subject first.
+
+    Exactly ``restrict(user, Concern).filter(involvements__subject=subject)`` (the tests check
+    it), as rows with ``concern_id`` and ``occurred_at``; a concern may come more than once, so
+    count with ``distinct=True`` or take ``.values(...).distinct()``. The cost follows the
+    subject's own concerns, not the borough's:
+
+    * a young person the user may see: every concern about them is one the user may see (the
+      rule's first clause), so they are read straight from the involvements;
+    * a place or a peer group: from ``ConcernAudience``, the rule worked out ahead for each
+      audience (the user's team or the authority's senior managers, and the user), read by
+      index in date order;
+    * anything else (a young person the user may not open): the rule, row by row.
+    """
+    from cases.models import ConcernAudience, ConcernSubject
+
+    audiences = _audiences(user) if user.is_authenticated and user.is_active else []
+    if not audiences:
+        return ConcernSubject.objects.none().annotate(occurred_at=F("concern__occurred_at"))
+    if subject.kind == subject.Kind.YOUNG_PERSON:
+        young_person = _model("cases.YoungPerson")
+        visible_person = Exists(
+            young_person._default_manager.filter(subject_id=subject.pk).filter(
+                _q(user, young_person, VIEW)
+            )
+        )
+        return (
+            ConcernSubject.objects.filter(subject_id=subject.pk)
+            .filter(
+                Q(concern__authority_id=user.organisation_id)
+                & (Q(visible_person) | concern_rule_for(user, VIEW, "concern_id"))
+            )
+            .annotate(occurred_at=F("concern__occurred_at"))
+        )
+    anyone = NOTHING
+    for audience in audiences:
+        anyone |= audience
+    return ConcernAudience.objects.filter(
+        subject_id=subject.pk, authority_id=user.organisation_id
+    ).filter(anyone)
+
+
+def concerns_seen_by_senior_managers(authority_id: int) -> QuerySet:
+    """The concerns every senior manager of an authority may see through their role: the
+    concern rule for SENIOR_MANAGER without what a person's own grants or logging add (a
+    concern about an unrestricted young person of the authority, or about no young person but a
+    place or group of the authority). Borough-wide figures (``cases.figures``) count these."""
+    from cases.models import Concern, ConcernSubject
+
+    young_people = _model("cases.YoungPerson")._default_manager
+    of_authority = Q(subject__authority_id=authority_id)
+    unrestricted_person = Exists(
+        ConcernSubject.objects.filter(concern_id=OuterRef("pk")).filter(
+            Exists(
+                young_people.filter(subject_id=OuterRef("subject_id"), restricted=False).filter(
+                    of_authority
+                )
+            )
+        )
+    )
+    place_or_group = NOTHING
+    for label in PLACES_AND_GROUPS:
+        records = _model(label)._default_manager
+        place_or_group |= Q(
+            Exists(records.filter(subject_id=OuterRef("subject_id")).filter(of_authority))
+        )
+    about_place_or_group = Exists(
+        ConcernSubject.objects.filter(concern_id=OuterRef("pk")).filter(place_or_group)
+    )
+    return Concern.objects.filter(authority_id=authority_id).filter(
+        Q(unrestricted_person) | (~Q(_about_young_people()) & Q(about_place_or_group))
+    )
+
+
+def latest_concern_at(user, subject_key: str = "subject_id"):
+    """An expression for annotating rows that point at a subject (by ``subject_key``): when the
+    latest concern about that subject the user may see happened, or None. A few index probes
+    per row, whatever the number of concerns (see :func:`concerns_about`)."""
+    from django.db.models import Case, DateTimeField, When
+    from django.db.models.functions import Coalesce, Greatest
+
+    from cases.models import ConcernAudience, ConcernSubject
+
+    audiences = _audiences(user) if user.is_authenticated and user.is_active else []
+    if not audiences:
+        return Value(None, output_field=DateTimeField())
+
+    def latest(queryset, field):
+        return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+    involvements = ConcernSubject.objects.filter(
+        subject_id=OuterRef(subject_key), concern__authority_id=user.organisation_id
+    )
+    young_person = _model("cases.YoungPerson")
+    visible_person = Exists(
+        young_person._default_manager.filter(subject_id=OuterRef(subject_key)).filter(
+            _q(user, young_person, VIEW)
+        )
+    )
+    at_place = [
+        latest(
+            ConcernAudience.objects.filter(
+                subject_id=OuterRef(subject_key), authority_id=user.organisation_id
+            ).filter(audience),
+            "occurred_at",
+        )
+        for audience in audiences
+    ]
+    # GREATEST ignores NULLs on PostgreSQL but not on SQLite: the Coalesce covers both.
+    place = Coalesce(Greatest(*at_place), *at_place) if len(at_place) > 1 else at_place[0]
+    kind = f"{subject_key.removesuffix('_id')}__kind" if subject_key != "pk" else "kind"
+    return Case(
+        When(visible_person, then=latest(involvements, "concern__occurred_at")),
+        When(
+            **{kind: "young_person"},
+            then=latest(
+                involvements.filter(concern_rule_for(user, VIEW, "concern_id")),
+                "concern__occurred_at",
+            ),
+        ),
+        default=place,
+        output_field=DateTimeField(),
     )
 
 
 @policy("cases.ConcernSubject")
 def concern_subject_rule(user, action):
-    return Q(concern__in=_visible(user, "cases.Concern", action).values("pk")) & Q(
-        subject__in=_visible_subject_ids(user, VIEW)
-    )
+    return concern_rule_for(user, action, "concern_id") & _subject(user, VIEW)
+
+
+@policy("cases.ConcernAudience")
+def concern_audience_rule(user, action):
+    # Derived rows (the concern rule worked out ahead), read only through concerns_about().
+    return NOTHING
+
+
+@policy(
+    "cases.BoroughFigures",
+    "cases.PlaceConcernCount",
+    "cases.MonthlyConcernCount",
+    "cases.MonthlyReferralCount",
+)
+def borough_figures_rule(user, action):
+    # Counts across the borough (hotspots, themes): its senior managers read them; they are
+    # worked out by cases.figures, never changed by hand.
+    if action == VIEW and oversees_authority(user):
+        return Q(authority_id=user.organisation_id)
+    return NOTHING
 
 
 @policy("cases.Referral")
@@ -435,11 +698,13 @@ def referral_rule(user, action):
             return Q(authority_id=user.organisation_id)
         if _is(user, R.SOCIAL_WORKER):
             about_mine = Exists(
-                ReferralSubject.objects.filter(
-                    referral=OuterRef("pk"), subject__in=_visible_subject_ids(user, VIEW)
+                ReferralSubject.objects.filter(referral_id=OuterRef("pk")).filter(
+                    _subject(user, VIEW)
                 )
             )
-            return Q(authority_id=user.organisation_id) & (Q(referred_by=user) | Q(about_mine))
+            return Q(authority_id=user.organisation_id) & (
+                Q(referred_by_id=user.pk) | Q(about_mine)
+            )
         return NOTHING
     if _is(user, R.TEAM_MANAGER):  # the front door: team managers triage
         return Q(authority_id=user.organisation_id)
@@ -449,11 +714,11 @@ def referral_rule(user, action):
 @policy("cases.ReferralSubject")
 def referral_subject_rule(user, action):
     R = _roles()
-    referral = Q(referral__in=_visible(user, "cases.Referral", action).values("pk"))
+    referral = Q(_through("cases.Referral", user, action, "referral_id"))
     if _is(user, R.PARTNER):
         # What the partner itself described; the council's linked record is not theirs to see.
         return referral
-    return referral & (Q(subject__isnull=True) | Q(subject__in=_visible_subject_ids(user, VIEW)))
+    return referral & (Q(subject__isnull=True) | _subject(user, VIEW))
 
 
 # --- peers and contexts ---------------------------------------------------------------------
@@ -461,26 +726,29 @@ def referral_subject_rule(user, action):
 
 @policy("peers.PeerGroupMembership")
 def membership_rule(user, action):
-    return Q(peer_group__in=_visible(user, "peers.PeerGroup", action).values("pk")) & Q(
-        young_person__in=_visible(user, "cases.YoungPerson", VIEW).values("pk")
+    return Q(_through("peers.PeerGroup", user, action, "peer_group_id")) & Q(
+        _through("cases.YoungPerson", user, VIEW, "young_person_id")
     )
 
 
 @policy("peers.Relationship")
 def relationship_rule(user, action):
     # Both people must be visible: a relationship otherwise discloses the other person.
-    visible = _visible(user, "cases.YoungPerson", VIEW).values("pk")
-    both = Q(from_person__in=visible) & Q(to_person__in=visible)
+    both = Q(_through("cases.YoungPerson", user, VIEW, "from_person_id")) & Q(
+        _through("cases.YoungPerson", user, VIEW, "to_person_id")
+    )
     if action == VIEW:
         return both
-    changeable = _visible(user, "cases.YoungPerson", CHANGE).values("pk")
-    return both & (Q(from_person__in=changeable) | Q(to_person__in=changeable))
+    return both & (
+        Q(_through("cases.YoungPerson", user, CHANGE, "from_person_id"))
+        | Q(_through("cases.YoungPerson", user, CHANGE, "to_person_id"))
+    )
 
 
 @policy("contexts.ContextGuardian")
 def context_guardian_rule(user, action):
     R = _roles()
-    rule = Q(context__in=_visible(user, "contexts.Context", action).values("pk"))
+    rule = Q(_through("contexts.Context", user, action, "context_id"))
     if action == VIEW and _is(user, R.PARTNER):
         rule &= Q(organisation_id=user.organisation_id)
     return rule

@@ -122,14 +122,34 @@ def test_form_and_search_query_counts_do_not_grow_with_young_people(world, clien
     assert small == large
 
 
-def test_a_long_chronology_shows_the_latest_entries_only(world, client, monkeypatch):
+def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     from cases import selectors
 
-    monkeypatch.setattr(selectors, "CHRONOLOGY_LIMIT", 5)
+    monkeypatch.setattr(selectors, "CHRONOLOGY_PER_PAGE", 5)
     yp = world.records["cases.youngperson"]["own"]
     ctx = world.records["contexts.context"]["team"]
     _add_concerns(world, yp, ctx, 8)
     client.force_login(world.users["sw"])
-    response = client.get(reverse("cases:young-person", args=[yp.pk]))
-    assert response.context["chronology_limited"]
-    assert "Showing the latest 5 entries" in response.content.decode()
+    url = reverse("cases:young-person", args=[yp.pk])
+    # The world's concern, referral and allocation, and the 8 added: 11 entries, newest first.
+    first = client.get(url)
+    entries = first.context["chronology"]
+    assert entries.paginator.count == 11
+    assert [e.detail for e in entries.object_list] == [
+        f"Seen near the park {i}" for i in (7, 6, 5, 4, 3)
+    ]
+    page = first.content.decode()
+    assert "Showing <b>1</b> to <b>5</b> of <b>11</b> entries" in page
+    assert 'href="?page=2#chronology"' in page
+    pages = [entries] + [client.get(url, {"page": str(n)}).context["chronology"] for n in (2, 3)]
+    assert [len(p.object_list) for p in pages] == [5, 5, 1] and not pages[-1].has_next()
+    seen = [(e.kind, e.obj.pk) for p in pages for e in p.object_list]
+    assert len(set(seen)) == 11  # nothing shown twice, nothing missed
+    assert [e.when for p in pages for e in p.object_list] == sorted(
+        (e.when for p in pages for e in p.object_list), reverse=True
+    )
+    # Filters are kept in the page links; junk or out-of-range pages show a real page.
+    filtered = client.get(url, {"type": "concern", "page": "2"}).content.decode()
+    assert 'href="?type=concern&amp;page=1#chronology"' in filtered
+    assert client.get(url, {"page": "x"}).context["chronology"].number == 1
+    assert client.get(url, {"page": "99"}).context["chronology"].number == 3

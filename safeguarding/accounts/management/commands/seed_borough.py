@@ -4,7 +4,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from cases import audience
 from cases.models import HarmCategory
 from safeguarding.accounts import demo
 from safeguarding.accounts.models import Organisation, User
@@ -66,9 +68,13 @@ class Command(BaseCommand):
             raise CommandError(f"Demo usernames already in use outside the borough: {names}.")
 
         started = time.monotonic()
-        result = demo.build_borough(
-            scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
-        )
+        with transaction.atomic():
+            result = demo.build_borough(
+                scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
+            )
+            # Bulk inserts send no signals: work out who may see each concern at a place in
+            # one statement, as cases/audience.py would have row by row.
+            audience.rebuild(authority_id=result.authority.pk)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Created {demo.AUTHORITY_NAME} in {elapsed:.1f}s."))

@@ -1,0 +1,314 @@
+"""What the benchmark asks for: the pages, who asks, and which records (chosen in the database).
+
+Runs inside Django, pointed at the benchmark's database. Records are chosen with plain SQL on
+the grant tables, not through the rule: choosing must stay cheap whatever the rule costs.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from .load import Request
+
+#: Pages whose p95 must stay within 10 x the floor (a practitioner's own records) ...
+RECORD = "record"
+#: ... and within 30 x (borough-wide figures and queues).
+BOROUGH = "borough"
+#: The partner API and writes: reported, with the issue's own figures to compare.
+API = "api"
+
+TARGETS = {RECORD: 10, BOROUGH: 30}
+
+SOCIAL_WORKER = "sw.amara"
+TEAM_MANAGER = "tm.jordan"
+FRONT_DOOR_MANAGER = "tm.helen"
+SENIOR_MANAGER = "sm.priya"
+API_USER = "api:police"
+
+
+@dataclass
+class Page:
+    name: str
+    group: str
+    user: str  # a demo username, or API_USER (a bearer token)
+    build: Callable[[int], Request]  # the n-th request of this page (n = -1: the warm-up)
+    queries: int | str | None = None  # counted in-process
+
+
+def _one(sql: str, params: dict) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+@dataclass
+class Targets:
+    """The records the pages open, and how many concerns each has (for the report)."""
+
+    young_person: tuple[int, int]
+    place_typical: tuple[int, int]
+    place_busiest: tuple[int, int]
+    peer_group: tuple[int, int]
+    worker: int
+    referral: int | None
+    allocated_young_person: int
+    harm_category: int
+
+
+def find_targets() -> Targets:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.select_related("team").get(username=SOCIAL_WORKER)
+    group = user.team.group_id
+    params = {"group": group, "user": user.pk}
+
+    def busiest(table, grant_table, extra="", order="n DESC", offset=0):
+        row = _one(
+            f"""
+            SELECT r.id, count(cs.id) AS n FROM {table} r
+            JOIN {grant_table} g ON g.content_object_id = r.id AND g.group_id = %(group)s
+            JOIN cases_concernsubject cs ON cs.subject_id = r.subject_id
+            {extra}
+            GROUP BY r.id ORDER BY {order}, r.id LIMIT 1 OFFSET {int(offset)}
+            """,  # noqa: S608 (table names are ours, not input)
+            params,
+        )
+        if row is None:
+            raise RuntimeError(f"No {table} row visible to {SOCIAL_WORKER}'s team")
+        return row
+
+    places_with_concerns = _one(
+        """
+        SELECT count(DISTINCT r.id) FROM contexts_context r
+        JOIN contexts_contextgroupobjectpermission g
+          ON g.content_object_id = r.id AND g.group_id = %(group)s
+        JOIN cases_concernsubject cs ON cs.subject_id = r.subject_id
+        """,
+        params,
+    )[0]
+    yp = busiest(
+        "cases_youngperson", "cases_youngpersongroupobjectpermission", "WHERE NOT r.restricted"
+    )
+    place_busiest = busiest("contexts_context", "contexts_contextgroupobjectpermission")
+    # The median place among those with concerns: most pages are about an ordinary place.
+    place_typical = busiest(
+        "contexts_context",
+        "contexts_contextgroupobjectpermission",
+        offset=places_with_concerns // 2,
+    )
+    peer_group = busiest("peers_peergroup", "peers_peergroupgroupobjectpermission")
+    referral = _one(
+        """
+        SELECT id FROM cases_referral WHERE authority_id = %(authority)s
+          AND status IN ('received', 'screening') ORDER BY received_at, id LIMIT 1
+        """,
+        {"authority": user.organisation_id},
+    )
+    allocated = _one(
+        """
+        SELECT yp.id FROM cases_case c JOIN cases_youngperson yp ON yp.subject_id = c.subject_id
+        WHERE c.allocated_worker_id = %(user)s AND c.status <> 'closed' AND NOT yp.restricted
+        ORDER BY yp.id LIMIT 1
+        """,
+        params,
+    )
+    harm = _one("SELECT id FROM cases_harmcategory WHERE is_active ORDER BY id LIMIT 1", {})
+    return Targets(
+        young_person=yp,
+        place_typical=place_typical,
+        place_busiest=place_busiest,
+        peer_group=peer_group,
+        worker=user.pk,
+        referral=referral[0] if referral else None,
+        allocated_young_person=allocated[0] if allocated else yp[0],
+        harm_category=harm[0],
+    )
+
+
+def issue_api_token() -> str:
+    """A token for the borough's police, for this run (revoked runs leave it listed)."""
+    from safeguarding.accounts.demo import AUTHORITY_NAME, PARTNERS
+    from safeguarding.accounts.models import Organisation, User
+    from safeguarding.api.services import api_token_issue
+
+    police = Organisation.objects.get(name=PARTNERS[0][0], authority__name=AUTHORITY_NAME)
+    admin = User.objects.get(username="admin.dpo")
+    issued = api_token_issue(
+        organisation=police, name=f"Benchmark {uuid.uuid4().hex[:8]}", issued_by=admin
+    )
+    return issued.secret
+
+
+def _referral_body(n: int) -> bytes:
+    return json.dumps(
+        {
+            "young_people": [
+                {"name": f"Bench Example {n}", "date_of_birth": "2010-04-12", "postcode": "EB1 4QT"}
+            ],
+            "harm_categories": ["cce"],
+            "narrative": "Seen at the station late at night with older males (benchmark).",
+            "urgency": "routine",
+            "referrer": {"name": "PC Bench", "email": "bench@eastbrook-police.example"},
+            "consent": "not_sought",
+            "lawful_basis": "public_task",
+        }
+    ).encode()
+
+
+def build_pages(targets: Targets, token: str) -> list[Page]:
+    from django.urls import reverse
+
+    def get(path, **kw):
+        return lambda n: Request("GET", path, **kw)
+
+    bearer = {"Authorization": f"Bearer {token}"}
+    t = targets
+    concern_form = reverse("cases:concern-log")
+    pages = [
+        Page("My work (social worker)", RECORD, SOCIAL_WORKER, get(reverse("home"))),
+        Page(
+            f"Young person ({t.young_person[1]} concerns)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("cases:young-person", args=[t.young_person[0]])),
+        ),
+        Page(
+            f"Place ({t.place_typical[1]} concerns)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("contexts:context", args=[t.place_typical[0]])),
+        ),
+        Page(
+            f"Busiest place ({t.place_busiest[1]} concerns)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("contexts:context", args=[t.place_busiest[0]])),
+        ),
+        Page(
+            f"Peer group ({t.peer_group[1]} concerns)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("peers:peer-group", args=[t.peer_group[0]])),
+        ),
+        Page("Log a concern (form)", RECORD, SOCIAL_WORKER, get(concern_form)),
+        Page(
+            'Search "Smith"',
+            RECORD,
+            SOCIAL_WORKER,
+            lambda n: Request("POST", reverse("search"), {"q": "Smith"}),
+        ),
+        Page(
+            'Search "Robinsen"',
+            RECORD,
+            SOCIAL_WORKER,
+            lambda n: Request("POST", reverse("search"), {"q": "Robinsen"}),
+        ),
+        Page("Team caseload", BOROUGH, TEAM_MANAGER, get(reverse("cases:team"))),
+        Page(
+            "A worker's cases",
+            BOROUGH,
+            TEAM_MANAGER,
+            get(reverse("cases:team-worker", args=[t.worker])),
+        ),
+        Page("Front door", BOROUGH, FRONT_DOOR_MANAGER, get(reverse("cases:triage"))),
+        Page("Hotspots", BOROUGH, SENIOR_MANAGER, get(reverse("contexts:hotspots"))),
+        Page("Themes", BOROUGH, SENIOR_MANAGER, get(reverse("cases:themes"))),
+        Page("Delivery log", BOROUGH, TEAM_MANAGER, get(reverse("notifications:log"))),
+        Page(
+            "POST a concern",
+            API,
+            SOCIAL_WORKER,
+            lambda n: Request(
+                "POST",
+                concern_form,
+                {
+                    "narrative": f"Seen with older males near the station (benchmark {n}).",
+                    "occurred_on_day": "2",
+                    "occurred_on_month": "11",
+                    "occurred_on_year": "2026",
+                    "occurred_time": "",
+                    "people-TOTAL_FORMS": "1",
+                    "people-INITIAL_FORMS": "0",
+                    "people-MIN_NUM_FORMS": "0",
+                    "people-MAX_NUM_FORMS": "20",
+                    "people-0-young_person": str(t.allocated_young_person),
+                    "people-0-part": "at_risk",
+                    "location": str(t.place_typical[0]),
+                    "harm_categories": str(t.harm_category),
+                    "source": "police",
+                    "reliability": "reliable",
+                },
+                expect=(302,),
+            ),
+        ),
+        Page("API: GET referrals", API, API_USER, get("/api/v1/referrals/", headers=bearer)),
+        Page(
+            "API: POST a referral",
+            API,
+            API_USER,
+            lambda n: Request(
+                "POST",
+                "/api/v1/referrals/",
+                json_body=_referral_body(n),
+                headers={**bearer, "Idempotency-Key": str(uuid.uuid4())},
+                expect=(201,),
+            ),
+        ),
+    ]
+    if t.referral:
+        pages.insert(
+            11,
+            Page(
+                "Front door: one referral",
+                BOROUGH,
+                FRONT_DOOR_MANAGER,
+                get(reverse("cases:triage-decide", args=[t.referral])),
+            ),
+        )
+    return pages
+
+
+def count_queries(pages: list[Page], statement_timeout_seconds: int) -> None:
+    """How many SQL queries each page makes (Django's test client, same database)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    clients: dict[str, Client] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = '{int(statement_timeout_seconds)}s'")
+    for page in pages:
+        request = page.build(-1)
+        client = clients.get(page.user)
+        if client is None:
+            client = clients[page.user] = Client()
+            if page.user != API_USER:
+                client.force_login(users.get(username=page.user))
+        headers = {k: v for k, v in request.headers.items()}
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                if request.method == "GET":
+                    response = client.get(request.path, headers=headers)
+                elif request.json_body is not None:
+                    response = client.generic(
+                        request.method,
+                        request.path,
+                        request.json_body,
+                        content_type="application/json",
+                        headers=headers,
+                    )
+                else:
+                    response = client.post(request.path, request.fields, headers=headers)
+            ok = response.status_code in request.expect
+            page.queries = len(captured.captured_queries) if ok else f"HTTP {response.status_code}"
+        except Exception as exc:  # a statement timeout: the page did not answer
+            connection.close()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = '{int(statement_timeout_seconds)}s'")
+            page.queries = type(exc).__name__
