@@ -147,7 +147,10 @@ def my_open_cases(*, user: User):
 
 
 def open_cases_allocated_to(*, user: User, worker: User):
-    """A worker's open work as ``user`` may see it, with the latest concern about each."""
+    """A worker's open work as ``user`` may see it, with the latest concern about each
+    (``last_concern_at``: PostgreSQL works it out after sorting, for the rows up to the end
+    of the slice taken, so page it). Soonest review first, then those with no review date;
+    the order is total, so pages neither repeat nor skip a row."""
     latest_concern = (
         visibility.restrict(user, Concern)
         .filter(involvements__subject=OuterRef("subject"))
@@ -160,7 +163,7 @@ def open_cases_allocated_to(*, user: User, worker: User):
         .exclude(status=Case.Status.CLOSED)
         .annotate(last_concern_at=Subquery(latest_concern))
         .select_related("subject__youngperson", "subject__peergroup", "subject__context", "team")
-        .order_by(F("next_review_due").asc(nulls_last=True))
+        .order_by(F("next_review_due").asc(nulls_last=True), "pk")
     )
 
 
@@ -228,9 +231,22 @@ class WorkerLoad:
     weighted: int = 0
 
 
-def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
-    """One row per member of the team: their open work, computed in the database (two
-    queries, whatever the number of cases)."""
+def team_members(*, team):
+    """The team's practitioners (social workers and team managers), by name: the rows of the
+    team caseload."""
+    return User.objects.filter(
+        team=team, is_active=True, role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER]
+    ).order_by("last_name", "first_name", "pk")
+
+
+def caseload_for_team(*, user: User, team, members=None) -> list[WorkerLoad]:
+    """One row per member of the team, or per one of ``members`` (a page of
+    :func:`team_members`) in its order: their open work, computed in the database. Two
+    queries whatever the number of cases: the members (unless ``members`` were fetched
+    already) and their counts."""
+    if members is None:
+        members = team_members(team=team)
+    members = list(members)
     today = timezone.localdate()
     week_ago = timezone.now() - timedelta(days=7)
     recently_allocated = Exists(
@@ -248,7 +264,7 @@ def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
     )
     rows = (
         visibility.restrict(user, Case)
-        .filter(team=team, allocated_worker__isnull=False)
+        .filter(team=team, allocated_worker__in=[m.pk for m in members])
         .exclude(status=Case.Status.CLOSED)
         .annotate(is_new=recently_allocated, weight=weight)
         .values("allocated_worker")
@@ -262,19 +278,17 @@ def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
         .order_by()
     )
     by_worker = {row.pop("allocated_worker"): row for row in rows}
-    members = User.objects.filter(
-        team=team, is_active=True, role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER]
-    ).order_by("last_name", "first_name")
     return [WorkerLoad(worker=m, **by_worker.get(m.pk, {})) for m in members]
 
 
 def unallocated_cases(*, user: User, team):
+    """The team's open work that nobody holds, longest waiting first (a total order)."""
     return (
         visibility.restrict(user, Case)
         .filter(team=team, allocated_worker__isnull=True)
         .exclude(status=Case.Status.CLOSED)
         .select_related("subject__youngperson", "subject__peergroup", "subject__context")
-        .order_by("opened_at")
+        .order_by("opened_at", "pk")
     )
 
 
@@ -382,13 +396,14 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
 
 
 def referrals_awaiting_triage(*, user: User):
-    """Referrals waiting for a decision, oldest first (the front door's queue)."""
+    """Referrals waiting for a decision, oldest first (the front door's queue; a total order,
+    for its pages), with their source and harm categories."""
     return (
         visibility.restrict(user, Referral, visibility.CHANGE)
         .filter(status__in=[Referral.Status.RECEIVED, Referral.Status.SCREENING])
         .select_related("source_organisation")
-        .prefetch_related("harm_categories", "about")
-        .order_by("received_at")
+        .prefetch_related("harm_categories")
+        .order_by("received_at", "pk")
     )
 
 
