@@ -8,8 +8,9 @@ aggregate statements, into ``PlaceConcernCount``, ``MonthlyConcernCount`` and
 ``BOROUGH_FIGURES_REFRESH_SECONDS`` (default 600) and the pages say how fresh the figures are.
 
 What is counted is what every senior manager of the authority may see through their role
-(``visibility.concerns_seen_by_senior_managers``): a concern about restricted young people only
-is left out, as it is from their pages unless they are named on the record. Windows are whole
+(``visibility.concerns_seen_by_senior_managers``, and at places ``ConcernAudience``'s rows for
+the authority as a whole): a concern about restricted young people only is left out, as it is
+from their pages unless they are named on the record. Windows are whole
 local days ending with the day the figures were worked out (``as_of``): "the last 30 days" is
 that day and the 29 before it.
 """
@@ -28,7 +29,7 @@ from safeguarding.subjects.models import Subject
 
 from .models import (
     BoroughFigures,
-    ConcernSubject,
+    ConcernAudience,
     MonthlyConcernCount,
     MonthlyReferralCount,
     PlaceConcernCount,
@@ -67,38 +68,44 @@ def borough_figures_refresh(*, authority: Organisation) -> BoroughFigures:
     figures, _ = BoroughFigures.objects.get_or_create(authority=authority)
     figures = BoroughFigures.objects.select_for_update().get(pk=figures.pk)
     today = timezone.localdate()
-    seen = visibility.concerns_seen_by_senior_managers(authority.pk)
+    about_people, about_no_one = visibility.concerns_seen_by_senior_managers(authority.pk)
 
     PlaceConcernCount.objects.filter(authority=authority).delete()
     MonthlyConcernCount.objects.filter(authority=authority).delete()
     MonthlyReferralCount.objects.filter(authority=authority).delete()
 
+    # What the senior managers see at each place is worked out already, with the date of each
+    # concern: ConcernAudience's rows for the authority as a whole (no team, no person).
+    at_places = ConcernAudience.objects.filter(
+        authority=authority,
+        team_group__isnull=True,
+        user__isnull=True,
+        subject__kind=Subject.Kind.CONTEXT,
+    )
+
     # Places: one row per place and harm (and per place for any harm) with both windows of
     # each length, written by the database from its own aggregate.
-    at_places = ConcernSubject.objects.filter(
-        concern__in=seen,
-        subject__kind=Subject.Kind.CONTEXT,
-        concern__occurred_at__gte=_start_of(today - timedelta(days=2 * max(WINDOWS) - 1)),
-    )
     windows = {}
     for days in WINDOWS:
         current = _start_of(today - timedelta(days=days - 1))
         previous = _start_of(today - timedelta(days=2 * days - 1))
-        occurred = "concern__occurred_at"
         windows[f"current_{days}"] = Count(
-            "concern_id", distinct=True, filter=Q(**{f"{occurred}__gte": current})
+            "concern_id", distinct=True, filter=Q(occurred_at__gte=current)
         )
         windows[f"previous_{days}"] = Count(
             "concern_id",
             distinct=True,
-            filter=Q(**{f"{occurred}__gte": previous, f"{occurred}__lt": current}),
+            filter=Q(occurred_at__gte=previous, occurred_at__lt=current),
         )
     columns = list(windows)
+    recent_places = at_places.filter(
+        occurred_at__gte=_start_of(today - timedelta(days=2 * max(WINDOWS) - 1))
+    )
     for by_harm in (False, True):
         grouped = {"place": F("subject__context")}
         if by_harm:
             grouped["harm"] = F("concern__harm_categories")
-        aggregate = at_places.values(**grouped).annotate(**windows).order_by()
+        aggregate = recent_places.values(**grouped).annotate(**windows).order_by()
         sql, params = aggregate.query.sql_with_params()
         table = connection.ops.quote_name(PlaceConcernCount._meta.db_table)
         harm = "q.harm" if by_harm else "NULL"
@@ -111,34 +118,37 @@ def borough_figures_refresh(*, authority: Organisation) -> BoroughFigures:
                 [authority.pk, *params],
             )
 
-    # Concerns per month by harm: anywhere, and at places of each kind.
+    # Concerns per month by harm: anywhere (the two kinds of concern they see never overlap,
+    # so their counts add up), and at places of each kind.
     since = _start_of(first_month(today, MONTHS))
-    recent = seen.filter(occurred_at__gte=since)
-    rows = []
-    anywhere = (
-        recent.annotate(month=TruncMonth("occurred_at"))
-        .values("month", harm=F("harm_categories"))
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
-    for row in anywhere:
-        if row["harm"] is not None:
-            rows.append((_month(row["month"]), row["harm"], "", row["n"]))
+    counts: dict[tuple, int] = {}
+    for concerns in (about_people, about_no_one):
+        anywhere = (
+            concerns.filter(occurred_at__gte=since)
+            .annotate(month=TruncMonth("occurred_at"))
+            .values("month", harm=F("harm_categories"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        for row in anywhere:
+            if row["harm"] is not None:
+                key = (_month(row["month"]), row["harm"], "")
+                counts[key] = counts.get(key, 0) + row["n"]
     by_kind = (
-        ConcernSubject.objects.filter(concern__in=recent, subject__kind=Subject.Kind.CONTEXT)
-        .annotate(month=TruncMonth("concern__occurred_at"))
+        at_places.filter(occurred_at__gte=since)
+        .annotate(month=TruncMonth("occurred_at"))
         .values("month", harm=F("concern__harm_categories"), kind=F("subject__context__kind"))
         .annotate(n=Count("concern_id", distinct=True))
         .order_by()
     )
     for row in by_kind:
         if row["harm"] is not None and row["kind"]:
-            rows.append((_month(row["month"]), row["harm"], row["kind"], row["n"]))
+            counts[(_month(row["month"]), row["harm"], row["kind"])] = row["n"]
     MonthlyConcernCount.objects.bulk_create(
         MonthlyConcernCount(
             authority=authority, month=month, harm_id=harm, place_kind=kind, concerns=n
         )
-        for month, harm, kind, n in rows
+        for (month, harm, kind), n in counts.items()
     )
 
     # Referrals per month by source and decision (senior managers see all of the authority's).

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
+from safeguarding.pagination import page_number
 from safeguarding.subjects.models import Subject
 
 from .models import (
@@ -169,11 +170,13 @@ def chronology_for_subject(
     newest first, as far as ``user`` may see.
 
     ``kind`` keeps one kind of entry; ``harm`` (a harm category slug) keeps the concerns and
-    referrals about that harm. ``page`` out of range or not a number gives the last or first
-    page (``Paginator.get_page``). A fixed number of queries whatever the number of entries.
+    referrals about that harm. ``page`` past the end gives the last page, and one that is not
+    a number the first (``safeguarding.pagination.page_number``). A fixed number of queries
+    whatever the number of entries.
     """
     chronology = _Chronology(user=user, subject=subject, kind=kind, harm=harm)
-    return Paginator(chronology, per_page or CHRONOLOGY_PER_PAGE).get_page(page)
+    paginator = Paginator(chronology, per_page or CHRONOLOGY_PER_PAGE)
+    return paginator.page(page_number(page, paginator.num_pages))
 
 
 def involvements_for_concern(*, user: User, concern: Concern):
@@ -191,7 +194,9 @@ def my_open_cases(*, user: User):
 
 
 def open_cases_allocated_to(*, user: User, worker: User):
-    """A worker's open work as ``user`` may see it, with the latest concern about each."""
+    """A worker's open work as ``user`` may see it, with the latest concern about each
+    (``last_concern_at``, a few index probes per row). Soonest review first, then those with
+    no review date; the order is total, so pages neither repeat nor skip a row."""
     return (
         visibility.restrict(user, Case)
         .filter(allocated_worker=worker)
@@ -327,9 +332,22 @@ class WorkerLoad:
     weighted: int = 0
 
 
-def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
-    """One row per member of the team: their open work, computed in the database (two
-    queries, whatever the number of cases)."""
+def team_members(*, team):
+    """The team's practitioners (social workers and team managers), by name: the rows of the
+    team caseload."""
+    return User.objects.filter(
+        team=team, is_active=True, role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER]
+    ).order_by("last_name", "first_name", "pk")
+
+
+def caseload_for_team(*, user: User, team, members=None) -> list[WorkerLoad]:
+    """One row per member of the team, or per one of ``members`` (a page of
+    :func:`team_members`) in its order: their open work, computed in the database. Two
+    queries whatever the number of cases: the members (unless ``members`` were fetched
+    already) and their counts."""
+    if members is None:
+        members = team_members(team=team)
+    members = list(members)
     today = timezone.localdate()
     week_ago = timezone.now() - timedelta(days=7)
     recently_allocated = Exists(
@@ -347,7 +365,7 @@ def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
     )
     rows = (
         visibility.restrict(user, Case)
-        .filter(team=team, allocated_worker__isnull=False)
+        .filter(team=team, allocated_worker__in=[m.pk for m in members])
         .exclude(status=Case.Status.CLOSED)
         .annotate(is_new=recently_allocated, weight=weight)
         .values("allocated_worker")
@@ -361,19 +379,17 @@ def caseload_for_team(*, user: User, team) -> list[WorkerLoad]:
         .order_by()
     )
     by_worker = {row.pop("allocated_worker"): row for row in rows}
-    members = User.objects.filter(
-        team=team, is_active=True, role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER]
-    ).order_by("last_name", "first_name")
     return [WorkerLoad(worker=m, **by_worker.get(m.pk, {})) for m in members]
 
 
 def unallocated_cases(*, user: User, team):
+    """The team's open work that nobody holds, longest waiting first (a total order)."""
     return (
         visibility.restrict(user, Case)
         .filter(team=team, allocated_worker__isnull=True)
         .exclude(status=Case.Status.CLOSED)
         .select_related("subject__youngperson", "subject__peergroup", "subject__context")
-        .order_by("opened_at")
+        .order_by("opened_at", "pk")
     )
 
 
@@ -483,13 +499,14 @@ def themes(*, user: User, months: int = 12) -> list[Table]:
 
 
 def referrals_awaiting_triage(*, user: User):
-    """Referrals waiting for a decision, oldest first (the front door's queue)."""
+    """Referrals waiting for a decision, oldest first (the front door's queue; a total order,
+    for its pages), with their source and harm categories."""
     return (
         visibility.restrict(user, Referral, visibility.CHANGE)
         .filter(status__in=[Referral.Status.RECEIVED, Referral.Status.SCREENING])
         .select_related("source_organisation")
-        .prefetch_related("harm_categories", "about")
-        .order_by("received_at")
+        .prefetch_related("harm_categories")
+        .order_by("received_at", "pk")
     )
 
 

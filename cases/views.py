@@ -17,6 +17,7 @@ from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.audit.registry import record_export, record_read, spreadsheet_safe
 from safeguarding.errors import ApplicationError
+from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
 from safeguarding.views import (
     AllowedUsersMixin,
@@ -356,16 +357,36 @@ class TeamManagerMixin(AllowedUsersMixin):
 
 
 class TeamCaseloadView(TeamManagerMixin, TemplateView):
+    """The team's workers and their load, and the work waiting for allocation: two lists
+    paged apart (``?workers_page=`` and ``?page=``), each link keeping the other's page."""
+
     template_name = "cases/team_caseload.html"
+    #: A real team fits on one page; a very large one (hundreds, in the benchmark's borough)
+    #: is paged by name rather than making every visit count every worker's cases.
+    workers_per_page = 50
+    #: The queue is the second table on the page: a manager allocates from the top.
+    unallocated_per_page = 25
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, request = self.request.user, self.request
         incoming, outgoing = selectors.transfers_waiting(user=user, team=self.team)
+        members = paginate(
+            request,
+            selectors.team_members(team=self.team),
+            per_page=self.workers_per_page,
+            param="workers_page",
+        )
+        unallocated = paginate(
+            request,
+            selectors.unallocated_cases(user=user, team=self.team),
+            per_page=self.unallocated_per_page,
+        )
         return super().get_context_data(
             team=self.team,
-            rows=selectors.caseload_for_team(user=user, team=self.team),
+            members=members,
+            rows=selectors.caseload_for_team(user=user, team=self.team, members=members),
             weights=[(Case.Risk(r).label, w) for r, w in selectors.RISK_WEIGHTS.items()],
-            unallocated=selectors.unallocated_cases(user=user, team=self.team),
+            unallocated=unallocated,
             incoming=incoming,
             outgoing=outgoing,
             **kwargs,
@@ -374,14 +395,16 @@ class TeamCaseloadView(TeamManagerMixin, TemplateView):
 
 class WorkerCasesView(TeamManagerMixin, TemplateView):
     template_name = "cases/worker_cases.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         worker = visibility.get_or_404(
             self.request.user, User, pk=self.kwargs["pk"], team=self.team
         )
+        cases = selectors.open_cases_allocated_to(user=self.request.user, worker=worker)
         return super().get_context_data(
             worker=worker,
-            cases=selectors.open_cases_allocated_to(user=self.request.user, worker=worker),
+            cases=paginate(self.request, cases, per_page=self.paginate_by),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -598,13 +621,20 @@ class ThemesView(AllowedUsersMixin, TemplateView):
 
 
 class TriageQueueView(TeamManagerMixin, TemplateView):
+    """Referrals waiting for a decision, oldest first, a page at a time."""
+
     template_name = "cases/triage_queue.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        referrals = list(selectors.referrals_awaiting_triage(user=self.request.user))
+        page = paginate(
+            self.request,
+            selectors.referrals_awaiting_triage(user=self.request.user),
+            per_page=self.paginate_by,
+        )
         return super().get_context_data(
-            referrals=[(r, r.decision_due_at - now) for r in referrals], **kwargs
+            page=page, referrals=[(r, r.decision_due_at - now) for r in page], **kwargs
         )
 
 

@@ -1,7 +1,6 @@
 import csv
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -12,6 +11,7 @@ from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_export, spreadsheet_safe
+from safeguarding.pagination import paginate
 from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
 from . import selectors
@@ -108,7 +108,7 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
         ranking, threshold = selectors.hotspots(
             user=user, days=days, harm=harm or None, kind=kind or None
         )
-        page = Paginator(ranking, self.paginate_by).get_page(params.get("page"))
+        page = paginate(self.request, ranking, per_page=self.paginate_by)
         rows = [
             {
                 "place": row.place,

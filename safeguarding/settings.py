@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.navigation.navigation",
             ],
+            # {% load pagination %}: the tag behind templates/includes/pagination.html.
+            "libraries": {"pagination": "safeguarding.pagination"},
         },
     },
 ]

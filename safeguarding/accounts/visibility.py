@@ -578,35 +578,43 @@ def concerns_about(user, subject) -> QuerySet:
     ).filter(anyone)
 
 
-def concerns_seen_by_senior_managers(authority_id: int) -> QuerySet:
+def concerns_seen_by_senior_managers(authority_id: int) -> tuple[QuerySet, QuerySet]:
     """The concerns every senior manager of an authority may see through their role: the
-    concern rule for SENIOR_MANAGER without what a person's own grants or logging add (a
-    concern about an unrestricted young person of the authority, or about no young person but a
-    place or group of the authority). Borough-wide figures (``cases.figures``) count these."""
-    from cases.models import Concern, ConcernSubject
+    concern rule for SENIOR_MANAGER without what a person's own grants or logging add.
+    Borough-wide figures (``cases.figures``) count these.
 
-    young_people = _model("cases.YoungPerson")._default_manager
+    Two querysets that never share a concern, so that each is a join the database does in one
+    pass over the borough (an OR between them would be decided concern by concern): concerns
+    about an unrestricted young person of the authority; and concerns about no young person
+    but a place or group of the authority.
+    """
+    from cases.models import Concern, ConcernSubject
+    from safeguarding.subjects.models import Subject
+
     of_authority = Q(subject__authority_id=authority_id)
-    unrestricted_person = Exists(
-        ConcernSubject.objects.filter(concern_id=OuterRef("pk")).filter(
-            Exists(
-                young_people.filter(subject_id=OuterRef("subject_id"), restricted=False).filter(
-                    of_authority
-                )
-            )
+    about_anyone = Exists(
+        ConcernSubject.objects.filter(
+            concern_id=OuterRef("pk"), subject__kind=Subject.Kind.YOUNG_PERSON
         )
     )
-    place_or_group = NOTHING
-    for label in PLACES_AND_GROUPS:
-        records = _model(label)._default_manager
-        place_or_group |= Q(
-            Exists(records.filter(subject_id=OuterRef("subject_id")).filter(of_authority))
+    about_person = Exists(
+        ConcernSubject.objects.filter(
+            of_authority,
+            concern_id=OuterRef("pk"),
+            subject__youngperson__restricted=False,
         )
+    )
     about_place_or_group = Exists(
-        ConcernSubject.objects.filter(concern_id=OuterRef("pk")).filter(place_or_group)
+        ConcernSubject.objects.filter(
+            of_authority,
+            concern_id=OuterRef("pk"),
+            subject__kind__in=[Subject.Kind.CONTEXT, Subject.Kind.PEER_GROUP],
+        )
     )
-    return Concern.objects.filter(authority_id=authority_id).filter(
-        Q(unrestricted_person) | (~Q(_about_young_people()) & Q(about_place_or_group))
+    concerns = Concern.objects.filter(authority_id=authority_id)
+    return (
+        concerns.filter(about_person),
+        concerns.filter(~Q(about_anyone)).filter(about_place_or_group),
     )
 
 

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation
+from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
 from safeguarding.views import AllowedUsersMixin
 
@@ -112,11 +113,10 @@ class DeliveryLogView(AllowedUsersMixin, FilterView):
         )
 
     def paginate_queryset(self, queryset, page_size):
-        # A page past the end is the last page, not a 404: a retry from the last row of the
-        # last page comes back to a page that may have gone.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+        # The shared rule for page numbers: a page past the end is the last page, not a 404
+        # (a retry from the last row of the last page comes back to a page that may have gone).
+        page = paginate(self.request, queryset, per_page=page_size, param=self.page_kwarg)
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -141,12 +141,6 @@ class DeliveryLogView(AllowedUsersMixin, FilterView):
         context["retry_all_count"] = min(paginator.count, RETRY_ALL_LIMIT) if paginator else 0
         filters = NotificationFilter.Meta.fields
         context["filtered"] = any(self.request.GET.get(name) for name in filters)
-        page = context["page_obj"]
-        if page is not None and context["is_paginated"]:
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            )
-            context["ellipsis"] = page.paginator.ELLIPSIS
         return context
 
 

@@ -142,6 +142,102 @@ def test_partner_referral_triaged_to_a_context_assessment(world, signed_in):
     assert "Referral from Test Police: Context assessment" in chronology
 
 
+def test_front_door_pages_navigate_with_moj_pagination(world, signed_in, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.views import TriageQueueView
+
+    monkeypatch.setattr(TriageQueueView, "paginate_by", 2)  # the live server runs in-process
+    la, p1 = (
+        world.records["accounts.organisation"]["la"],
+        world.records["accounts.organisation"]["p1"],
+    )
+    start = timezone.now() - timedelta(days=400)  # older than the world's: first in the queue
+    for i in range(5):
+        Referral.objects.create(
+            authority=la,
+            source_organisation=p1,
+            referrer_name="PC Paging",
+            narrative=f"Paging {i}",
+            consent=Referral.Consent.NOT_SOUGHT,
+            lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+            received_at=start + timedelta(hours=i),
+        )
+    waiting = list(
+        Referral.objects.filter(status__in=["received", "screening"])
+        .order_by("received_at", "pk")
+        .values_list("reference", flat=True)
+    )
+    last = (len(waiting) + 1) // 2
+
+    def shown() -> list[str]:
+        return page.locator("table tbody tr td:first-child a").all_inner_texts()
+
+    browsing = signed_in(world.users["tm"])
+    page = browsing.page
+    browsing.visit("/front-door/")
+    nav = page.get_by_role("navigation", name="Pagination")
+    assert shown() == waiting[:2]
+    assert nav.locator("[aria-current=page]").inner_text() == "1"
+    results = page.locator(".moj-pagination__results")
+    assert results.inner_text() == f"Showing 1 to 2 of {len(waiting)} referrals"
+
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Next page").click()
+    browsing.check_a11y()
+    assert browsing.path() == "/front-door/?page=2"
+    assert shown() == waiting[2:4]
+    assert nav.locator("[aria-current=page]").inner_text() == "2"
+
+    with page.expect_navigation():
+        nav.get_by_role("link", name=f"Page {last}").click()
+    browsing.check_a11y()
+    assert shown() == waiting[(last - 1) * 2 :]
+    assert nav.get_by_role("link", name="Next page").count() == 0
+
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Previous page").click()
+    browsing.check_a11y()
+    assert browsing.path() == f"/front-door/?page={last - 1}"
+    # A page that has gone (referrals decided meanwhile) is the last page, not an error.
+    browsing.visit("/front-door/?page=99")
+    assert shown() == waiting[(last - 1) * 2 :]
+
+
+def test_team_caseload_pages_its_two_lists_apart(world, signed_in, monkeypatch):
+    from cases.views import TeamCaseloadView
+
+    monkeypatch.setattr(TeamCaseloadView, "workers_per_page", 2)
+    monkeypatch.setattr(TeamCaseloadView, "unallocated_per_page", 1)
+    tm = world.users["tm"]
+    with transaction.atomic():
+        waiting = YoungPerson(
+            authority=world.records["accounts.organisation"]["la"],
+            given_name="Second",
+            family_name="Waiting",
+        )
+        waiting.save()
+        services.case_open(subject=waiting.subject, team=tm.team, opened_by=tm)
+    browsing = signed_in(tm)
+    page = browsing.page
+    browsing.visit("/team/?workers_page=2")
+    workers = page.get_by_role("navigation", name="Pages of workers")
+    queue = page.get_by_role("navigation", name="Pages of work waiting for allocation")
+    assert workers.locator("[aria-current=page]").inner_text() == "2"
+    assert "Test team place" in page.locator("table", has_text="Waiting since").inner_text()
+
+    with page.expect_navigation():
+        queue.get_by_role("link", name="Next page").click()
+    browsing.check_a11y()
+    # The queue moved on; the workers stayed on their page; the link landed on the queue.
+    assert browsing.path() == "/team/?workers_page=2&page=2"
+    assert page.url.endswith("#waiting")
+    assert "Second Waiting" in page.locator("table", has_text="Waiting since").inner_text()
+    assert workers.locator("[aria-current=page]").inner_text() == "2"
+
+
 def test_senior_manager_sees_hotspots_chart_and_themes(world, signed_in):
     browsing = signed_in(world.users["sm"])
     page = browsing.page

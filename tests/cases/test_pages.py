@@ -139,7 +139,7 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
         f"Seen near the park {i}" for i in (7, 6, 5, 4, 3)
     ]
     page = first.content.decode()
-    assert "Showing <b>1</b> to <b>5</b> of <b>11</b> entries" in page
+    assert "Showing 1 to 5 of 11 entries" in page
     assert 'href="?page=2#chronology"' in page
     pages = [entries] + [client.get(url, {"page": str(n)}).context["chronology"] for n in (2, 3)]
     assert [len(p.object_list) for p in pages] == [5, 5, 1] and not pages[-1].has_next()

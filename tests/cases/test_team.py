@@ -1,12 +1,17 @@
 """Team managers: caseload, allocation and transfer between teams."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import selectors, services
 from cases.models import Case, TransferRequest, YoungPerson
+from cases.views import TeamCaseloadView, WorkerCasesView
 from safeguarding.accounts import visibility
 
 from ..conftest import make_user
@@ -149,8 +154,11 @@ def test_caseload_page_query_count_does_not_grow(world, client):
     small = count()
     for i in range(30):
         _new_case(world, tm.team, worker=world.users["sw2"], name=f"Large{i}")
-        _new_case(world, tm.team, name=f"LargeQueue{i}")
+        _new_case(world, tm.team, name=f"LargeQueue{i}")  # more than a page of the queue
     assert count() == small
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("cases:team"), {"page": 2}).status_code == 200
+    assert len(ctx.captured_queries) == small
 
 
 def test_allocation_and_transfer_requests_are_recorded_for_notification(world, client, tm2):
@@ -199,3 +207,109 @@ def test_a_team_manager_cannot_reach_another_teams_workers_or_cases(world, clien
     assert other_case.allocated_worker == world.users["sw"]
     rows = {r.worker.username for r in selectors.caseload_for_team(user=tm2, team=tm2.team)}
     assert rows == {"sw3", "tm2"}
+
+
+# --- pages of long lists -----------------------------------------------------------------------
+
+
+def _in_order(page: str, references) -> list[str]:
+    """Those of ``references`` that the page shows, in the order it shows them."""
+    found = {ref: page.find(ref) for ref in references if ref in page}
+    return sorted(found, key=found.get)
+
+
+def test_caseload_pages_the_queue_and_the_workers_apart(world, client, monkeypatch):
+    monkeypatch.setattr(TeamCaseloadView, "workers_per_page", 2)
+    monkeypatch.setattr(TeamCaseloadView, "unallocated_per_page", 3)
+    tm = world.users["tm"]
+    for i in range(4):
+        _new_case(world, tm.team, name=f"Queue{i}")
+    queue = [
+        c.subject.reference
+        for c in Case.objects.filter(team=tm.team, allocated_worker=None)
+        .exclude(status="closed")
+        .order_by("opened_at", "pk")
+    ]
+    assert len(queue) == 5  # the world's place and the four above
+    client.force_login(tm)
+    url = reverse("cases:team")
+
+    first = client.get(url).content.decode()
+    assert _in_order(first, queue) == queue[:3]
+    assert "5 pieces of work waiting, longest waiting first." in first
+    assert "Showing 1 to 3 of 5 pieces of work" in first
+    assert "Showing 1 to 2 of 3 workers" in first
+    # Two navigation landmarks, each named for its list.
+    assert 'aria-label="Pages of workers"' in first
+    assert 'aria-label="Pages of work waiting for allocation"' in first
+    assert 'href="?page=2#waiting" rel="next"' in first
+    assert 'href="?workers_page=2#workers" rel="next"' in first
+
+    page = client.get(url, {"page": 2, "workers_page": 2}).content.decode()
+    assert _in_order(page, queue) == queue[3:]
+    workers = re.findall(r'href="/team/workers/(\d+)/"', page)
+    assert workers == [str(tm.pk)]  # by name: Sw, Sw2 on the first page, then Tm
+    # Each list's links keep the other list's page.
+    assert 'href="?page=1&amp;workers_page=2#waiting" rel="prev"' in page
+    assert 'href="?page=2&amp;workers_page=1#workers" rel="prev"' in page
+    # A page number past the end or not a number: the last or first page, not an error.
+    response = client.get(url, {"page": 7, "workers_page": "two"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert _in_order(page, queue) == queue[3:]
+    assert "Showing 1 to 2 of 3 workers" in page
+
+
+def test_caseload_counts_only_the_workers_of_the_page(world):
+    tm, sw2 = world.users["tm"], world.users["sw2"]
+    selectors.caseload_for_team(user=tm, team=tm.team, members=[sw2])  # the rule reads tm's team
+    with CaptureQueriesContext(connection) as ctx:
+        rows = selectors.caseload_for_team(user=tm, team=tm.team, members=[sw2])
+    assert len(ctx.captured_queries) == 1  # the members were given: their counts only
+    assert [(r.worker, r.open_cases) for r in rows] == [(sw2, 1)]  # not the restricted case
+
+
+def test_worker_cases_are_paged_soonest_review_first(world, client, monkeypatch):
+    monkeypatch.setattr(WorkerCasesView, "paginate_by", 3)
+    tm, sw = world.users["tm"], world.users["sw"]
+    today = timezone.localdate()
+    own = world.records["cases.case"]["own"]
+    Case.objects.filter(pk=own.pk).update(next_review_due=None)  # no date: last
+    made = []
+    for i in range(4):
+        _, case = _new_case(world, tm.team, worker=sw, name=f"Review{i}")
+        Case.objects.filter(pk=case.pk).update(next_review_due=today + timedelta(days=4 - i))
+        made.append(case)
+    expected = [c.subject.reference for c in reversed(made)] + [own.subject.reference]
+    client.force_login(tm)
+    url = reverse("cases:team-worker", args=[sw.pk])
+
+    first = client.get(url).content.decode()
+    assert _in_order(first, expected) == expected[:3]
+    assert "5 pieces of open work, soonest review first." in first
+    assert "Showing 1 to 3 of 5 pieces of work" in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert _in_order(second, expected) == expected[3:]
+    assert "Showing 4 to 5 of 5 pieces of work" in second
+    for number in ("3", "0", "page"):
+        assert client.get(url, {"page": number}).status_code == 200
+
+
+def test_worker_cases_query_count_does_not_grow(world, client, monkeypatch):
+    monkeypatch.setattr(WorkerCasesView, "paginate_by", 5)
+    tm, sw = world.users["tm"], world.users["sw"]
+    client.force_login(tm)
+    url = reverse("cases:team-worker", args=[sw.pk])
+
+    def count(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return len(ctx.captured_queries)
+
+    _new_case(world, tm.team, worker=sw, name="Few")
+    small = count()
+    for i in range(10):
+        _new_case(world, tm.team, worker=sw, name=f"Many{i}")
+    assert count() == small
+    assert count(page=2) == small

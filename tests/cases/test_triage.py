@@ -1,7 +1,13 @@
 """The front door: referrals oldest first, what is known, and the decision."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, HarmCategory, Referral, ReferralSubject, YoungPerson
 from contexts.models import Context
@@ -122,36 +128,71 @@ def test_screening_then_decided_referral_leaves_the_queue(world, client, partner
     assert client.get(reverse("cases:triage-decide", args=[referral.pk])).status_code == 404
 
 
-def test_queue_query_count_does_not_grow_with_referrals(world, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def _add_referrals(world, n: int, *, start=None) -> list[Referral]:
+    """``n`` referrals waiting, received a minute apart from ``start`` (oldest first)."""
     la, p1 = (
         world.records["accounts.organisation"]["la"],
         world.records["accounts.organisation"]["p1"],
     )
     cse = HarmCategory.objects.get(slug="cse")
+    start = start or timezone.now() - timedelta(days=30)
+    made = []
+    for i in range(n):
+        r = Referral.objects.create(
+            authority=la,
+            source_organisation=p1,
+            referrer_name="PC Test",
+            narrative=f"Referral {i}",
+            consent=Referral.Consent.NOT_SOUGHT,
+            lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+            received_at=start + timedelta(minutes=i),
+        )
+        r.harm_categories.add(cse)
+        ReferralSubject.objects.create(referral=r, kind="young_person", described_name="A B")
+        made.append(r)
+    return made
 
-    def add(n):
-        for i in range(n):
-            r = Referral.objects.create(
-                authority=la,
-                source_organisation=p1,
-                referrer_name="PC Test",
-                narrative=f"Referral {i}",
-                consent=Referral.Consent.NOT_SOUGHT,
-                lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
-            )
-            r.harm_categories.add(cse)
-            ReferralSubject.objects.create(referral=r, kind="young_person", described_name="A B")
 
+def _references_in_order(page: str) -> list[str]:
+    return re.findall(r">(REF-[0-9A-Z]+)</a>", page)
+
+
+def test_queue_query_count_does_not_grow_with_referrals(world, client):
     def count():
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("cases:triage")).status_code == 200
         return len(ctx.captured_queries)
 
     client.force_login(world.users["tm"])
-    add(2)
+    _add_referrals(world, 2)
     small = count()
-    add(20)
+    _add_referrals(world, 60)  # more than a page
     assert count() == small
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("cases:triage"), {"page": 2}).status_code == 200
+    assert len(ctx.captured_queries) == small
+
+
+def test_queue_is_paged_oldest_first_and_a_bad_page_number_is_not_an_error(world, client):
+    waiting = Referral.objects.filter(status__in=["received", "screening"])
+    oldest = _add_referrals(world, 55, start=timezone.now() - timedelta(days=365))
+    total = waiting.count()
+    expected = [r.reference for r in waiting.order_by("received_at", "pk")]
+    assert expected[:55] == [r.reference for r in oldest]
+    client.force_login(world.users["tm"])
+    url = reverse("cases:triage")
+
+    first = client.get(url).content.decode()
+    assert _references_in_order(first) == expected[:50]
+    assert f"{total} referrals waiting." in first
+    assert f"Showing 1 to 50 of {total} referrals" in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert _references_in_order(second) == expected[50:]
+    assert f"Showing 51 to {total} of {total} referrals" in second
+    assert 'href="?page=1" rel="prev"' in second
+    # Past the end (referrals decided meanwhile): the last page; junk: the first. Never a 500.
+    for number, shown in (("99", expected[50:]), ("x", expected[:50]), ("-1", expected[:50])):
+        response = client.get(url, {"page": number})
+        assert response.status_code == 200
+        assert _references_in_order(response.content.decode()) == shown
