@@ -6,6 +6,7 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -34,6 +35,13 @@ class HarmCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def compact_postcode():
+    """A young person's postcode in capitals without spaces ("eb4 7qt" is "EB47QT"): what a
+    search by postcode compares, and what an index of it holds (one expression for both, so the
+    index serves the search)."""
+    return Replace(Upper("postcode"), models.Value(" "), models.Value(""))
 
 
 class YoungPerson(SubjectRecord):
@@ -77,7 +85,13 @@ class YoungPerson(SubjectRecord):
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "young people"
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            # Search by date of birth and by postcode (safeguarding/search.py). Names are
+            # searched through the trigram indexes of migration 0004 (tuned in 0009).
+            models.Index(fields=["date_of_birth"], name="cases_yp_date_of_birth"),
+            models.Index(compact_postcode(), name="cases_yp_compact_postcode"),
+        ]
 
     def get_absolute_url(self):
         return reverse("cases:young-person", args=[self.pk])
