@@ -38,7 +38,7 @@ def pending_lists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_action_overdue_notified_at"),
+        ("cases", "0010_borough_figures"),
     ]
 
     operations = [
