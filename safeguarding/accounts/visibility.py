@@ -32,7 +32,6 @@ from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.signals import post_migrate
 from django.http import Http404
 
 VIEW = "view"
@@ -176,48 +175,42 @@ def _is(user, *roles) -> bool:
     return user.role in roles
 
 
-#: Permission ids by codename, per database: read once, forgotten when a database is migrated
-#: or flushed (tests), when ids may change.
-_PERMISSIONS: dict[str, dict[str, int]] = {}
-
-
-def _forget_permissions(**kwargs) -> None:
-    _PERMISSIONS.clear()
-
-
-post_migrate.connect(_forget_permissions, dispatch_uid="visibility.forget_permissions")
-
-
-def _permission(codename: str) -> int:
-    """The id of one of the subjects' view/change permissions (guardian's grant rows name
-    it), so each grant probe is a lookup of constants in a unique index."""
+def _keys(user) -> tuple[dict[str, int], int | None]:
+    """What every grant probe needs, read once per user object (for a request, its signed-in
+    user) in one query: the ids of the subjects' view and change permissions (guardian's grant
+    rows name them) and the guardian group of the user's team (team grants are stored against
+    it), so each probe is a lookup of constants in a unique index."""
     from django.contrib.auth.models import Permission
-    from django.db import connection
 
-    known = _PERMISSIONS.get(connection.alias)
-    if known is None or codename not in known:
-        rows = Permission.objects.filter(
-            content_type__app_label__in=["cases", "contexts", "peers"],
-            codename__in=[
-                f"{action}_{model}"
-                for action in ("view", "change")
-                for model in ("youngperson", "context", "peergroup")
-            ],
-        ).values_list("codename", "pk")
-        known = _PERMISSIONS[connection.alias] = dict(rows)
-    return known[codename]
+    from safeguarding.accounts.models import Team
+
+    cached = user.__dict__.get("_visibility_keys")
+    if cached is None or cached[0] != user.team_id:
+        rows = (
+            Permission.objects.filter(
+                content_type__app_label__in=["cases", "contexts", "peers"],
+                codename__in=[
+                    f"{action}_{model}"
+                    for action in ("view", "change")
+                    for model in ("youngperson", "context", "peergroup")
+                ],
+            )
+            .annotate(team_group=Subquery(Team.objects.filter(pk=user.team_id).values("group_id")))
+            .values_list("codename", "pk", "team_group")
+        )
+        permissions = {codename: pk for codename, pk, _ in rows}
+        group = next((group for _, _, group in rows), None) if user.team_id else None
+        cached = user.__dict__["_visibility_keys"] = (user.team_id, permissions, group)
+    return cached[1], cached[2]
+
+
+def _permission(user, codename: str) -> int:
+    return _keys(user)[0][codename]
 
 
 def _team_group(user) -> int | None:
-    """The guardian group of the user's team (team grants are stored against it), read once
-    per user object (for a request, its signed-in user)."""
-    from safeguarding.accounts.models import Team
-
-    cached = user.__dict__.get("_visibility_team_group")
-    if cached is None or cached[0] != user.team_id:
-        group = Team.objects.filter(pk=user.team_id).values_list("group_id", flat=True).first()
-        cached = user.__dict__["_visibility_team_group"] = (user.team_id, group)
-    return cached[1]
+    """The guardian group of the user's team (None without a team)."""
+    return _keys(user)[1]
 
 
 def _named(grant_model, user, codename: str) -> Exists:
@@ -225,7 +218,9 @@ def _named(grant_model, user, codename: str) -> Exists:
     record)."""
     return Exists(
         grant_model.objects.filter(
-            user_id=user.pk, permission_id=_permission(codename), content_object=OuterRef("pk")
+            user_id=user.pk,
+            permission_id=_permission(user, codename),
+            content_object=OuterRef("pk"),
         )
     )
 
@@ -237,7 +232,7 @@ def _team_grant(grant_model, user, codename: str) -> Exists | Q:
     return Exists(
         grant_model.objects.filter(
             group_id=_team_group(user),
-            permission_id=_permission(codename),
+            permission_id=_permission(user, codename),
             content_object=OuterRef("pk"),
         )
     )
