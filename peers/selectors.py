@@ -1,10 +1,9 @@
 """Peer group reads, through the visibility rule."""
 
-from django.db.models import Q
-
-from cases.models import Concern
+from cases.models import Concern, ConcernSubject
 from contexts.models import Context
 from safeguarding.accounts import visibility
+from safeguarding.subjects.models import Subject
 
 from .models import PeerGroup, PeerGroupMembership, Relationship
 
@@ -59,14 +58,24 @@ def network_for_group(*, user, peer_group: PeerGroup) -> dict:
 
 
 def contexts_linked_to_group(*, user, peer_group: PeerGroup):
-    """Places named in concerns about this group or its members, that the user may see."""
+    """Places named in concerns about this group or its members, that the user may see: in the
+    latest concerns about the group, and the latest about its members (``LINKED_FROM_LATEST``
+    of each), so the cost follows what the group has, not the borough."""
+    from cases.selectors import LINKED_FROM_LATEST, latest_concern_ids
+
     members = peer_group.memberships.values("young_person__subject_id")
-    concerns = visibility.restrict(user, Concern).filter(
-        Q(involvements__subject=peer_group.subject) | Q(involvements__subject__in=members)
+    about_members = (
+        visibility.restrict(user, Concern)
+        .filter(involvements__subject_id__in=members)
+        .order_by("-occurred_at", "-pk")
+        .values_list("pk", flat=True)
+        .distinct()[:LINKED_FROM_LATEST]
     )
-    return (
-        visibility.restrict(user, Context)
-        .filter(subject__concern_involvements__concern__in=concerns)
-        .distinct()
-        .order_by("name")
-    )
+    concern_ids = {
+        *latest_concern_ids(user=user, subject=peer_group.subject),
+        *about_members,
+    }
+    places = ConcernSubject.objects.filter(
+        concern_id__in=concern_ids, subject__kind=Subject.Kind.CONTEXT
+    ).values("subject_id")
+    return visibility.restrict(user, Context).filter(subject_id__in=places).order_by("name", "pk")

@@ -46,6 +46,13 @@ else:
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code when its plan looks expensive enough. Pages
+    # here run many small queries whose plans only look expensive (index probes the planner
+    # prices high): compiling cost more than running them (BENCHMARKS.md). Off unless asked.
+    _jit = env.bool("POSTGRES_JIT", default=False)
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit={'on' if _jit else 'off'}".strip()
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -96,7 +96,21 @@ def _q(user, model, action: str) -> Q:
         action = PICK
     if action == PICK and not fn.has_pick_rule:
         action = VIEW
-    return fn(user, action)
+    # A rule is a tree of conditions that takes a while to build; the same user (for a request,
+    # its signed-in user) asks for the same ones many times. Nothing in a condition depends on
+    # rows, only on who the user is: keyed by that, it is built once per user object.
+    cache = user.__dict__.setdefault("_visibility_rules", {})
+    key = (
+        _label(model),
+        action,
+        user.role,
+        user.team_id,
+        user.organisation_id,
+        user.pk,
+    )
+    if key not in cache:
+        cache[key] = fn(user, action)
+    return cache[key]
 
 
 def restrict(user, model_or_queryset, action: str = VIEW) -> QuerySet:
@@ -515,6 +529,12 @@ def concern_rule(user, action):
     return concern_rule_for(user, action)
 
 
+def _sees_subject(user, subject) -> bool:
+    """Whether the user may see a subject (one query; not kept, as grants change)."""
+    subjects = _model("subjects.Subject")._default_manager
+    return subjects.filter(pk=subject.pk).filter(_subject(user, VIEW, "pk")).exists()
+
+
 def _audiences(user) -> list[Q]:
     """The audiences of ``ConcernAudience`` the user belongs to, each served by an index: their
     team (social workers and team managers) or their authority's senior managers, and
@@ -551,20 +571,12 @@ def concerns_about(user, subject) -> QuerySet:
     if not audiences:
         return ConcernSubject.objects.none().annotate(occurred_at=F("concern__occurred_at"))
     if subject.kind == subject.Kind.YOUNG_PERSON:
-        young_person = _model("cases.YoungPerson")
-        visible_person = Exists(
-            young_person._default_manager.filter(subject_id=subject.pk).filter(
-                _q(user, young_person, VIEW)
-            )
-        )
-        return (
-            ConcernSubject.objects.filter(subject_id=subject.pk)
-            .filter(
-                Q(concern__authority_id=user.organisation_id)
-                & (Q(visible_person) | concern_rule_for(user, VIEW, "concern_id"))
-            )
-            .annotate(occurred_at=F("concern__occurred_at"))
-        )
+        about = ConcernSubject.objects.filter(
+            subject_id=subject.pk, concern__authority_id=user.organisation_id
+        ).annotate(occurred_at=F("concern__occurred_at"))
+        if _sees_subject(user, subject):
+            return about
+        return about.filter(concern_rule_for(user, VIEW, "concern_id"))
     anyone = NOTHING
     for audience in audiences:
         anyone |= audience

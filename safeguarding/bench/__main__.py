@@ -107,7 +107,10 @@ def prepare_database(args, name: str) -> dict:
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if not seeded else "ANALYZE")
+        # As autovacuum would have by the time anyone uses the borough (it may be off on a
+        # development server): statistics for the planner and the visibility map for
+        # index-only scans.
+        cursor.execute("VACUUM ANALYZE")
         counts = {}
         for label, table in (
             ("young people", "cases_youngperson"),

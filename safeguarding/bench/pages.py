@@ -158,6 +158,7 @@ def _referral_body(n: int) -> bytes:
             "referrer": {"name": "PC Bench", "email": "bench@eastbrook-police.example"},
             "consent": "not_sought",
             "lawful_basis": "public_task",
+            "lawful_basis_detail": "Seeking consent could increase the risk to the young person.",
         }
     ).encode()
 
