@@ -1,11 +1,15 @@
 from django.contrib import admin
 
-from safeguarding.accounts.admin_base import RestrictedModelAdmin
+from safeguarding.accounts.admin_base import (
+    GrantAdmin,
+    RestrictedModelAdmin,
+    RestrictedTabularInline,
+)
 
 from . import models
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(RestrictedTabularInline):
     model = models.Alias
     extra = 0
 
@@ -35,7 +39,7 @@ class AliasAdmin(RestrictedModelAdmin):
     pass
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(RestrictedTabularInline):
     model = models.Allocation
     extra = 0
     can_delete = False
@@ -59,7 +63,7 @@ class AllocationAdmin(RestrictedModelAdmin):
     readonly_fields = ["case", "team", "worker", "allocated_by", "started_at", "ended_at"]
 
 
-class ConcernSubjectInline(admin.TabularInline):
+class ConcernSubjectInline(RestrictedTabularInline):
     model = models.ConcernSubject
     extra = 0
 
@@ -75,7 +79,7 @@ class ConcernSubjectAdmin(RestrictedModelAdmin):
     pass
 
 
-class ReferralSubjectInline(admin.TabularInline):
+class ReferralSubjectInline(RestrictedTabularInline):
     model = models.ReferralSubject
     extra = 0
 
@@ -93,12 +97,10 @@ class ReferralSubjectAdmin(RestrictedModelAdmin):
 
 
 @admin.register(models.YoungPersonUserObjectPermission, models.YoungPersonGroupObjectPermission)
-class YoungPersonGrantAdmin(RestrictedModelAdmin):
+class YoungPersonGrantAdmin(GrantAdmin):
     """Naming staff on (restricted) records."""
 
-    administrators_manage = True
     list_display = ["content_object", "permission"]
-    raw_id_fields = ["content_object"]
 
 
 @admin.register(models.Action)

@@ -6,12 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from contexts.models import Context
-from peers.models import PeerGroup
-from safeguarding.accounts import visibility
+from safeguarding.pickers import PICKERS, PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
 
-from .models import ConcernSubject, HarmCategory, Referral, YoungPerson
+from .models import ConcernSubject, HarmCategory, Referral
 from .services import NEW
 
 YOUNG_PERSON_PARTS = [
@@ -22,12 +21,16 @@ YOUNG_PERSON_PARTS = [
 
 
 class YoungPersonChoiceField(forms.ModelChoiceField):
+    """A young person from a short list (a group's members), shown as the picker shows them."""
+
     def label_from_instance(self, obj):
-        born = f", born {obj.date_of_birth:%-d %b %Y}" if obj.date_of_birth else ""
-        return f"{obj.full_name}{born}"
+        return PICKERS["young-people"].text(obj)
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(PickerFormMixin, forms.Form):
+    """What happened, when and where. Give it ``user=``: the places and peer groups offered are
+    the ones the rule lets them pick (searched for: see :mod:`safeguarding.pickers`)."""
+
     occurred_on = GovukDateField(label="When did it happen?", help_text="For example, 27 3 2026")
     occurred_time = forms.TimeField(
         label="Time (optional)",
@@ -41,13 +44,8 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what happened"},
     )
-    location = forms.ModelChoiceField(
-        label="Where did it happen?",
-        queryset=Context.objects.none(),
-        required=False,
-        empty_label="Choose a known place",
-        help_text="Start typing the name of the place.",
-        widget=forms.Select(attrs={"data-autocomplete": "place"}),
+    location = PickerField(
+        "places", label="Where did it happen?", required=False, empty_label="Choose a known place"
     )
     new_place_name = forms.CharField(
         label="Or add a new place: name", required=False, max_length=200
@@ -67,12 +65,7 @@ class ConcernForm(forms.Form):
         max_length=300,
         help_text="For example, the stairwell of block C",
     )
-    peer_group = forms.ModelChoiceField(
-        label="Peer group (optional)",
-        queryset=PeerGroup.objects.none(),
-        required=False,
-        empty_label="None",
-    )
+    peer_group = PickerField("peer-groups", label="Peer group (optional)", required=False)
     harm_categories = forms.ModelMultipleChoiceField(
         label="Harm",
         queryset=HarmCategory.objects.filter(is_active=True),
@@ -95,11 +88,6 @@ class ConcernForm(forms.Form):
         error_messages={"required": "Say how reliable the information is"},
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = visibility.restrict(user, Context, visibility.PICK)
-        self.fields["peer_group"].queryset = visibility.restrict(user, PeerGroup, visibility.PICK)
-
     def clean(self):
         data = super().clean()
         if data.get("location") and data.get("new_place_name"):
@@ -121,16 +109,11 @@ class ConcernForm(forms.Form):
         return data
 
 
-class InvolvementForm(forms.Form):
-    """One young person in a concern: someone known, or a new person added inline."""
+class InvolvementForm(PickerFormMixin, forms.Form):
+    """One young person in a concern: someone known (picked: give the form ``user=``), or a new
+    person added inline."""
 
-    young_person = YoungPersonChoiceField(
-        label="Young person",
-        queryset=YoungPerson.objects.none(),
-        required=False,
-        empty_label="Choose a young person",
-        widget=forms.Select(attrs={"data-autocomplete": "young-person"}),
-    )
+    young_person = PickerField("young-people", label="Young person", required=False)
     new_given_name = forms.CharField(
         label="Or add someone new: first name", required=False, max_length=100
     )
@@ -139,12 +122,6 @@ class InvolvementForm(forms.Form):
     part = forms.ChoiceField(
         label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["young_person"].queryset = visibility.restrict(
-            user, YoungPerson, visibility.PICK
-        ).order_by("family_name", "given_name")
 
     @property
     def is_blank(self) -> bool:
@@ -192,6 +169,13 @@ InvolvementFormSet = forms.formset_factory(
 
 
 class AllocateForm(forms.Form):
+    """A team manager gives a case to a worker of their own team.
+
+    A select, not a picker: the choice is bounded by the team (not the borough), and a manager
+    allocating wants to see their team to choose from, not recall a name. The team caseload
+    page lists the same workers, one row each.
+    """
+
     worker = forms.ModelChoiceField(
         label="Allocate to",
         queryset=None,
@@ -314,14 +298,10 @@ class ConditionalRadioSelect(forms.RadioSelect):
         return option
 
 
-class WorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj} ({obj.team})" if obj.team_id else str(obj)
-
-
-class ActionForm(forms.Form):
-    """Someone must do something about a subject by a date: a worker of the authority or a
-    partner organisation (the service checks the rest and tells the owner)."""
+class ActionForm(PickerFormMixin, forms.Form):
+    """Someone must do something about a subject by a date: a worker of the authority (picked:
+    give the form ``user=``) or a partner organisation (``organisations=``, a few: a select).
+    The service checks the rest and tells the owner."""
 
     WORKER = "worker"
     ORGANISATION = "organisation"
@@ -344,13 +324,7 @@ class ActionForm(forms.Form):
         widget=ConditionalRadioSelect,
         error_messages={"required": "Choose who will do it"},
     )
-    owner_user = WorkerChoiceField(
-        label="Worker",
-        queryset=None,
-        required=False,
-        empty_label="Choose a worker",
-        error_messages={"invalid_choice": "Choose a worker from the list"},
-    )
+    owner_user = PickerField("workers", label="Worker", required=False)
     owner_organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=None,
@@ -359,9 +333,8 @@ class ActionForm(forms.Form):
         error_messages={"invalid_choice": "Choose an organisation from the list"},
     )
 
-    def __init__(self, *args, workers, organisations, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_user"].queryset = workers
         self.fields["owner_organisation"].queryset = organisations
 
     def clean_due_on(self):

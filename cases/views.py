@@ -196,7 +196,12 @@ class ReferralDetailView(RecordDetailView):
 
 
 class ConcernLogView(AllowedUsersMixin, TemplateView):
-    """Log a concern: one page, one submit. Can start from a young person, a place or a group."""
+    """Log a concern: one page, one submit. Can start from a young person, a place or a group.
+
+    The people, the place and the group are pickers (:mod:`safeguarding.pickers`): without
+    JavaScript, a Find button posts the page back as typed, with matches to choose from, and
+    nothing is saved until "Log concern".
+    """
 
     allowed_users = visibility.logs_concerns
     template_name = "cases/concern_form.html"
@@ -292,23 +297,14 @@ class ActionAddView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        user, authority = self.request.user, self.subject.authority
-        workers = (
-            visibility.restrict(user, User)
-            .filter(
-                organisation=authority,
-                is_active=True,
-                role__in=[User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER],
-            )
-            .select_related("team")
-            .order_by("last_name", "first_name", "pk")
-        )
+        user = self.request.user
+        # A worker is picked from the authority's (the service checks it is the subject's).
         organisations = (
             visibility.restrict(user, Organisation)
-            .filter(authority=authority, is_active=True)
+            .filter(authority=self.subject.authority, is_active=True)
             .order_by("name", "pk")
         )
-        return {**super().get_form_kwargs(), "workers": workers, "organisations": organisations}
+        return {**super().get_form_kwargs(), "user": user, "organisations": organisations}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from safeguarding.accounts import visibility
-from safeguarding.accounts.admin_base import RestrictedModelAdmin, is_administrator
+from safeguarding.accounts.admin_base import (
+    GrantAdmin,
+    RestrictedModelAdmin,
+    RestrictedTabularInline,
+    is_administrator,
+)
 from safeguarding.accounts.models import Organisation
 
 from . import models
@@ -23,7 +28,7 @@ class GuardianChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ContextGuardianInline(GuardianChoicesMixin, admin.TabularInline):
+class ContextGuardianInline(GuardianChoicesMixin, RestrictedTabularInline):
     """The guardians of a place, edited with it. Whoever may change the place (its authority's
     administrators) may change its guardians, under the same rule as the place itself."""
 
@@ -73,6 +78,5 @@ class ContextGuardianAdmin(GuardianChoicesMixin, RestrictedModelAdmin):
 
 
 @admin.register(models.ContextUserObjectPermission, models.ContextGroupObjectPermission)
-class ContextGrantAdmin(RestrictedModelAdmin):
-    administrators_manage = True
-    raw_id_fields = ["content_object"]
+class ContextGrantAdmin(GrantAdmin):
+    pass

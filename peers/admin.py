@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from safeguarding.accounts.admin_base import RestrictedModelAdmin
+from safeguarding.accounts.admin_base import GrantAdmin, RestrictedModelAdmin
 
 from . import models
 
@@ -21,6 +21,5 @@ class RelationshipAdmin(RestrictedModelAdmin):
 
 
 @admin.register(models.PeerGroupUserObjectPermission, models.PeerGroupGroupObjectPermission)
-class PeerGroupGrantAdmin(RestrictedModelAdmin):
-    administrators_manage = True
-    raw_id_fields = ["content_object"]
+class PeerGroupGrantAdmin(GrantAdmin):
+    pass

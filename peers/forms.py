@@ -2,7 +2,7 @@ from django import forms
 
 from cases.forms import YoungPersonChoiceField
 from cases.models import YoungPerson
-from safeguarding.accounts import visibility
+from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
 
@@ -11,13 +11,12 @@ from .models import Confidence, Relationship
 SOURCE_CHOICES = [("", "Choose"), *InformationSource.choices]
 
 
-class MembershipForm(forms.Form):
-    young_person = YoungPersonChoiceField(
-        label="Young person",
-        queryset=YoungPerson.objects.none(),
-        empty_label="Choose a young person",
-        widget=forms.Select(attrs={"data-autocomplete": "young-person"}),
-        error_messages={"required": "Choose a young person"},
+class MembershipForm(PickerFormMixin, forms.Form):
+    """A young person joins a group. Give it ``user=``: the young person is picked from those
+    the rule lets them pick (searched for: see :mod:`safeguarding.pickers`)."""
+
+    young_person = PickerField(
+        "young-people", label="Young person", error_messages={"required": "Choose a young person"}
     )
     joined_on = GovukDateField(label="When did they join? (optional)", required=False)
     confidence = forms.ChoiceField(
@@ -35,14 +34,10 @@ class MembershipForm(forms.Form):
         label="Source details (optional)", required=False, max_length=200
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["young_person"].queryset = visibility.restrict(
-            user, YoungPerson, visibility.PICK
-        )
-
 
 class RelationshipForm(forms.Form):
+    """Two members of a group (``people``: the group's members, a short list: selects)."""
+
     from_person = YoungPersonChoiceField(
         label="First young person",
         queryset=YoungPerson.objects.none(),

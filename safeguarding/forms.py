@@ -52,8 +52,8 @@ def govuk_class(widget: forms.Widget) -> str | None:
     """The GOV.UK class for a widget, or None for widgets we leave alone."""
     if widget.is_hidden or isinstance(widget, forms.MultiWidget):
         return None  # MultiWidgets (the GOV.UK date input) style their own parts
-    if type(widget).__module__.startswith("django.contrib.admin"):
-        return None  # the admin site has its own look
+    if any(cls.__module__.startswith("django.contrib.admin") for cls in type(widget).__mro__):
+        return None  # the admin site has its own look (also for our widgets built on its own)
     for widget_type, css_class in WIDGET_CLASSES:
         if isinstance(widget, widget_type):
             return css_class

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cases.views import HomeView
 from safeguarding import health
+from safeguarding.pickers import PickView
 from safeguarding.search import SearchView
 
 admin.site.site_header = "Contextual Safeguarding: administration"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("search/", SearchView.as_view(), name="search"),
+    path("pick/<slug:slug>/", PickView.as_view(), name="pick"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

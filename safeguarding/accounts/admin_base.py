@@ -3,21 +3,116 @@
 Only administrators use the admin. Each model admin's queryset comes from the rule, so an
 administrator sees organisations, users, teams, reference data and places, but no case content
 unless named on a record. A denied record looks exactly like a missing one.
+
+Choosing a related record (a foreign key) follows the rule too (:class:`RestrictedChoicesMixin`):
+the choices are what the administrator may pick, and a key to a *directory* (young people,
+places, groups, users, cases, concerns …: tens of thousands of rows in a borough) is typed as an
+id with a lookup (``raw_id_fields``) instead of a select of every row. The lookup opens that
+model's own list in the admin, restricted like any other. (Not ``autocomplete_fields``: its
+search text would go into a URL.)
 """
 
 from auditlog.registry import auditlog
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from safeguarding.audit.registry import record_read
 
 from . import visibility
+
+#: Models with a row per child, place, group, worker, case, concern or referral: a select of
+#: every row would be megabytes at a borough's size.
+DIRECTORIES = frozenset(
+    {
+        "subjects.subject",
+        "cases.youngperson",
+        "cases.case",
+        "cases.concern",
+        "cases.referral",
+        "contexts.context",
+        "peers.peergroup",
+        "accounts.user",
+    }
+)
 
 
 def is_administrator(user) -> bool:
     return user.is_active and user.is_staff and user.role == user.Role.ADMINISTRATOR
 
 
-class RestrictedModelAdmin(admin.ModelAdmin):
+def directory_fields(model) -> tuple[str, ...]:
+    """The names of ``model``'s own foreign keys and many-to-many fields to a directory."""
+    return tuple(
+        f.name
+        for f in model._meta.get_fields()
+        if f.is_relation
+        and not f.auto_created
+        and (f.many_to_one or f.one_to_one or f.many_to_many)
+        and f.related_model is not None
+        and f.related_model._meta.label_lower in DIRECTORIES
+    )
+
+
+class RestrictedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw id input that names the record typed (beside the box) only if it is among
+    ``queryset``: an id outside the rule shows nothing, as if it did not exist."""
+
+    def __init__(self, rel, admin_site, *, queryset, using=None):
+        self.queryset = queryset
+        super().__init__(rel, admin_site, using=using)
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            self.queryset.get(**{key: value})
+        except (ValueError, TypeError, ObjectDoesNotExist, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class RestrictedChoicesMixin:
+    """For model admins and inlines: keys to directories are raw ids, and every related
+    record offered, accepted or named beside a raw id is one the rule lets the administrator
+    pick (unless the admin gives its own ``queryset``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.raw_id_fields = tuple(
+            dict.fromkeys([*self.raw_id_fields, *directory_fields(self.model)])
+        )
+
+    def _pickable(self, db_field, request, kwargs) -> dict:
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and related._meta.label_lower in visibility.governed_models():
+            kwargs["queryset"] = visibility.restrict(request.user, related, visibility.PICK)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._pickable(db_field, request, kwargs)
+        if (
+            db_field.name in self.raw_id_fields
+            and "widget" not in kwargs
+            and kwargs.get("queryset") is not None
+        ):
+            kwargs["widget"] = RestrictedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                queryset=kwargs["queryset"],
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._pickable(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RestrictedTabularInline(RestrictedChoicesMixin, admin.TabularInline):
+    """An inline whose related choices follow the rule (see :class:`RestrictedChoicesMixin`)."""
+
+
+class RestrictedModelAdmin(RestrictedChoicesMixin, admin.ModelAdmin):
     #: Administrators may add and delete rows of this model (reference data, directories).
     administrators_manage = False
 
@@ -61,3 +156,21 @@ class ReadOnlyRestrictedModelAdmin(RestrictedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class GrantAdmin(RestrictedModelAdmin):
+    """Naming staff or a team on a record (django-guardian's direct grants, e.g. on a
+    restricted young person). Administrators manage the grants on their authority's records,
+    records they may not read included: the record is typed by id, and named beside the box by
+    its ``str()`` (a young person's is their reference)."""
+
+    administrators_manage = True
+    raw_id_fields = ["content_object"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content_object":
+            # The records whose grants the rule lets administrators manage (grant_rule).
+            kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
+                subject__authority_id=request.user.organisation_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

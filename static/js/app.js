@@ -1,7 +1,7 @@
 // Progressive enhancement for every page (loaded as a module by templates/base.html). Every
 // page works without it: this only adds GOV.UK Frontend and MoJ Frontend behaviour (error
-// summary focus, service navigation menu, notification banners...) and turns
-// <select data-autocomplete> into an accessible autocomplete.
+// summary focus, service navigation menu, notification banners...) and turns pickers
+// (<select data-picker-url>) into type-aheads that ask the server.
 //
 // The packages are served by Django from node_modules (STATICFILES_DIRS), so the imports are
 // relative to this file: /static/js/ -> /static/govuk/, /static/moj/, /static/autocomplete/.
@@ -11,48 +11,126 @@ import { initAll as initMojFrontend } from "../moj/moj-frontend.min.js";
 initGovukFrontend();
 initMojFrontend();
 
-// --- Autocomplete on long pick lists ---------------------------------------------------------
+// --- Pickers: a type-ahead that asks the server ----------------------------------------------
+//
+// A picker (safeguarding/pickers.py) is a <select data-picker-url> holding only the current
+// choice, and before it a search box with a Find button for browsers without JavaScript. Here
+// the select becomes an accessible-autocomplete whose options come from the picker's endpoint
+// (POST, so what is typed stays out of URLs and logs), and the search box goes.
 
-function optionText(option) {
-  return (option.textContent || "").trim();
+const DEBOUNCE_MS = 250;
+const MIN_LENGTH = 2;
+
+function escapeHtml(text) {
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
 }
 
-function enhanceSelect(accessibleAutocomplete, select) {
+function optionText(option) {
+  return (option ? option.textContent || "" : "").trim();
+}
+
+// source(query, populateResults) for accessible-autocomplete: asks the endpoint once typing
+// pauses; an answer to an older query is dropped (its request aborted).
+function pickerSource(select, state) {
+  const token = select.form?.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  let timer = null;
+  let controller = null;
+  return (query, populateResults) => {
+    clearTimeout(timer);
+    if (controller) controller.abort();
+    state.searching = true;
+    state.failed = false;
+    timer = setTimeout(async () => {
+      controller = new AbortController();
+      const { signal } = controller;
+      try {
+        const response = await fetch(select.dataset.pickerUrl, {
+          method: "POST",
+          headers: { "X-CSRFToken": token, Accept: "application/json" },
+          body: new URLSearchParams({ q: query }),
+          credentials: "same-origin",
+          signal,
+        });
+        if (!response.ok) throw new Error(`The search answered ${response.status}`);
+        const { results } = await response.json();
+        state.searching = false;
+        populateResults(results);
+      } catch {
+        if (signal.aborted) return;
+        state.searching = false;
+        state.failed = true;
+        populateResults([]);
+      }
+    }, DEBOUNCE_MS);
+  };
+}
+
+function enhancePicker(accessibleAutocomplete, select) {
   const id = select.id;
+  const plural = select.dataset.pickerPlural || "matches";
+  const state = { searching: false, failed: false };
   accessibleAutocomplete.enhanceSelectElement({
     selectElement: select,
+    source: pickerSource(select, state),
+    minLength: MIN_LENGTH,
     // An empty choice ("Choose a young person") shows as an empty box, not as text.
     defaultValue: "",
-    showAllValues: true,
     autoselect: false,
     confirmOnBlur: false,
     displayMenu: "overlay",
-    onConfirm: (chosen) => {
-      const option = Array.from(select.options).find((o) => optionText(o) === (chosen || "").trim());
-      if (option) option.selected = true;
+    tNoResults: () => {
+      if (state.searching) return "Searching…";
+      if (state.failed) return "The search did not work: try again";
+      return `No ${plural} found`;
+    },
+    templates: {
+      // A result is {value, label, hint, text}; the box shows its text (as the option does).
+      inputValue: (result) => (result && typeof result === "object" ? result.text : result || ""),
+      suggestion: (result) => {
+        if (!result || typeof result !== "object") return escapeHtml(result || "");
+        const hint = result.hint
+          ? `<span class="app-picker__hint">${escapeHtml(result.hint)}</span>`
+          : "";
+        return `${escapeHtml(result.label)}${hint}`;
+      },
+    },
+    onConfirm: (result) => {
+      if (!result || typeof result !== "object") return;
+      let option = Array.from(select.options).find((o) => o.value === result.value);
+      if (!option) {
+        option = new Option(result.text, result.value);
+        select.add(option);
+      }
+      option.selected = true;
     },
   });
-  // The library keeps the last choice when the box is emptied: empty the select too, so the
-  // form sends what the user sees.
+  // With the type-ahead working, the search box and its Find button are not needed: gone, so
+  // that Enter in another box submits the form rather than a search.
+  document.getElementById(`${id}_finder`)?.remove();
+  // The select keeps its last choice while the box is edited: once the box no longer shows
+  // that choice, empty the select too, so the form sends what the user sees.
   const input = document.getElementById(id);
   if (input && input !== select) {
     input.addEventListener("input", () => {
-      if (input.value.trim() === "") select.value = "";
+      if (input.value.trim() !== optionText(select.selectedOptions[0])) select.value = "";
     });
   }
 }
 
-const selects = document.querySelectorAll("select[data-autocomplete]");
-if (selects.length) {
+const pickers = document.querySelectorAll("select[data-picker-url]");
+if (pickers.length) {
   // A UMD bundle: as a module it sets self.accessibleAutocomplete. Loaded only when needed.
   import("../autocomplete/accessible-autocomplete.min.js")
     .then(() => {
       const { accessibleAutocomplete } = window;
       if (!accessibleAutocomplete) return;
-      selects.forEach((select) => enhanceSelect(accessibleAutocomplete, select));
+      pickers.forEach((select) => enhancePicker(accessibleAutocomplete, select));
     })
     .catch((error) => {
-      // The plain select still works.
+      // The search box and Find button still work.
       console.error("Autocomplete not loaded", error);
     });
 }

@@ -54,3 +54,144 @@ def test_other_roles_cannot_use_the_admin(world, client, user_name):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+# --- choosing related records ------------------------------------------------------------------
+
+
+def _admins_and_inlines(request):
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in OUR_APPS:
+            yield model_admin
+            yield from model_admin.get_inline_instances(request)
+
+
+def test_keys_to_directories_are_raw_ids_chosen_through_the_rule(world, rf):
+    """No admin page offers a select of every young person, place, group, worker, case,
+    concern or referral; whatever the admin offers or accepts comes through the rule."""
+    from safeguarding.accounts.admin_base import (
+        DIRECTORIES,
+        RestrictedChoicesMixin,
+        directory_fields,
+    )
+
+    request = rf.get("/admin/")
+    request.user = world.users["admin"]
+    checked = 0
+    for model_admin in _admins_and_inlines(request):
+        assert isinstance(model_admin, RestrictedChoicesMixin), model_admin
+        fields = directory_fields(model_admin.model)
+        assert set(fields) <= set(model_admin.raw_id_fields), model_admin
+        checked += len(fields)
+    assert checked > 20
+    assert "cases.youngperson" in DIRECTORIES
+
+
+def test_admin_form_pages_do_not_grow_with_the_borough(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contexts.models import Context
+    from safeguarding.accounts.models import User
+    from tests.conftest import make_user
+
+    la, t1 = world.records["accounts.organisation"]["la"], world.records["accounts.team"]["t1"]
+    guardian = world.records["contexts.contextguardian"]["agency"]
+    pages = [
+        reverse("admin:contexts_contextguardian_change", args=[guardian.pk]),
+        reverse("admin:contexts_context_change", args=[guardian.context_id]),
+        reverse("admin:cases_youngpersonuserobjectpermission_add"),
+        reverse("admin:accounts_team_change", args=[t1.pk]),
+    ]
+    client.force_login(world.users["admin"])
+
+    def measure():
+        results = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            results.append((len(response.content), len(queries.captured_queries)))
+        return results
+
+    def add(start, n):
+        for i in range(start, start + n):
+            Context(authority=la, name=f"Extra place {i}", kind=Context.Kind.SHOP).save()
+            make_user(f"extra_{i}", User.Role.SOCIAL_WORKER, la, t1)
+
+    measure()  # caches filled once (content types, permissions)
+    add(0, 2)
+    small = measure()
+    add(2, 30)
+    assert measure() == small
+
+
+def test_a_key_outside_the_rule_is_refused(world, client):
+    from contexts.models import Context
+
+    guardian = world.records["contexts.contextguardian"]["agency"]
+    elsewhere = Context(
+        authority=world.records["accounts.organisation"]["la2"],
+        name="Faraway Quarry Park",
+        kind="park",
+    )
+    elsewhere.save()
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("admin:contexts_contextguardian_change", args=[guardian.pk]))
+    assert 'class="vForeignKeyRawIdAdminField"' in page.content.decode()
+    response = client.post(
+        reverse("admin:contexts_contextguardian_change", args=[guardian.pk]),
+        {
+            "context": str(elsewhere.pk),
+            "organisation": str(guardian.organisation_id),
+            "name": "",
+            "role": "",
+            "contact": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "context" in response.context["adminform"].form.errors
+    # The page does not name the record typed: it is not one the administrator may see.
+    assert "Faraway" not in response.content.decode()
+    guardian.refresh_from_db()
+    assert guardian.context_id != elsewhere.pk
+
+
+def test_administrators_name_staff_on_their_authoritys_records_only(world, client):
+    """Grants are typed by id: a record of the authority (the admin need not read it), a
+    member of staff the rule lets them pick; not another authority's."""
+    from django.contrib.auth.models import Permission
+    from django.db import transaction
+
+    from cases.models import YoungPerson, YoungPersonUserObjectPermission
+
+    restricted = world.records["cases.youngperson"]["restricted"]
+    sw3 = world.users["sw3"]
+    with transaction.atomic():
+        elsewhere = YoungPerson(
+            authority=world.records["accounts.organisation"]["la2"],
+            given_name="Far",
+            family_name="Away",
+        )
+        elsewhere.save()
+    view = Permission.objects.get(codename="view_youngperson")
+    url = reverse("admin:cases_youngpersonuserobjectpermission_add")
+    client.force_login(world.users["admin"])
+    page = client.get(url).content.decode()
+    assert page.count('class="vForeignKeyRawIdAdminField"') == 2  # the record and the user
+
+    def grant(record, user):
+        return client.post(
+            url, {"content_object": str(record.pk), "user": str(user.pk), "permission": view.pk}
+        )
+
+    assert grant(restricted, sw3).status_code == 302
+    assert YoungPersonUserObjectPermission.objects.filter(
+        content_object=restricted, user=sw3, permission=view
+    ).exists()
+    for record, user in ((elsewhere, sw3), (restricted, world.records["accounts.user"]["la2_sw"])):
+        response = grant(record, user)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors
+    assert not YoungPersonUserObjectPermission.objects.filter(content_object=elsewhere).exists()

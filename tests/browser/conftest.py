@@ -13,10 +13,14 @@
   fails on violations of impact "serious" or "critical", and a page loaded but never checked
   fails the test at teardown. Lesser violations are listed in the terminal summary.
 * Uncaught JavaScript errors and failed requests for assets (4xx/5xx) fail the test too.
+* A test marked ``no_javascript`` browses with JavaScript switched off (what the pages must do
+  without it). axe-core cannot run in such a page, so each check runs on a copy of the page as
+  it is, without its scripts, in a page beside it where scripts may run.
 """
 
 import importlib
 import os
+import re
 import shutil
 import time
 from collections import defaultdict
@@ -115,15 +119,25 @@ def browser() -> Browser:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
-@pytest.fixture
-def context(browser, live_server) -> BrowserContext:
+def _javascript(request) -> bool:
+    return request.node.get_closest_marker("no_javascript") is None
+
+
+def _new_context(browser, base_url: str, *, javascript: bool = True) -> BrowserContext:
     ctx = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         locale="en-GB",
         timezone_id="Europe/London",
         viewport={"width": 1280, "height": 900},
+        java_script_enabled=javascript,
     )
     ctx.set_default_timeout(TIMEOUT_MS)
+    return ctx
+
+
+@pytest.fixture
+def context(request, browser, live_server) -> BrowserContext:
+    ctx = _new_context(browser, live_server.url, javascript=_javascript(request))
     yield ctx
     ctx.close()
 
@@ -149,6 +163,8 @@ class Browsing:
     requests: list[tuple[str, str]] = field(default_factory=list)  # main-frame documents
     errors: list[str] = field(default_factory=list)
     axe_seconds: float = 0.0  # time spent in axe-core, to leave out of the journeys' timings
+    #: For pages without JavaScript: where axe-core checks a copy of them (see the docstring).
+    a11y_page: Page | None = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -168,7 +184,7 @@ class Browsing:
         """Run axe-core on the page as it is now; fail on serious or critical violations."""
         started = time.perf_counter()
         self.page.wait_for_load_state("load")
-        results = self.axe.run(self.page)
+        results = self.axe.run(self._a11y_target())
         self.axe_seconds += time.perf_counter() - started
         where = f"{self.path()} ({self.page.title()!r})"
         blocking = []
@@ -194,13 +210,23 @@ class Browsing:
                     lines.append(f"    {node.get('failureSummary', '').replace(chr(10), ' ')}")
             pytest.fail("\n".join(lines), pytrace=False)
 
-    def choose(self, input_id: str, typed: str, option: str) -> None:
-        """Pick from an accessible-autocomplete box: type part of a name, click the option."""
+    def _a11y_target(self) -> Page:
+        if self.a11y_page is None:
+            return self.page
+        # The page without scripts, as the browser has it, its stylesheet from the server.
+        html = re.sub(r"<script\b.*?</script>", "", self.page.content(), flags=re.S | re.I)
+        html = html.replace("<head>", f'<head><base href="{self.base_url}/">', 1)
+        self.a11y_page.set_content(html, wait_until="load")
+        return self.a11y_page
+
+    def choose(self, input_id: str, typed: str, option: str, shown: str | None = None) -> None:
+        """Pick from a type-ahead: type part of a name, click the option that has the text
+        ``option``; the box then shows ``shown`` (by default, the option's text)."""
         box = self.page.locator(f"input.autocomplete__input#{input_id}")
         box.click()
         box.press_sequentially(typed)
         self.page.locator(f"#{input_id}__listbox li", has_text=option).click()
-        expect(box).to_have_value(option)
+        expect(box).to_have_value(shown or option)
 
     def focused(self) -> dict:
         """What has the keyboard focus: tag, id, name, classes and text."""
@@ -245,9 +271,13 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def browsing(request, context, live_server, axe, tmp_path) -> Browsing:
+def browsing(request, browser, context, live_server, axe, tmp_path) -> Browsing:
     page = context.new_page()
     state = Browsing(page=page, base_url=live_server.url, axe=axe)
+    checker = None
+    if not _javascript(request):
+        checker = _new_context(browser, live_server.url)
+        state.a11y_page = checker.new_page()
 
     def on_request(request):
         if request.is_navigation_request() and request.frame == page.main_frame:
@@ -276,6 +306,8 @@ def browsing(request, context, live_server, axe, tmp_path) -> Browsing:
         page.screenshot(path=tmp_path / "failure.png", full_page=True)
         (tmp_path / "failure.html").write_text(page.content())
         print(f"Browser at {page.url} when the test failed: {tmp_path}/failure.png, .html")
+    if checker is not None:
+        checker.close()
     unchecked = [f"{d.method} {d.url} ({d.status})" for d in state.documents if not d.checked]
     assert not unchecked, f"Pages loaded without an axe-core check: {unchecked}"
     assert not state.errors, "Errors in the browser:\n" + "\n".join(state.errors)

@@ -334,10 +334,44 @@ def test_the_page_opens_for_the_worker_and_lists_whom_to_choose(world, client):
     assert "Add an action" in page and yp.reference in page
     form = response.context["form"]
     assert set(form.fields["owner_organisation"].queryset) == {_org(world, "p1"), _org(world, "p2")}
+    # Workers may be picked from the whole authority; thousands of them: searched for, not listed.
     workers = set(form.fields["owner_user"].queryset)
     assert {world.users[n] for n in ("sw", "sw2", "sw3", "tm")} == workers
+    assert 'data-picker-url="/pick/workers/"' in page
+    assert "Sw2 Test" not in page and "Sw3 Test" not in page
     assert 'data-aria-controls="conditional-id_owner_kind_0"' in page
     assert 'id="conditional-id_owner_kind_1"' in page
+
+
+def test_without_javascript_a_worker_is_found_then_chosen(world, client):
+    yp, sw3 = world.records["cases.youngperson"]["own"], world.users["sw3"]
+    client.force_login(world.users["sw"])
+    typed = _form_data(owner_kind="worker", owner_user_find="sw3", find="owner_user")
+    response = client.post(_url(yp), typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" not in page
+    assert "Ask the school to walk her to the bus stop after clubs." in page
+    assert f'value="{typed["due_on_day"]}"' in page and 'value="sw3"' in page
+    assert f'<option value="{sw3.pk}">Sw3 Test (Team Two)</option>' in page
+    assert "1 worker found for “sw3”: choose from the list below." in page
+    assert not Action.objects.filter(subject=yp.subject, created_by=world.users["sw"]).exists()
+
+    chosen = {k: v for k, v in typed.items() if k != "find"} | {"owner_user": str(sw3.pk)}
+    response = client.post(_url(yp), chosen)
+    assert response.status_code == 302
+    assert Action.objects.get(subject=yp.subject, created_by=world.users["sw"]).owner_user == sw3
+
+
+def test_a_worker_of_another_authority_cannot_be_chosen(world, client):
+    client.force_login(world.users["sw"])
+    la2_sw = world.records["accounts.user"]["la2_sw"]
+    response = client.post(
+        _url(world.records["cases.youngperson"]["own"]),
+        _form_data(owner_kind="worker", owner_user=str(la2_sw.pk)),
+    )
+    assert response.context["form"].errors["owner_user"] == ["Choose a worker from the matches"]
+    assert "La2 Sw" not in response.content.decode()
 
 
 @pytest.mark.parametrize(

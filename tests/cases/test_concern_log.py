@@ -1,10 +1,24 @@
-"""Logging a concern: one page, one submit; nothing typed is lost on an error."""
+"""Logging a concern: one page, one submit; nothing typed is lost on an error or a search."""
+
+import re
 
 from django.urls import reverse
 
-from cases.models import Concern, YoungPerson
+from cases.models import Concern, HarmCategory, YoungPerson
 from contexts.models import Context
 from safeguarding.accounts import visibility
+
+
+def _options(page: str, select_id: str) -> list[tuple[str, str]]:
+    """The (value, text) of each option of a select on the page."""
+    select = re.search(rf'<select [^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, select_id
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def _select_tag(page: str, select_id: str) -> str:
+    """The opening tag of a select on the page."""
+    return re.search(rf'<select [^>]*id="{select_id}"[^>]*>', page).group(0)
 
 
 def _post_data(**overrides):
@@ -122,8 +136,11 @@ def test_a_young_person_of_another_team_cannot_be_named(world, client):
         ),
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert other.full_name not in response.content.decode()
+    page = response.content.decode()
+    assert "Choose a young person from the matches" in page
+    assert 'href="#id_people-0-young_person"' in page
+    assert other.full_name not in page
+    assert not Concern.objects.filter(narrative__startswith="Seen getting into a car").exists()
 
 
 def test_prefilled_from_a_subject_page_and_denied_subjects_are_404(world, client):
@@ -134,6 +151,143 @@ def test_prefilled_from_a_subject_page_and_denied_subjects_are_404(world, client
     assert page.status_code == 200
     assert f'<option value="{own.pk}" selected>' in page.content.decode()
     assert client.get(reverse("cases:concern-log") + f"?young_person={other.pk}").status_code == 404
+    # A place and a group too: each page offers the one chosen, and only it.
+    place, group = (
+        world.records["contexts.context"]["team"],
+        world.records["peers.peergroup"]["team"],
+    )
+    page = client.get(
+        reverse("cases:concern-log") + f"?context={place.pk}&peer_group={group.pk}"
+    ).content.decode()
+    assert f'<option value="{place.pk}" selected>{place.name} (Park or open space)</option>' in page
+    assert f'<option value="{group.pk}" selected>{group.name} ({group.reference})</option>' in page
+    assert _options(page, "id_location") == [
+        ("", "Choose a known place"),
+        (str(place.pk), f"{place.name} (Park or open space)"),
+    ]
+    assert _options(page, "id_peer_group") == [
+        ("", "Choose a peer group"),
+        (str(group.pk), f"{group.name} ({group.reference})"),
+    ]
+    for row in range(3):
+        assert _options(page, f"id_people-{row}-young_person") == [("", "Choose a young person")]
+
+
+# --- without JavaScript: search, then choose, then submit ----------------------------------
+
+
+def test_find_lists_matches_and_keeps_everything_typed_without_saving(world, client):
+    client.force_login(world.users["sw"])
+    own, team = (
+        world.records["cases.youngperson"]["own"],
+        world.records["cases.youngperson"]["team"],
+    )
+    typed = _post_data(
+        **{
+            "narrative": "Typed narrative that must survive a search",
+            "source": "",  # unfinished: no error is shown for it yet
+            "source_detail": "PC 1234 Smith",
+            "people-0-young_person": str(own.pk),
+            "people-0-part": "harmed",
+            "people-1-young_person_find": "Testperson",
+            "people-1-part": "at_risk",
+            "location_find": "team place",
+            "find": "people-1-young_person",
+        }
+    )
+    response = client.post(reverse("cases:concern-log"), typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not Concern.objects.filter(narrative__startswith="Typed narrative").exists()
+    assert "There is a problem" not in page and "govuk-error-message" not in page
+    # Everything typed is still there, the other searches' text too.
+    assert "Typed narrative that must survive a search" in page
+    assert 'value="PC 1234 Smith"' in page and 'value="team place"' in page
+    assert 'value="Testperson"' in page
+    assert '<option value="at_risk" selected>' in page
+    # The first young person is still chosen; the second lists the matches to choose from:
+    # those the worker may pick (not the restricted one, not another team's).
+    matches = response.context["formset"].forms[1]["young_person"].offer.matches
+    assert {obj.pk for obj in matches} == {own.pk, team.pk}
+    assert "2 young people found for “Testperson”: choose from the list below." in page
+    for name in ("other", "restricted"):
+        assert world.records["cases.youngperson"][name].full_name not in page
+    assert page.count(f'<option value="{own.pk}" selected>') == 1
+    # Only the field whose Find was pressed is searched, and its list takes the focus.
+    assert "found for “team place”" not in page
+    assert page.count("autofocus") == 1
+    assert " autofocus " in _select_tag(page, "id_people-1-young_person")
+
+    # Choose the second young person, and finish the form: it is saved.
+    chosen = typed | {
+        "people-1-young_person": str(team.pk),
+        "source": "police",
+        "harm_categories": [HarmCategory.objects.get(slug="cse").pk],
+    }
+    del chosen["find"]
+    response = client.post(reverse("cases:concern-log"), chosen)
+    assert response.status_code == 302, response.content.decode()
+    concern = Concern.objects.get(narrative="Typed narrative that must survive a search")
+    assert {s.pk for s in concern.subjects.all()} == {own.subject_id, team.subject_id}
+
+
+def test_find_says_when_nothing_is_found_or_the_text_is_too_short(world, client):
+    client.force_login(world.users["sw"])
+    for text, message in (
+        ("Zzyzx", "No young people found for “Zzyzx”."),
+        ("G", "Type at least 2 letters or numbers, then choose Find."),
+    ):
+        data = _post_data(**{"people-0-young_person_find": text, "find": "people-0-young_person"})
+        page = client.post(reverse("cases:concern-log"), data).content.decode()
+        assert message in page
+        # The message is read out with the list it is about.
+        assert (
+            'aria-describedby="id_people-0-young_person_helptext id_people-0-young_person_found"'
+            in page
+        )
+
+
+def test_enter_in_any_search_box_finds_what_it_holds(world, client):
+    """Without JavaScript, Enter in a search box presses the form's first submit button (the
+    hidden Find at the first picker): the boxes whose text was not searched for yet are
+    searched, and the first of their lists has the focus."""
+    client.force_login(world.users["sw"])
+    own = world.records["cases.youngperson"]["own"]
+    data = _post_data(
+        **{
+            "location_find": "Test team place",
+            "people-1-young_person_find": "GivenOwn",  # searched before, and chosen
+            "people-1-young_person_searched": "GivenOwn",
+            "people-1-young_person": str(own.pk),
+            "find": "",  # the hidden Find that Enter presses
+        }
+    )
+    page = client.post(reverse("cases:concern-log"), data).content.decode()
+    place = world.records["contexts.context"]["team"]
+    assert f'<option value="{place.pk}">Test team place (Park or open space)</option>' in page
+    assert " autofocus " in _select_tag(page, "id_location")
+    assert page.count("autofocus") == 1
+    assert "Type at least 2" not in page  # the empty box is not searched
+    assert "found for “GivenOwn”" not in page  # nor the one searched for already
+    assert _options(page, "id_people-1-young_person")[1:] == [
+        (str(own.pk), f"{own.full_name} (born 1 Jan 2010)")
+    ]
+
+
+def test_find_for_a_place_and_a_group(world, client):
+    client.force_login(world.users["sw"])
+    place, group = world.records["contexts.context"]["other"], world.records["peers.peergroup"]
+    page = client.post(
+        reverse("cases:concern-log"),
+        _post_data(**{"location_find": "Test other place", "find": "location"}),
+    ).content.decode()
+    # Any place of the authority may be named (PICK), so another team's place is found.
+    assert f'<option value="{place.pk}">Test other place (Park or open space)</option>' in page
+    page = client.post(
+        reverse("cases:concern-log"),
+        _post_data(**{"peer_group_find": "team group", "find": "peer_group"}),
+    ).content.decode()
+    assert group["team"].name in page and group["other"].name not in page
 
 
 def test_only_practitioners_log_concerns(world, client):

@@ -124,6 +124,82 @@ def test_form_and_search_query_counts_do_not_grow_with_young_people(world, clien
     assert small == large
 
 
+def _add_to_the_borough(world, start, n):
+    """``n`` more young people (team one's, allocated to sw), places, team one's peer groups and
+    workers (of team two: the team one's manager allocates to is left as it is)."""
+    from django.db import transaction
+
+    from cases import services
+    from cases.models import YoungPerson
+    from contexts.models import Context
+    from peers.models import PeerGroup
+    from safeguarding.accounts import grants
+    from safeguarding.accounts.models import User
+    from tests.conftest import make_user
+
+    la = world.records["accounts.organisation"]["la"]
+    t1, t2 = world.records["accounts.team"]["t1"], world.records["accounts.team"]["t2"]
+    with transaction.atomic():
+        for i in range(start, start + n):
+            yp = YoungPerson(authority=la, given_name=f"Extra{i}", family_name="Testperson")
+            yp.save()
+            services.case_open(
+                subject=yp.subject, team=t1, opened_by=None, worker=world.users["sw"]
+            )
+            Context(authority=la, name=f"Extra place {i}", kind=Context.Kind.SHOP).save()
+            group = PeerGroup(authority=la, name=f"Extra group {i}")
+            group.save()
+            grants.grant_team(group, t1)
+            make_user(f"extra_{i}", User.Role.SOCIAL_WORKER, la, t2)
+
+
+def _page(client, url, data=None) -> tuple[int, int, int]:
+    """Status, size in bytes and number of queries of a GET (or a POST of ``data``)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data) if data is not None else client.get(url)
+    return response.status_code, len(response.content), len(ctx.captured_queries)
+
+
+def test_form_pages_do_not_grow_with_the_borough(world, client):
+    """The pages that pick young people, places, groups and workers hold the current choice and
+    a search's matches, never a directory: the same bytes and queries with 2 or 32 more of each."""
+    yp = world.records["cases.youngperson"]["own"]
+    place, group = (
+        world.records["contexts.context"]["team"],
+        world.records["peers.peergroup"]["team"],
+    )
+    case = world.records["cases.case"]["own"]
+    log = reverse("cases:concern-log")
+    found = {
+        "narrative": "Typed",
+        "people-TOTAL_FORMS": "3",
+        "people-INITIAL_FORMS": "0",
+        "people-0-young_person_find": "GivenOwn",
+        "find": "people-0-young_person",
+    }
+    requests = [
+        ("sw", log, None),
+        ("sw", f"{log}?young_person={yp.pk}&context={place.pk}&peer_group={group.pk}", None),
+        ("sw", log, found),  # without JavaScript: Find, with one match
+        ("sw", reverse("cases:action-add", args=[yp.reference]), None),
+        ("sw", reverse("peers:membership-add", args=[group.pk]), None),
+        ("tm", reverse("cases:case-allocate", args=[case.pk]), None),
+    ]
+
+    def measure():
+        results = []
+        for user, url, data in requests:
+            client.force_login(world.users[user])
+            results.append(_page(client, url, data))
+        return results
+
+    _add_to_the_borough(world, 0, 2)
+    small = measure()
+    assert all(status == 200 for status, _, _ in small), small
+    _add_to_the_borough(world, 2, 30)
+    assert measure() == small
+
+
 def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     from cases import selectors
 

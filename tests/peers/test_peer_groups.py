@@ -39,6 +39,42 @@ def test_add_member_errors_keep_input(world, client):
     assert 'href="#id_confidence_0"' in page
 
 
+def test_without_javascript_a_member_is_found_then_chosen(world, client):
+    group = world.records["peers.peergroup"]["team"]
+    team, restricted = (
+        world.records["cases.youngperson"]["team"],
+        world.records["cases.youngperson"]["restricted"],
+    )
+    client.force_login(world.users["sw"])
+    url = reverse("peers:membership-add", args=[group.pk])
+    page = client.get(url).content.decode()
+    assert 'data-picker-url="/pick/young-people/"' in page and team.full_name not in page
+    typed = {
+        "young_person": "",
+        "young_person_find": "Testperson",
+        "find": "young_person",
+        "confidence": "medium",
+        "source": "school",
+        "source_detail": "kept text",
+    }
+    response = client.post(url, typed)
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" not in page
+    assert 'value="kept text"' in page and 'value="Testperson"' in page
+    assert f'<option value="{team.pk}">{team.full_name} (born 1 Jan 2010)</option>' in page
+    assert restricted.full_name not in page  # sw may not pick them
+    assert not PeerGroupMembership.objects.filter(peer_group=group, young_person=team).exists()
+
+    chosen = {k: v for k, v in typed.items() if k != "find"} | {"young_person": str(team.pk)}
+    assert client.post(url, chosen).status_code == 302
+    assert PeerGroupMembership.objects.filter(peer_group=group, young_person=team).exists()
+    # An id the rule does not let them pick is refused like one that does not exist.
+    response = client.post(url, chosen | {"young_person": str(restricted.pk)})
+    assert response.context["form"].errors["young_person"] == [
+        "Choose a young person from the matches"
+    ]
+
+
 def test_add_and_remove_a_relationship(world, client):
     group = world.records["peers.peergroup"]["team"]
     own = world.records["cases.youngperson"]["own"]
