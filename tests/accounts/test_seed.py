@@ -1,30 +1,45 @@
 """``manage.py seed_borough``: the fictional demo borough, its counts, its grants and its limits."""
 
 import importlib
+import re
 from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import (
+    Action,
+    Allocation,
     Case,
     Concern,
     ConcernSubject,
     HarmCategory,
     Referral,
+    ReferralSubject,
     YoungPerson,
     YoungPersonGroupObjectPermission,
     YoungPersonUserObjectPermission,
 )
-from contexts.models import Context, ContextGroupObjectPermission
-from peers.models import PeerGroup, PeerGroupGroupObjectPermission
+from contexts.models import (
+    Context,
+    ContextGroupObjectPermission,
+    ContextGuardian,
+    ContextUserObjectPermission,
+)
+from peers.models import (
+    PeerGroup,
+    PeerGroupGroupObjectPermission,
+    PeerGroupMembership,
+    PeerGroupUserObjectPermission,
+    Relationship,
+)
 from safeguarding.accounts import demo, visibility
 from safeguarding.accounts.models import Organisation, User
-from safeguarding.subjects.models import Subject
+from safeguarding.subjects.models import Subject, new_references
 
 SCALE = 0.1
 pytestmark = pytest.mark.django_db
@@ -233,3 +248,186 @@ def test_concerns_per_young_person_sets_the_concern_count(db):
     counts = demo.borough_counts(Organisation.objects.get(name=demo.AUTHORITY_NAME))
     assert counts["young people"] == 15
     assert counts["concerns"] == 150
+
+
+def ranked(queryset, *fields, **ids):
+    """``queryset``'s rows in primary-key order as tuples of ``fields``, then of each id field in
+    ``ids`` replaced by its rank in the mapping given for it (see ``rank``)."""
+    names = [*fields, *ids]
+    return [
+        values[: len(fields)]
+        + tuple(
+            ranks.get(pk) for ranks, pk in zip(ids.values(), values[len(fields) :], strict=True)
+        )
+        for values in queryset.order_by("pk").values_list(*names)
+    ]
+
+
+def rank(queryset) -> dict[int, int]:
+    """Primary key -> position in primary-key order. Two runs of the seed number rows alike
+    but not with the same ids (sequences move on even when a run is rolled back)."""
+    return {pk: n for n, pk in enumerate(queryset.order_by("pk").values_list("pk", flat=True))}
+
+
+def borough_snapshot(la) -> dict[str, list]:
+    """Every row the seed writes for ``la``, without references (random by design) and
+    insertion times, with ids as ranks: equal snapshots mean the same borough."""
+    subject = rank(Subject.objects.filter(authority=la))
+    person = rank(YoungPerson.objects.filter(subject__authority=la))
+    place = rank(Context.objects.filter(subject__authority=la))
+    group = rank(PeerGroup.objects.filter(subject__authority=la))
+    concern = rank(Concern.objects.filter(authority=la))
+    referral = rank(Referral.objects.filter(authority=la))
+    case = rank(Case.objects.filter(subject__authority=la))
+    in_la = {"subject__authority": la}
+    snapshot = {
+        "young people": ranked(
+            YoungPerson.objects.filter(**in_la),
+            *("given_name", "family_name", "preferred_name", "date_of_birth", "gender"),
+            *("ethnicity", "address", "postcode", "school__name", "nhs_number"),
+            *("vulnerabilities", "restricted", "restricted_reason"),
+            subject_id=subject,
+        ),
+        "places": ranked(Context.objects.filter(**in_la), "name", "postcode", subject_id=subject),
+        "guardians": ranked(
+            ContextGuardian.objects.filter(context__subject__authority=la),
+            *("organisation__name", "name", "role", "contact"),
+            context_id=place,
+        ),
+        "groups": ranked(PeerGroup.objects.filter(**in_la), "name", subject_id=subject),
+        "memberships": ranked(
+            PeerGroupMembership.objects.filter(peer_group__subject__authority=la),
+            *("joined_on", "left_on", "confidence", "source", "recorded_by__username"),
+            peer_group_id=group,
+            young_person_id=person,
+        ),
+        "relationships": ranked(
+            Relationship.objects.filter(from_person__subject__authority=la),
+            *("kind", "source", "reliability", "notes", "started_on", "recorded_by__username"),
+            from_person_id=person,
+            to_person_id=person,
+        ),
+        "cases": ranked(
+            Case.objects.filter(**in_la),
+            *("status", "team__name", "allocated_worker__username", "risk", "next_review_due"),
+            *("opened_at", "opened_by__username", "closed_at", "closure_reason"),
+            subject_id=subject,
+        ),
+        "allocations": ranked(
+            Allocation.objects.filter(case__subject__authority=la),
+            *("team__name", "worker__username", "started_at", "ended_at"),
+            *("allocated_by__username", "reason"),
+            case_id=case,
+        ),
+        "concerns": ranked(
+            Concern.objects.filter(authority=la),
+            *("occurred_at", "logged_at", "location_description", "narrative", "source"),
+            *("source_detail", "reliability", "logged_by__username"),
+        ),
+        "concern subjects": ranked(
+            ConcernSubject.objects.filter(concern__authority=la),
+            "part",
+            concern_id=concern,
+            subject_id=subject,
+        ),
+        "concern harms": ranked(
+            Concern.harm_categories.through.objects.filter(concern__authority=la),
+            "harmcategory__slug",
+            concern_id=concern,
+        ),
+        "referrals": ranked(
+            Referral.objects.filter(authority=la),
+            *("source_organisation__name", "referred_by__username", "referrer_name"),
+            *("referrer_role", "referrer_email", "referrer_phone", "received_at"),
+            *("decision_due_at", "urgency", "narrative", "consent", "lawful_basis", "status"),
+            *("decision", "decision_reason", "decided_by__username", "decided_at"),
+        ),
+        "referral subjects": ranked(
+            ReferralSubject.objects.filter(referral__authority=la),
+            *("kind", "described_name", "described_date_of_birth", "described_address"),
+            *("described_postcode", "described_place_kind"),
+            referral_id=referral,
+            subject_id=subject,
+        ),
+        "referral harms": ranked(
+            Referral.harm_categories.through.objects.filter(referral__authority=la),
+            "harmcategory__slug",
+            referral_id=referral,
+        ),
+        "actions": ranked(
+            Action.objects.filter(**in_la),
+            *("description", "owner_user__username", "owner_organisation__name", "due_on"),
+            *("status", "progress_note", "created_by__username", "completed_at"),
+            "overdue_notified_at",
+            subject_id=subject,
+        ),
+    }
+    # A team's group is named after the authority's id: name it after the team instead.
+    team = {"group_id": dict(la.teams.values_list("group_id", "name"))}
+    user = {"user_id": dict(User.objects.values_list("pk", "username"))}
+    grants = [
+        (YoungPersonGroupObjectPermission, team, person),
+        (YoungPersonUserObjectPermission, user, person),
+        (ContextGroupObjectPermission, team, place),
+        (ContextUserObjectPermission, user, place),
+        (PeerGroupGroupObjectPermission, team, group),
+        (PeerGroupUserObjectPermission, user, group),
+    ]
+    for model, holder, records in grants:
+        snapshot[model.__name__] = ranked(
+            model.objects.filter(content_object__subject__authority=la),
+            "permission__codename",
+            content_object_id=records,
+            **holder,
+        )
+    return snapshot
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_and_plain_inserts_write_the_same_borough(harm_categories, monkeypatch):
+    """The COPY path (PostgreSQL) and the INSERT path (SQLite in `make run`) give one borough.
+
+    Small chunks and id blocks, so that several of each are written, and both paths cross
+    their boundaries (the setting is the builder's own, not a stand-in for it).
+    """
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 20, 55, tzinfo=UTC))
+    monkeypatch.setattr(demo, "CHUNK", 97)
+    monkeypatch.setattr(demo, "BLOCK", 150)
+    snapshots = []
+    for use_copy in (True, False):
+        with transaction.atomic():
+            builder = demo.BoroughBuilder(
+                scale=SCALE, concerns_per_young_person=10, use_copy=use_copy
+            )
+            assert builder.writer.use_copy is use_copy
+            la = builder.build().authority
+            snapshots.append(borough_snapshot(la))
+            transaction.set_rollback(True)
+    copied, inserted = snapshots
+    assert copied == inserted
+    assert len(copied["concerns"]) == 300
+    assert len(copied["concern subjects"]) > 300
+    assert {name: bool(rows) for name, rows in copied.items()} == dict.fromkeys(copied, True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_failed_copy_is_raised_where_the_builder_can_see_it(db):
+    la = Organisation.objects.create(name="Test borough", kind=Organisation.Kind.LOCAL_AUTHORITY)
+    writer = demo.TableWriter()
+    ids = writer.ids(Subject, 2)
+    same = "YP-0000000000"
+    rows = [(pk, Subject.Kind.YOUNG_PERSON, same, la.pk) for pk in ids]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer.write(Subject, demo.SUBJECT_FIELDS, rows)  # handed to the writer thread
+        writer.wait()
+    assert isinstance(writer.close(), IntegrityError)  # the thread has stopped
+    assert not Subject.objects.filter(pk__in=ids).exists()
+
+
+def test_references_drawn_in_bulk_look_like_single_ones():
+    refs = new_references("CN", 20_000)
+    assert len(set(refs)) == len(refs)
+    assert all(re.fullmatch(r"CN-[0-9A-HJKMNP-TV-Z]{10}", ref) for ref in refs)
+    # Every character of the alphabet turns up in every position.
+    for position in range(3, 13):
+        assert len({ref[position] for ref in refs}) == 32
