@@ -64,10 +64,11 @@ class _Chronology:
     subject has), and the kinds are merged.
     """
 
-    def __init__(self, *, user: User, subject, kind: str | None, harm: str | None):
-        concerns = visibility.concerns_about(user, subject)
-        referrals = visibility.restrict(user, Referral).filter(about__subject=subject)
-        allocations = visibility.restrict(user, Allocation).filter(case__subject=subject)
+    def __init__(self, *, user: User, access, kind: str | None, harm: str | None):
+        subject = access.subject
+        concerns = visibility.concerns_about(user, subject, access)
+        referrals = visibility.about(user, Referral, access)
+        allocations = visibility.about(user, Allocation, access)
         if harm:
             concerns = concerns.filter(concern__harm_categories__slug=harm)
             referrals = referrals.filter(harm_categories__slug=harm)
@@ -165,16 +166,19 @@ def chronology_for_subject(
     harm: str | None = None,
     page: int | str | None = 1,
     per_page: int | None = None,
+    access=None,
 ) -> Page:
     """One page (a Django ``Page`` of ``ChronologyEntry``) of what happened to a subject,
     newest first, as far as ``user`` may see.
 
     ``kind`` keeps one kind of entry; ``harm`` (a harm category slug) keeps the concerns and
     referrals about that harm. ``page`` past the end gives the last page, and one that is not
-    a number the first (``safeguarding.pagination.page_number``). A fixed number of queries
+    a number the first (``safeguarding.pagination.page_number``). ``access`` is the user's
+    ``visibility.access_to`` the subject, if the caller has it. A fixed number of queries
     whatever the number of entries.
     """
-    chronology = _Chronology(user=user, subject=subject, kind=kind, harm=harm)
+    access = access or visibility.access_to(user, subject)
+    chronology = _Chronology(user=user, access=access, kind=kind, harm=harm)
     paginator = Paginator(chronology, per_page or CHRONOLOGY_PER_PAGE)
     return paginator.page(page_number(page, paginator.num_pages))
 
@@ -223,10 +227,12 @@ class Linked:
         return iter(self.records)
 
 
-def latest_concern_ids(*, user: User, subject, limit: int = LINKED_FROM_LATEST) -> list[int]:
+def latest_concern_ids(
+    *, user: User, subject, limit: int = LINKED_FROM_LATEST, access=None
+) -> list[int]:
     """The ids of the latest ``limit`` concerns about ``subject`` the user may see."""
     rows = (
-        visibility.concerns_about(user, subject)
+        visibility.concerns_about(user, subject, access)
         .values("concern_id", "occurred_at")
         .distinct()
         .order_by("-occurred_at", "-concern_id")[:limit]
@@ -234,7 +240,7 @@ def latest_concern_ids(*, user: User, subject, limit: int = LINKED_FROM_LATEST) 
     return [row["concern_id"] for row in rows]
 
 
-def linked_through_concerns(*, user: User, subject) -> dict[str, Linked]:
+def linked_through_concerns(*, user: User, subject, access=None) -> dict[str, Linked]:
     """Young people, places and peer groups that share concerns with ``subject``, by kind of
     subject (``Subject.Kind`` values): among its latest ``LINKED_FROM_LATEST`` concerns the
     user may see, the records the user may see, the most shared first (at most
@@ -242,7 +248,7 @@ def linked_through_concerns(*, user: User, subject) -> dict[str, Linked]:
     from contexts.models import Context
     from peers.models import PeerGroup
 
-    concern_ids = latest_concern_ids(user=user, subject=subject)
+    concern_ids = latest_concern_ids(user=user, subject=subject, access=access)
     shared = (
         ConcernSubject.objects.filter(concern_id__in=concern_ids)
         .exclude(subject_id=subject.pk)
@@ -285,11 +291,11 @@ def linked_through_concerns(*, user: User, subject) -> dict[str, Linked]:
 CONCERN_WINDOWS = (30, 90, 365)
 
 
-def concern_counts_at(*, user: User, subject) -> dict[int, int]:
+def concern_counts_at(*, user: User, subject, access=None) -> dict[int, int]:
     """Concerns about a subject in the last 30, 90 and 365 days that the user may see (one
     aggregate query, by index)."""
     now = timezone.now()
-    counts = visibility.concerns_about(user, subject).aggregate(
+    counts = visibility.concerns_about(user, subject, access).aggregate(
         **{
             f"d{days}": Count(
                 "concern_id",

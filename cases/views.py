@@ -69,6 +69,9 @@ class SubjectPageMixin:
 
     def subject_context(self, subject) -> dict:
         user, params = self.request.user, self.request.GET
+        # Whether the user may see and change the subject, decided once: the records that
+        # hang off it are read through it (visibility.about), not row by row.
+        self.access = access = visibility.access_to(user, subject)
         kind = params.get("type") if params.get("type") in selectors.CHRONOLOGY_KINDS else ""
         harm = params.get("harm", "")
         harm_categories = list(HarmCategory.objects.filter(is_active=True))
@@ -80,8 +83,9 @@ class SubjectPageMixin:
             kind=kind or None,
             harm=harm or None,
             page=params.get("page"),
+            access=access,
         )
-        linked = selectors.linked_through_concerns(user=user, subject=subject)
+        linked = selectors.linked_through_concerns(user=user, subject=subject, access=access)
         return {
             "chronology": chronology,
             "chronology_kinds": selectors.CHRONOLOGY_KINDS,
@@ -94,16 +98,15 @@ class SubjectPageMixin:
             "linked_peer_groups": linked[Subject.Kind.PEER_GROUP],
             "linked_from_latest": selectors.LINKED_FROM_LATEST,
             "can_log_concern": visibility.logs_concerns(user),
-            "actions": self.subject_actions(subject),
+            "can_change": access.change,
+            "actions": self.subject_actions(access),
             "today": timezone.localdate(),
         }
 
-    def subject_actions(self, subject) -> list[Action]:
+    def subject_actions(self, access) -> list[Action]:
         """What must be done about the subject: open actions first, soonest due first."""
-        actions = (
-            visibility.restrict(self.request.user, Action)
-            .filter(subject=subject)
-            .select_related("owner_user", "owner_organisation")
+        actions = visibility.about(self.request.user, Action, access).select_related(
+            "owner_user", "owner_organisation"
         )
         return sorted(actions, key=lambda a: (a.status not in Action.OPEN_STATUSES, a.due_on, a.pk))
 
@@ -122,14 +125,13 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
             relationships=visibility.restrict(user, Relationship)
             .filter(Q(from_person=yp) | Q(to_person=yp))
             .select_related("from_person", "to_person"),
-            aliases=visibility.restrict(user, Alias).filter(young_person=yp),
-            flags=visibility.restrict(user, HarmFlag)
-            .filter(young_person=yp, is_active=True)
+            aliases=visibility.about(user, Alias, self.access),
+            flags=visibility.about(user, HarmFlag, self.access)
+            .filter(is_active=True)
             .select_related("harm_category"),
-            cases=visibility.restrict(user, Case)
-            .filter(subject=yp.subject)
-            .select_related("team", "allocated_worker"),
-            can_change=visibility.can(user, yp, visibility.CHANGE),
+            cases=visibility.about(user, Case, self.access).select_related(
+                "team", "allocated_worker"
+            ),
             **kwargs,
         )
 

@@ -27,11 +27,12 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
         user = self.request.user
         return super().get_context_data(
             **self.subject_context(self.object.subject),
-            concern_counts=case_selectors.concern_counts_at(user=user, subject=self.object.subject),
-            guardians=visibility.restrict(user, ContextGuardian)
-            .filter(context=self.object)
-            .select_related("organisation"),
-            can_change=visibility.can(user, self.object, visibility.CHANGE),
+            concern_counts=case_selectors.concern_counts_at(
+                user=user, subject=self.object.subject, access=self.access
+            ),
+            guardians=visibility.about(user, ContextGuardian, self.access).select_related(
+                "organisation"
+            ),
             **kwargs,
         )
 

@@ -30,7 +30,6 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
             relationships=selectors.relationships_within_group(user=user, peer_group=group),
             network=selectors.network_for_group(user=user, peer_group=group),
             group_contexts=selectors.contexts_linked_to_group(user=user, peer_group=group),
-            can_change=visibility.can(user, self.object, visibility.CHANGE),
             **kwargs,
         )
 

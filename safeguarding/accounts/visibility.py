@@ -28,6 +28,7 @@ subjects, so the rule for a young person is written once and reused.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -55,6 +56,8 @@ class Action(StrEnum):
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
+#: True for every row, also inside an OR (where an empty ``Q()`` would simply drop out).
+ALWAYS = ~Q(pk__in=[])
 
 
 def policy(*labels: str, pick: bool = False, match: bool = False):
@@ -414,20 +417,26 @@ def young_person_detail_rule(user, action):
     return Q(_through("cases.YoungPerson", user, action, "young_person_id"))
 
 
-@policy("cases.Case")
-def case_rule(user, action):
+def _case(user, action, seen: Callable[[str], Q], prefix: str = "") -> Q:
+    """The case rule, given ``seen(action)``: the condition that the case's subject may be seen
+    (VIEW) or changed (CHANGE). ``prefix`` reaches the case from another model."""
     R = _roles()
     if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
         # Case work is case content, even on a place an administrator keeps in the directory.
         return NOTHING
-    visible_subject = _subject(user, VIEW)
+    visible_subject = seen(VIEW)
     if action == VIEW:
         return visible_subject
     if _is(user, R.TEAM_MANAGER):
-        return Q(team_id=user.team_id) & visible_subject
+        return Q(**{f"{prefix}team_id": user.team_id}) & visible_subject
     if _is(user, R.SOCIAL_WORKER):
-        return Q(allocated_worker_id=user.pk) & visible_subject
+        return Q(**{f"{prefix}allocated_worker_id": user.pk}) & visible_subject
     return NOTHING
+
+
+@policy("cases.Case")
+def case_rule(user, action):
+    return _case(user, action, lambda a: _subject(user, a))
 
 
 @policy("cases.Allocation")
@@ -435,20 +444,24 @@ def allocation_rule(user, action):
     return Q(_through("cases.Case", user, action, "case_id"))
 
 
-@policy("cases.Action")
-def action_rule(user, action):
-    """Staff see actions on subjects they may see, and their own; a partner sees the actions
-    assigned to its organisation (and may record progress on them)."""
+def _action(user, action, seen: Callable[[str], Q]) -> Q:
     R = _roles()
     if _is(user, R.PARTNER):
         return Q(owner_organisation_id=user.organisation_id) if user.organisation_id else NOTHING
     if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
         return NOTHING
     if action == VIEW:
-        return Q(owner_user_id=user.pk) | _subject(user, VIEW)
+        return Q(owner_user_id=user.pk) | seen(VIEW)
     if _is(user, R.SENIOR_MANAGER):
         return NOTHING
-    return Q(owner_user_id=user.pk) | _subject(user, CHANGE)
+    return Q(owner_user_id=user.pk) | seen(CHANGE)
+
+
+@policy("cases.Action")
+def action_rule(user, action):
+    """Staff see actions on subjects they may see, and their own; a partner sees the actions
+    assigned to its organisation (and may record progress on them)."""
+    return _action(user, action, lambda a: _subject(user, a))
 
 
 @policy("cases.TransferRequest")
@@ -535,6 +548,85 @@ def _sees_subject(user, subject) -> bool:
     return subjects.filter(pk=subject.pk).filter(_subject(user, VIEW, "pk")).exists()
 
 
+@dataclass(frozen=True)
+class SubjectAccess:
+    """What a user may do with one subject, decided once (``access_to``) for a page that reads
+    many records hanging off it (``about``)."""
+
+    subject: object  # the Subject
+    view: bool
+    change: bool
+
+    def seen(self, action: str) -> Q:
+        return ALWAYS if (self.view if action == VIEW else self.change) else NOTHING
+
+
+def access_to(user, subject) -> SubjectAccess:
+    """Whether ``user`` may see and change ``subject`` (a ``Subject``): one query."""
+    subjects = _model("subjects.Subject")._default_manager
+    row = (
+        subjects.filter(pk=subject.pk)
+        .annotate(
+            may_view=Exists(subjects.filter(pk=OuterRef("pk")).filter(_subject(user, VIEW, "pk"))),
+            may_change=Exists(
+                subjects.filter(pk=OuterRef("pk")).filter(_subject(user, CHANGE, "pk"))
+            ),
+        )
+        .values("may_view", "may_change")
+        .first()
+    ) or {"may_view": False, "may_change": False}
+    return SubjectAccess(subject=subject, view=row["may_view"], change=row["may_change"])
+
+
+#: Records that hang off one subject, and their rule with the subject's own verdict given:
+#: label -> (path from the record to its subject, rule(user, action, access)).
+_ABOUT = {
+    "cases.alias": ("young_person__subject", lambda user, action, access: access.seen(action)),
+    "cases.harmflag": ("young_person__subject", lambda user, action, access: access.seen(action)),
+    "cases.case": ("subject", lambda user, action, access: _case(user, action, access.seen)),
+    "cases.allocation": (
+        "case__subject",
+        lambda user, action, access: _case(user, action, access.seen, prefix="case__"),
+    ),
+    "cases.action": ("subject", lambda user, action, access: _action(user, action, access.seen)),
+    "cases.referral": (
+        "about__subject",
+        lambda user, action, access: _referral(user, action, lambda: access.seen(VIEW)),
+    ),
+    "contexts.contextguardian": (
+        "context__subject",
+        lambda user, action, access: (
+            access.seen(action)
+            & (
+                Q(organisation_id=user.organisation_id)
+                if _is(user, _roles().PARTNER)
+                else EVERYTHING
+            )
+        ),
+    ),
+}
+
+
+def about(user, model, access: SubjectAccess, action: str = VIEW) -> QuerySet:
+    """The records of ``model`` that hang off the subject of ``access`` and that ``user`` may
+    see (or change): exactly ``restrict(user, model, action)`` of those records, with the
+    subject's own visibility decided once instead of row by row — the records are visible
+    through their subject, so each row needs only the rule's other conditions.
+
+    Where the subject may not be seen, the records' rule decides row by row as usual (another
+    of their subjects may still show them). Raises ``LookupError`` for a model that does not
+    hang off one subject.
+    """
+    try:
+        path, rule = _ABOUT[_label(model)]
+    except KeyError:
+        raise LookupError(f"{_label(model)} does not hang off one subject") from None
+    records = model._default_manager.filter(**{path: access.subject})
+    if not (user.is_authenticated and user.is_active) or not access.view:
+        return restrict(user, records, action)
+    return records.filter(rule(user, action, access))
+
+
 def _audiences(user) -> list[Q]:
     """The audiences of ``ConcernAudience`` the user belongs to, each served by an index: their
     team (social workers and team managers) or their authority's senior managers, and
@@ -550,7 +642,7 @@ def _audiences(user) -> list[Q]:
     return [*shared, Q(user_id=user.pk)]
 
 
-def concerns_about(user, subject) -> QuerySet:
+def concerns_about(user, subject, access: SubjectAccess | None = None) -> QuerySet:
     """The concerns about ``subject`` (a ``Subject``) that ``user`` may see, read subject first.
 
     Exactly ``restrict(user, Concern).filter(involvements__subject=subject)`` (the tests check
@@ -564,6 +656,9 @@ def concerns_about(user, subject) -> QuerySet:
       audience (the user's team or the authority's senior managers, and the user), read by
       index in date order;
     * anything else (a young person the user may not open): the rule, row by row.
+
+    ``access`` (from :func:`access_to`, for this user and subject) saves deciding again whether
+    the user may see the subject.
     """
     from cases.models import ConcernAudience, ConcernSubject
 
@@ -574,7 +669,8 @@ def concerns_about(user, subject) -> QuerySet:
         about = ConcernSubject.objects.filter(
             subject_id=subject.pk, concern__authority_id=user.organisation_id
         ).annotate(occurred_at=F("concern__occurred_at"))
-        if _sees_subject(user, subject):
+        seen = access.view if access is not None else _sees_subject(user, subject)
+        if seen:
             return about
         return about.filter(concern_rule_for(user, VIEW, "concern_id"))
     anyone = NOTHING
@@ -701,10 +797,7 @@ def borough_figures_rule(user, action):
     return NOTHING
 
 
-@policy("cases.Referral")
-def referral_rule(user, action):
-    from cases.models import ReferralSubject
-
+def _referral(user, action, about_mine: Callable[[], Q]) -> Q:
     R = _roles()
     if action == VIEW:
         if _is(user, R.PARTNER):
@@ -712,18 +805,30 @@ def referral_rule(user, action):
         if _is(user, R.TEAM_MANAGER, R.SENIOR_MANAGER):
             return Q(authority_id=user.organisation_id)
         if _is(user, R.SOCIAL_WORKER):
-            about_mine = Exists(
-                ReferralSubject.objects.filter(referral_id=OuterRef("pk")).filter(
-                    _subject(user, VIEW)
-                )
-            )
-            return Q(authority_id=user.organisation_id) & (
-                Q(referred_by_id=user.pk) | Q(about_mine)
-            )
+            return Q(authority_id=user.organisation_id) & (Q(referred_by_id=user.pk) | about_mine())
         return NOTHING
     if _is(user, R.TEAM_MANAGER):  # the front door: team managers triage
         return Q(authority_id=user.organisation_id)
     return NOTHING
+
+
+@policy("cases.Referral")
+def referral_rule(user, action):
+    """Partners see what their organisation sent; team and senior managers every referral of
+    their authority; a social worker the referrals they made and those about a young person,
+    place or group they may see. Team managers decide them (the front door)."""
+    from cases.models import ReferralSubject
+
+    def about_mine():
+        return Q(
+            Exists(
+                ReferralSubject.objects.filter(referral_id=OuterRef("pk")).filter(
+                    _subject(user, VIEW)
+                )
+            )
+        )
+
+    return _referral(user, action, about_mine)
 
 
 @policy("cases.ReferralSubject")

@@ -183,3 +183,34 @@ def test_after_concerns_are_logged_through_the_service(busy):
         ],
     )
     _assert_same(busy)
+
+
+def test_records_read_through_their_subject_are_what_the_rule_gives(busy):
+    """``visibility.about``: a subject's aliases, flags, cases, allocations, actions, referrals
+    and guardians, with the subject's own verdict decided once, are exactly the rule's."""
+    from django.apps import apps
+
+    problems = []
+    users = list(User.objects.filter(username__in=busy.records["accounts.user"]))
+    for user in users:
+        for subject in Subject.objects.all():
+            access = visibility.access_to(user, subject)
+            assert access.view == visibility.restrict(user, Subject).filter(pk=subject.pk).exists()
+            assert (
+                access.change
+                == visibility.restrict(user, Subject, visibility.CHANGE)
+                .filter(pk=subject.pk)
+                .exists()
+            )
+            for label, (path, _) in visibility._ABOUT.items():
+                model = apps.get_model(label)
+                for action in (visibility.VIEW, visibility.CHANGE):
+                    rule = visibility.restrict(user, model, action).filter(**{path: subject})
+                    got = set(visibility.about(user, model, access, action).values_list("pk"))
+                    want = set(rule.values_list("pk"))
+                    if got != want:
+                        problems.append(
+                            f"{user.username} {label} {action} at {subject.pk}: "
+                            f"{sorted(got)} != {sorted(want)}"
+                        )
+    assert not problems, "\n".join(problems)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import audience
+from cases import audience, figures
 from cases.models import HarmCategory
 from safeguarding.accounts import demo
 from safeguarding.accounts.models import Organisation, User
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             # Bulk inserts send no signals: work out who may see each concern at a place in
             # one statement, as cases/audience.py would have row by row.
             audience.rebuild(authority_id=result.authority.pk)
+        # Hotspots and themes are counted ahead (Celery beat keeps them fresh from now on).
+        figures.borough_figures_refresh(authority=result.authority)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Created {demo.AUTHORITY_NAME} in {elapsed:.1f}s."))
