@@ -177,7 +177,7 @@ def chronology_for_subject(
     ``visibility.access_to`` the subject, if the caller has it. A fixed number of queries
     whatever the number of entries.
     """
-    access = access or visibility.access_to(user, subject)
+    access = access or visibility.access_to(user, subject.concrete)
     chronology = _Chronology(user=user, access=access, kind=kind, harm=harm)
     paginator = Paginator(chronology, per_page or CHRONOLOGY_PER_PAGE)
     return paginator.page(page_number(page, paginator.num_pages))

@@ -67,11 +67,12 @@ class SubjectPageMixin:
     """The parts every subject page shares: its chronology, filtered by type and harm, and
     the places and people it is linked to through concerns."""
 
-    def subject_context(self, subject) -> dict:
+    def subject_context(self, record) -> dict:
         user, params = self.request.user, self.request.GET
-        # Whether the user may see and change the subject, decided once: the records that
-        # hang off it are read through it (visibility.about), not row by row.
-        self.access = access = visibility.access_to(user, subject)
+        subject = record.subject
+        # Whether the user may see and change the subject, decided once (the page has just
+        # read it through the rule): what hangs off it is read through it (visibility.about).
+        self.access = access = visibility.access_to(user, record, seen=True)
         kind = params.get("type") if params.get("type") in selectors.CHRONOLOGY_KINDS else ""
         harm = params.get("harm", "")
         harm_categories = list(HarmCategory.objects.filter(is_active=True))
@@ -118,7 +119,7 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
     def get_context_data(self, **kwargs):
         user, yp = self.request.user, self.object
         return super().get_context_data(
-            **self.subject_context(yp.subject),
+            **self.subject_context(yp),
             memberships=visibility.restrict(user, PeerGroupMembership)
             .filter(young_person=yp)
             .select_related("peer_group"),

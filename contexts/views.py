@@ -26,7 +26,7 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            **self.subject_context(self.object.subject),
+            **self.subject_context(self.object),
             concern_counts=case_selectors.concern_counts_at(
                 user=user, subject=self.object.subject, access=self.access
             ),

@@ -25,7 +25,7 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
         user = self.request.user
         group = self.object
         return super().get_context_data(
-            **self.subject_context(group.subject),
+            **self.subject_context(group),
             memberships=selectors.memberships_for_group(user=user, peer_group=group),
             relationships=selectors.relationships_within_group(user=user, peer_group=group),
             network=selectors.network_for_group(user=user, peer_group=group),

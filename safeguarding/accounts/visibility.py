@@ -561,21 +561,21 @@ class SubjectAccess:
         return ALWAYS if (self.view if action == VIEW else self.change) else NOTHING
 
 
-def access_to(user, subject) -> SubjectAccess:
-    """Whether ``user`` may see and change ``subject`` (a ``Subject``): one query."""
-    subjects = _model("subjects.Subject")._default_manager
-    row = (
-        subjects.filter(pk=subject.pk)
-        .annotate(
-            may_view=Exists(subjects.filter(pk=OuterRef("pk")).filter(_subject(user, VIEW, "pk"))),
-            may_change=Exists(
-                subjects.filter(pk=OuterRef("pk")).filter(_subject(user, CHANGE, "pk"))
-            ),
-        )
-        .values("may_view", "may_change")
-        .first()
-    ) or {"may_view": False, "may_change": False}
-    return SubjectAccess(subject=subject, view=row["may_view"], change=row["may_change"])
+def access_to(user, record, *, seen: bool = False) -> SubjectAccess:
+    """Whether ``user`` may see and change a young person, place or peer group (``record``),
+    decided by that record's own rule in one query; ``seen=True`` when the caller has just
+    read the record through the rule (VIEW), so only CHANGE is asked."""
+    model = type(record)
+    records = model._default_manager.filter(pk=record.pk)
+    may_change = Exists(records.filter(pk=OuterRef("pk")).filter(_q(user, model, CHANGE)))
+    if seen:
+        row = {"may_view": True, "may_change": records.filter(may_change).exists()}
+    else:
+        may_view = Exists(records.filter(pk=OuterRef("pk")).filter(_q(user, model, VIEW)))
+        row = records.annotate(may_view=may_view, may_change=may_change).values(
+            "may_view", "may_change"
+        ).first() or {"may_view": False, "may_change": False}
+    return SubjectAccess(subject=record.subject, view=row["may_view"], change=row["may_change"])
 
 
 #: Records that hang off one subject, and their rule with the subject's own verdict given:
@@ -722,9 +722,11 @@ def concerns_seen_by_senior_managers(authority_id: int) -> tuple[QuerySet, Query
 
 
 def latest_concern_at(user, subject_key: str = "subject_id"):
-    """An expression for annotating rows that point at a subject (by ``subject_key``): when the
-    latest concern about that subject the user may see happened, or None. A few index probes
-    per row, whatever the number of concerns (see :func:`concerns_about`)."""
+    """An expression for annotating rows that point at a subject the user may see (by
+    ``subject_key``; for example cases read through the rule): when the latest concern about
+    that subject the user may see happened, or None. One or two index probes per row, whatever
+    the number of concerns (see :func:`concerns_about`: every concern about a young person the
+    user may see is one they may see; for a place or group, its audiences)."""
     from django.db.models import Case, DateTimeField, When
     from django.db.models.functions import Coalesce, Greatest
 
@@ -737,14 +739,11 @@ def latest_concern_at(user, subject_key: str = "subject_id"):
     def latest(queryset, field):
         return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
-    involvements = ConcernSubject.objects.filter(
-        subject_id=OuterRef(subject_key), concern__authority_id=user.organisation_id
-    )
-    young_person = _model("cases.YoungPerson")
-    visible_person = Exists(
-        young_person._default_manager.filter(subject_id=OuterRef(subject_key)).filter(
-            _q(user, young_person, VIEW)
-        )
+    about_person = latest(
+        ConcernSubject.objects.filter(
+            subject_id=OuterRef(subject_key), concern__authority_id=user.organisation_id
+        ),
+        "concern__occurred_at",
     )
     at_place = [
         latest(
@@ -759,14 +758,7 @@ def latest_concern_at(user, subject_key: str = "subject_id"):
     place = Coalesce(Greatest(*at_place), *at_place) if len(at_place) > 1 else at_place[0]
     kind = f"{subject_key.removesuffix('_id')}__kind" if subject_key != "pk" else "kind"
     return Case(
-        When(visible_person, then=latest(involvements, "concern__occurred_at")),
-        When(
-            **{kind: "young_person"},
-            then=latest(
-                involvements.filter(concern_rule_for(user, VIEW, "concern_id")),
-                "concern__occurred_at",
-            ),
-        ),
+        When(**{kind: "young_person"}, then=about_person),
         default=place,
         output_field=DateTimeField(),
     )
