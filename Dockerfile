@@ -48,4 +48,4 @@ RUN SAFEGUARDING_MODE=production \
 
 USER safeguarding
 EXPOSE 8000
-CMD ["gunicorn", "safeguarding.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:safeguarding.gunicorn", "safeguarding.wsgi"]

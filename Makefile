@@ -33,7 +33,7 @@ DEPLOY_CHECK_ENV := \
 	EMAIL_URL=smtp+tls://notifications:unused@smtp.invalid:587 \
 	DEFAULT_FROM_EMAIL=notifications@safeguarding.example.org
 
-.PHONY: help install assets run test lint check-deploy lock
+.PHONY: help install assets run test lint check-deploy lock bench
 
 help:
 	@echo "make run           install, migrate, seed the demo borough, serve on http://127.0.0.1:8000"
@@ -41,6 +41,7 @@ help:
 	@echo "                   tests marked both_databases again on SQLite)"
 	@echo "make assets        npm ci (when package-lock.json changed) and build static/build/app.css"
 	@echo "make check-deploy  Django's deployment checks in production mode, with dummy values"
+	@echo "make bench         the benchmark (BENCHMARKS.md): SCALE=100 USERS=10 BENCH_ARGS=..."
 	@echo "make lock          regenerate requirements.lock and requirements-dev.lock with uv"
 	@echo "                   (make lock UPGRADE=1 moves every pin to the newest allowed release)"
 
@@ -97,6 +98,16 @@ test: install assets
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 	DATABASE_URL=sqlite://:memory: $(BIN)/pytest -m both_databases
+
+# The benchmark (BENCHMARKS.md, `python -m safeguarding.bench --help`): seeds a borough of
+# SCALE into a PostgreSQL database of its own (or reuses it), serves it with gunicorn in
+# production mode on 127.0.0.1 and drives USERS concurrent users through every page and the API.
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, like make test.
+SCALE ?= 100
+USERS ?= 10
+BENCH_ARGS ?=
+bench: install assets
+	$(BIN)/python -m safeguarding.bench --scale $(SCALE) --users $(USERS) $(BENCH_ARGS)
 
 check-deploy: install
 	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

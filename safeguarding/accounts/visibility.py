@@ -25,6 +25,43 @@ as the allocation or transfer that causes them.
 
 Records that hang off a subject (cases, concerns, memberships …) are visible through their
 subjects, so the rule for a young person is written once and reused.
+
+How the rule is worked out (its meaning above; its cost here)
+---------------------------------------------------------------
+A borough holds a hundred thousand young people and a million concerns; a page shows a few
+dozen rows. So the rule is written as conditions on *one row*, using that row's own keys, and
+the database is never asked for "everything the user may see" as a list:
+
+* **Grants by index.** "Is this user (or their team) named on this record?" is an ``EXISTS``
+  on guardian's grant table by (user or team group, permission, record): one probe of its
+  unique index. The permission ids and the team's group are read once per user object (for a
+  request, its signed-in user) and put in the SQL as constants (:func:`_keys`).
+* **Through the row's own foreign key.** A record visible through another (an alias through
+  its young person, an allocation through its case, a case through its subject) probes that
+  one record by primary key, or a subject by its unique key, one kind of subject at a time
+  (:func:`_through`, :func:`_subject`). No ``pk IN (subquery)`` built from another rule, and no
+  ``OR`` between such lists: PostgreSQL materialises those as lists of hundreds of thousands of
+  ids and, joined by ``OR``, rescans them for every row, which made the cost grow with the
+  square of the data.
+* **Decide the subject once.** A page about a young person, place or peer group has just read
+  it through the rule; what hangs off it (aliases, flags, cases, allocations, actions,
+  referrals, guardians) is read with that verdict as a constant: :func:`access_to` and
+  :func:`about`, which give exactly what :func:`restrict` gives (``tests/accounts/
+  test_concern_audience.py`` checks every role, subject and record).
+* **Precomputed where the other subjects decide.** Whether a concern at a place may be seen
+  depends on the young people in it, so a place's thousands of concerns would each need their
+  own probes. ``cases.models.ConcernAudience`` keeps, for each place or peer group a concern is
+  about, the teams, people and senior managers that may see it, kept in step by
+  ``cases.audience`` in the transaction of every change it depends on; :func:`concerns_about`
+  reads a subject's concerns from it by index, newest first, and :func:`latest_concern_at`
+  annotates lists of work. Concerns about a young person the user may see need no table: they
+  are all visible.
+* **Counted ahead across the borough.** Hotspots and themes count what every senior manager
+  may see (:func:`concerns_seen_by_senior_managers`) into tables worked out every few minutes
+  by Celery beat (``cases.figures``); the pages say when.
+
+A page's cost therefore follows what it shows (and, for a place's counts, the place's own
+concerns), not the size of the borough: ``make bench`` measures it (BENCHMARKS.md).
 """
 
 from collections.abc import Callable

@@ -231,3 +231,70 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     assert 'href="?type=concern&amp;page=1#chronology"' in filtered
     assert client.get(url, {"page": "x"}).context["chronology"].number == 1
     assert client.get(url, {"page": "99"}).context["chronology"].number == 3
+
+
+def _add_linked(world, n):
+    """``n`` concerns at team one's place and group, each about a new young person of team
+    one (so the lists of linked people grow) and the world's own young person."""
+    from django.db import transaction
+
+    from cases import services
+    from cases.models import YoungPerson
+
+    la = world.records["accounts.organisation"]["la"]
+    t1 = world.records["accounts.team"]["t1"]
+    own = world.records["cases.youngperson"]["own"]
+    ctx, group = world.records["contexts.context"]["team"], world.records["peers.peergroup"]["team"]
+    cse = HarmCategory.objects.get(slug="cse")
+    with transaction.atomic():
+        for i in range(n):
+            yp = YoungPerson(authority=la, given_name=f"Linked{i}", family_name="Testperson")
+            yp.save()
+            services.case_open(subject=yp.subject, team=t1, opened_by=None)
+            c = Concern.objects.create(
+                authority=la,
+                occurred_at=timezone.now(),
+                narrative=f"Seen together {i}",
+                source="police",
+                reliability="reliable",
+                logged_by=world.users["sw2"],
+            )
+            c.harm_categories.add(cse)
+            for subject, part in (
+                (yp.subject, "at_risk"),
+                (own.subject, "witness"),
+                (ctx.subject, "location"),
+                (group.subject, "peer_group"),
+            ):
+                ConcernSubject.objects.create(concern=c, subject=subject, part=part)
+
+
+def test_subject_pages_query_counts_do_not_grow_with_what_they_are_linked_to(world, client):
+    """Busier subjects — more concerns, more people linked through them, more pages of
+    chronology — cost the same number of queries, for each role that opens them."""
+    pages = [
+        reverse("cases:young-person", args=[world.records["cases.youngperson"]["own"].pk]),
+        reverse("contexts:context", args=[world.records["contexts.context"]["team"].pk]),
+        reverse("peers:peer-group", args=[world.records["peers.peergroup"]["team"].pk]),
+        reverse("home"),
+    ]
+
+    def counts():
+        result = []
+        for user in ("sw", "tm", "sm"):
+            client.force_login(world.users[user])
+            result.append([_queries(client, url) for url in pages])
+            result.append(_queries(client, pages[1] + "?page=2&type=concern"))
+        return result
+
+    def flat(nested):
+        return [n for item in nested for n in (item if isinstance(item, list) else [item])]
+
+    _add_linked(world, 3)
+    small = flat(counts())
+    _add_linked(world, 60)  # more than a page of chronology and of linked people
+    large = flat(counts())
+    # Never more; one fewer where the first page of the chronology is now all concerns (the
+    # older referral and allocation, read when a page has some, are on a later page).
+    assert all(b <= a for a, b in zip(small, large, strict=True)), (small, large)
+    assert sum(small) - sum(large) <= len(small)

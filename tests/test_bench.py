@@ -1,0 +1,66 @@
+"""The benchmark's own parts (``make bench``): what it asks for stays what the pages answer.
+
+The benchmark measures time; these tests do not. They check that every page and request of its
+list works on a small demo borough as the benchmark will ask for it (so ``make bench`` cannot
+rot as pages change), that it counts queries, and how it summarises timings.
+"""
+
+import importlib
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import BoroughFigures, ConcernAudience, HarmCategory
+from safeguarding.bench import pages as bench_pages
+from safeguarding.bench.load import Timings
+
+
+@pytest.fixture
+def small_borough(db):
+    migration = importlib.import_module("cases.migrations.0003_harm_categories")
+    for order, (slug, name) in enumerate(migration.HARM_CATEGORIES, start=1):
+        HarmCategory.objects.get_or_create(
+            slug=slug, defaults={"name": name, "display_order": order}
+        )
+    call_command("seed_borough", scale=0.3, concerns_per_young_person=5, stdout=None)
+
+
+def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # no in-process schedule inside the counts
+    targets = bench_pages.find_targets()
+    token = bench_pages.issue_api_token()
+    pages = bench_pages.build_pages(targets, token)
+    names = [p.name for p in pages]
+    for wanted in (
+        "My work",
+        "Young person",
+        "Busiest place",
+        "Peer group",
+        "Log a concern",
+        'Search "Smith"',
+        "Team caseload",
+        "Front door",
+        "Hotspots",
+        "Themes",
+        "Delivery log",
+        "POST a concern",
+        "API: GET referrals",
+        "API: POST a referral",
+    ):
+        assert any(name.startswith(wanted) for name in names), wanted
+    bench_pages.count_queries(pages, statement_timeout_seconds=60)
+    problems = {p.name: p.queries for p in pages if not isinstance(p.queries, int)}
+    assert not problems, problems
+
+
+def test_the_seeded_borough_has_its_audiences_and_figures_worked_out(small_borough):
+    assert ConcernAudience.objects.exists()
+    assert BoroughFigures.objects.filter(as_of__isnull=False).exists()
+
+
+def test_timings_report_nearest_rank_percentiles():
+    timings = Timings(seconds=[float(n) for n in range(1, 101)])
+    assert timings.p95 == 95.0
+    assert timings.p50 == 50.5
+    assert timings.max == 100.0
+    assert Timings().p95 is None
