@@ -411,18 +411,22 @@ class ConcernAudience(models.Model):
     class Meta:
         indexes = [
             # Each audience's concerns at a place, newest first (and counted in date windows).
+            # (Covering: a place's concerns are counted from the index alone.)
             models.Index(
                 fields=["subject", "team_group", "-occurred_at"],
+                include=["concern", "authority"],
                 condition=models.Q(team_group__isnull=False),
                 name="concern_audience_team",
             ),
             models.Index(
                 fields=["subject", "user", "-occurred_at"],
+                include=["concern", "authority"],
                 condition=models.Q(user__isnull=False),
                 name="concern_audience_user",
             ),
             models.Index(
                 fields=["subject", "authority", "-occurred_at"],
+                include=["concern"],
                 condition=models.Q(team_group__isnull=True, user__isnull=True),
                 name="concern_audience_authority",
             ),

@@ -77,11 +77,7 @@ class _Chronology:
             concerns = concerns if kind == "concern" else concerns.none()
             referrals = referrals if kind == "referral" else referrals.none()
             allocations = allocations if kind == "allocation" else allocations.none()
-        self.concerns = (
-            concerns.values("concern_id", "occurred_at")
-            .distinct()
-            .order_by("-occurred_at", "-concern_id")
-        )
+        self.concerns = concerns
         self.referrals = referrals.values("pk", "received_at").distinct()
         self.allocations = allocations
 
@@ -96,7 +92,7 @@ class _Chronology:
             raise TypeError("A chronology is read a page at a time")
         start, stop = index.start or 0, index.stop
         # The newest `stop` entries of each kind are enough to know the newest `stop` of all.
-        concern_rows = list(self.concerns[:stop])
+        concern_rows = self.concerns.newest(stop)
         referral_rows = list(self.referrals.order_by("-received_at", "-pk")[:stop])
         allocations = list(
             self.allocations.select_related("team", "worker", "allocated_by").order_by(
@@ -104,7 +100,7 @@ class _Chronology:
             )[:stop]
         )
         merged = sorted(
-            [(r["occurred_at"], "concern", r["concern_id"]) for r in concern_rows]
+            [(when, "concern", pk) for when, pk in concern_rows]
             + [(r["received_at"], "referral", r["pk"]) for r in referral_rows]
             + [(a.started_at, "allocation", a) for a in allocations],
             key=lambda e: e[0],
@@ -231,13 +227,8 @@ def latest_concern_ids(
     *, user: User, subject, limit: int = LINKED_FROM_LATEST, access=None
 ) -> list[int]:
     """The ids of the latest ``limit`` concerns about ``subject`` the user may see."""
-    rows = (
-        visibility.concerns_about(user, subject, access)
-        .values("concern_id", "occurred_at")
-        .distinct()
-        .order_by("-occurred_at", "-concern_id")[:limit]
-    )
-    return [row["concern_id"] for row in rows]
+    rows = visibility.concerns_about(user, subject, access).newest(limit)
+    return [concern_id for _, concern_id in rows]
 
 
 def linked_through_concerns(*, user: User, subject, access=None) -> dict[str, Linked]:
@@ -292,18 +283,11 @@ CONCERN_WINDOWS = (30, 90, 365)
 
 
 def concern_counts_at(*, user: User, subject, access=None) -> dict[int, int]:
-    """Concerns about a subject in the last 30, 90 and 365 days that the user may see (one
-    aggregate query, by index)."""
+    """Concerns about a subject in the last 30, 90 and 365 days that the user may see (an
+    aggregate query or two, by index)."""
     now = timezone.now()
-    counts = visibility.concerns_about(user, subject, access).aggregate(
-        **{
-            f"d{days}": Count(
-                "concern_id",
-                filter=Q(occurred_at__gte=now - timedelta(days=days)),
-                distinct=True,
-            )
-            for days in CONCERN_WINDOWS
-        }
+    counts = visibility.concerns_about(user, subject, access).counts(
+        **{f"d{days}": Q(occurred_at__gte=now - timedelta(days=days)) for days in CONCERN_WINDOWS}
     )
     return {days: counts[f"d{days}"] for days in CONCERN_WINDOWS}
 

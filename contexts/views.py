@@ -1,6 +1,8 @@
 import csv
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -11,7 +13,7 @@ from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_export, spreadsheet_safe
-from safeguarding.pagination import paginate
+from safeguarding.pagination import page_number
 from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
 from . import selectors
@@ -109,7 +111,14 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
         ranking, threshold = selectors.hotspots(
             user=user, days=days, harm=harm or None, kind=kind or None
         )
-        page = paginate(self.request, ranking, per_page=self.paginate_by)
+        # One aggregate for how many places there are and how many are emerging.
+        totals = ranking.aggregate(
+            places=Count("pk"),
+            emerging=Count("pk", filter=Q(current__gte=threshold, previous__lt=threshold)),
+        )
+        paginator = Paginator(ranking, self.paginate_by)
+        paginator.count = totals["places"]  # already counted
+        page = paginator.page(page_number(params.get("page"), paginator.num_pages))
         rows = [
             {
                 "place": row.place,
@@ -143,6 +152,6 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
             chosen_kind=kind,
             monthly=monthly,
             chart=chart,
-            emerging=ranking.filter(current__gte=threshold, previous__lt=threshold).count(),
+            emerging=totals["emerging"],
             **kwargs,
         )

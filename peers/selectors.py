@@ -27,9 +27,14 @@ def relationships_within_group(*, user, peer_group: PeerGroup):
     )
 
 
-def network_for_group(*, user, peer_group: PeerGroup) -> dict:
-    """Nodes (members) and edges (relationships) for the network graph (cytoscape format)."""
-    memberships = list(memberships_for_group(user=user, peer_group=peer_group))
+def network_for_group(*, user, peer_group: PeerGroup, memberships=None, relationships=None) -> dict:
+    """Nodes (members) and edges (relationships) for the network graph (cytoscape format).
+    ``memberships`` and ``relationships``: the group's, as the page has read them already."""
+    if memberships is None:
+        memberships = memberships_for_group(user=user, peer_group=peer_group)
+    if relationships is None:
+        relationships = relationships_within_group(user=user, peer_group=peer_group)
+    memberships = list(memberships)
     nodes = {
         m.young_person_id: {
             "data": {
@@ -51,7 +56,7 @@ def network_for_group(*, user, peer_group: PeerGroup) -> dict:
                 "reliability": r.reliability,
             }
         }
-        for r in relationships_within_group(user=user, peer_group=peer_group)
+        for r in relationships
         if r.from_person_id in nodes and r.to_person_id in nodes
     ]
     return {"nodes": list(nodes.values()), "edges": edges}

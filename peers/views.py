@@ -24,11 +24,15 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         group = self.object
+        memberships = list(selectors.memberships_for_group(user=user, peer_group=group))
+        relationships = list(selectors.relationships_within_group(user=user, peer_group=group))
         return super().get_context_data(
             **self.subject_context(group),
-            memberships=selectors.memberships_for_group(user=user, peer_group=group),
-            relationships=selectors.relationships_within_group(user=user, peer_group=group),
-            network=selectors.network_for_group(user=user, peer_group=group),
+            memberships=memberships,
+            relationships=relationships,
+            network=selectors.network_for_group(
+                user=user, peer_group=group, memberships=memberships, relationships=relationships
+            ),
             group_contexts=selectors.contexts_linked_to_group(user=user, peer_group=group),
             **kwargs,
         )

@@ -88,16 +88,19 @@ class Migration(migrations.Migration):
                     models.Index(
                         condition=models.Q(("team_group__isnull", False)),
                         fields=["subject", "team_group", "-occurred_at"],
+                        include=["concern", "authority"],
                         name="concern_audience_team",
                     ),
                     models.Index(
                         condition=models.Q(("user__isnull", False)),
                         fields=["subject", "user", "-occurred_at"],
+                        include=["concern", "authority"],
                         name="concern_audience_user",
                     ),
                     models.Index(
                         condition=models.Q(("team_group__isnull", True), ("user__isnull", True)),
                         fields=["subject", "authority", "-occurred_at"],
+                        include=["concern"],
                         name="concern_audience_authority",
                     ),
                 ],

@@ -666,8 +666,8 @@ def about(user, model, access: SubjectAccess, action: str = VIEW) -> QuerySet:
 
 def _audiences(user) -> list[Q]:
     """The audiences of ``ConcernAudience`` the user belongs to, each served by an index: their
-    team (social workers and team managers) or their authority's senior managers, and
-    themselves. Empty for those who see no concerns."""
+    team (social workers and team managers) or their authority's senior managers (if any),
+    then themselves, last. Empty for those who see no concerns."""
     R = _roles()
     if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
         group = _team_group(user) if user.team_id else None
@@ -679,19 +679,62 @@ def _audiences(user) -> list[Q]:
     return [*shared, Q(user_id=user.pk)]
 
 
-def concerns_about(user, subject, access: SubjectAccess | None = None) -> QuerySet:
+class ConcernRows:
+    """Concerns about one subject that a user may see (from :func:`concerns_about`): a few
+    querysets of rows with ``concern_id`` and ``occurred_at`` that never share a concern, each
+    read by index. Count, count in date windows, filter or take the newest through this
+    object, so that no query has to remove duplicates."""
+
+    def __init__(self, parts):
+        self.parts = tuple(parts)
+
+    def filter(self, *args, **kwargs) -> "ConcernRows":
+        return ConcernRows(part.filter(*args, **kwargs) for part in self.parts)
+
+    def none(self) -> "ConcernRows":
+        return ConcernRows(part.none() for part in self.parts)
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def counts(self, **windows: Q) -> dict[str, int]:
+        """How many rows match each named condition (for example date windows)."""
+        from django.db.models import Count
+
+        totals = dict.fromkeys(windows, 0)
+        for part in self.parts:
+            got = part.aggregate(
+                **{name: Count("concern_id", filter=q) for name, q in windows.items()}
+            )
+            for name in windows:
+                totals[name] += got[name]
+        return totals
+
+    def newest(self, stop: int) -> list[tuple]:
+        """The newest ``stop`` rows as (occurred_at, concern_id), newest first: the newest
+        ``stop`` of each part, by index, merged."""
+        rows = []
+        for part in self.parts:
+            rows += part.order_by("-occurred_at", "-concern_id").values_list(
+                "occurred_at", "concern_id"
+            )[:stop]
+        return sorted(rows, reverse=True)[:stop]
+
+    def concern_ids(self) -> set[int]:
+        return {pk for part in self.parts for pk in part.values_list("concern_id", flat=True)}
+
+
+def concerns_about(user, subject, access: SubjectAccess | None = None) -> ConcernRows:
     """The concerns about ``subject`` (a ``Subject``) that ``user`` may see, read subject first.
 
     Exactly ``restrict(user, Concern).filter(involvements__subject=subject)`` (the tests check
-    it), as rows with ``concern_id`` and ``occurred_at``; a concern may come more than once, so
-    count with ``distinct=True`` or take ``.values(...).distinct()``. The cost follows the
-    subject's own concerns, not the borough's:
+    it). The cost follows the subject's own concerns, not the borough's:
 
     * a young person the user may see: every concern about them is one the user may see (the
       rule's first clause), so they are read straight from the involvements;
-    * a place or a peer group: from ``ConcernAudience``, the rule worked out ahead for each
-      audience (the user's team or the authority's senior managers, and the user), read by
-      index in date order;
+    * a place or a peer group: from ``ConcernAudience``, the rule worked out ahead: the rows of
+      the user's team (or of the authority's senior managers), and the user's own rows for the
+      concerns those do not hold, each read by index in date order;
     * anything else (a young person the user may not open): the rule, row by row.
 
     ``access`` (from :func:`access_to`, for this user and subject) saves deciding again whether
@@ -701,21 +744,27 @@ def concerns_about(user, subject, access: SubjectAccess | None = None) -> QueryS
 
     audiences = _audiences(user) if user.is_authenticated and user.is_active else []
     if not audiences:
-        return ConcernSubject.objects.none().annotate(occurred_at=F("concern__occurred_at"))
+        return ConcernRows([])
     if subject.kind == subject.Kind.YOUNG_PERSON:
         about = ConcernSubject.objects.filter(
             subject_id=subject.pk, concern__authority_id=user.organisation_id
         ).annotate(occurred_at=F("concern__occurred_at"))
         seen = access.view if access is not None else _sees_subject(user, subject)
         if seen:
-            return about
-        return about.filter(concern_rule_for(user, VIEW, "concern_id"))
-    anyone = NOTHING
-    for audience in audiences:
-        anyone |= audience
-    return ConcernAudience.objects.filter(
-        subject_id=subject.pk, authority_id=user.organisation_id
-    ).filter(anyone)
+            return ConcernRows([about])
+        return ConcernRows([about.filter(concern_rule_for(user, VIEW, "concern_id"))])
+    rows = ConcernAudience.objects.filter(subject_id=subject.pk, authority_id=user.organisation_id)
+    *shared, own = audiences
+    if not shared:
+        return ConcernRows([rows.filter(own)])
+    # One row per concern in each part: the team's (or authority's) rows, and the user's rows
+    # for the concerns the team's do not hold.
+    held = Exists(
+        ConcernAudience.objects.filter(
+            shared[0], subject_id=subject.pk, concern_id=OuterRef("concern_id")
+        )
+    )
+    return ConcernRows([rows.filter(shared[0]), rows.filter(own).filter(~Q(held))])
 
 
 def concerns_seen_by_senior_managers(authority_id: int) -> tuple[QuerySet, QuerySet]:

@@ -38,7 +38,10 @@ def _differences(world) -> list[str]:
         for subject in subjects:
             rule = visibility.restrict(user, Concern).filter(involvements__subject=subject)
             want = set(rule.values_list("pk", flat=True))
-            got = set(visibility.concerns_about(user, subject).values_list("concern_id", flat=True))
+            about = visibility.concerns_about(user, subject)
+            got = about.concern_ids()
+            if about.count() != len(got):  # the parts never share a concern
+                problems.append(f"{user.username} at {subject.pk}: a concern counted twice")
             if got != want:
                 problems.append(
                     f"{user.username} at {subject.kind} {subject.pk}: read {sorted(got)}, "
