@@ -208,6 +208,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["team", "status"]),
             models.Index(fields=["allocated_worker", "status"]),
+            # A team's unallocated queue, longest waiting first, read a page at a time.
+            models.Index(
+                fields=["team", "opened_at", "id"],
+                condition=models.Q(allocated_worker__isnull=True) & ~models.Q(status="closed"),
+                name="case_unallocated_queue",
+            ),
         ]
 
     def get_absolute_url(self):

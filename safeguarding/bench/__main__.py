@@ -131,6 +131,30 @@ def prepare_database(args, name: str) -> dict:
     return info
 
 
+def forget_what_was_written(url: str) -> None:
+    """Delete the concerns and referrals the run wrote (by their benchmark wording), so that
+    the next run on the same database asks for the same records: the busiest young person
+    would otherwise become the one the benchmark writes about."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        for table, column, pattern in (
+            ("cases_concern", "narrative", "%(benchmark %"),
+            ("cases_referral", "narrative", "%(benchmark)%"),
+        ):
+            children = (
+                ["cases_concernaudience", "cases_concernsubject", "cases_concern_harm_categories"]
+                if table == "cases_concern"
+                else ["cases_referralsubject", "cases_referral_harm_categories"]
+            )
+            key = "concern_id" if table == "cases_concern" else "referral_id"
+            written = f"SELECT id FROM {table} WHERE {column} LIKE %s"  # noqa: S608 (ours)
+            for child in children:
+                cursor.execute(f"DELETE FROM {child} WHERE {key} IN ({written})", [pattern])  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE {column} LIKE %s", [pattern])  # noqa: S608
+    conn.close()
+
+
 def production_env(args, url: str) -> dict:
     return {
         **os.environ,
@@ -345,6 +369,7 @@ def main(argv=None) -> int:
             )
     finally:
         stop_server(server)
+        forget_what_was_written(info["url"])
 
     meta = {
         "label": args.label,
