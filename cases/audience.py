@@ -4,24 +4,29 @@
 concern (see its docstring). This module rewrites a concern's rows from what the rule reads,
 in one set-based statement, whenever any of that changes:
 
-* an involvement of the concern is added or removed, or the concern itself changes;
-* a grant (a team's or a person's) on a young person, place or peer group is added or removed
-  — every concern about that record is rewritten (for a place or a group, only the concerns
-  about no young person, the only ones its grants decide);
+* an involvement of the concern is added, removed or moved, or the concern itself changes;
+* a view grant (a team's or a person's) on a young person, place or peer group is added,
+  removed or edited in place — every concern about that record is rewritten (for a place or a
+  group, only the concerns about no young person, the only ones its grants decide; a grant
+  edited to point elsewhere rewrites both records' concerns);
 * a young person is restricted or unrestricted.
 
 The receivers below are connected in ``CasesConfig.ready`` and run in the transaction of the
-change, so readers never see a concern without its audience. Bulk writes that send no signals
-(the demo borough's seeding, migrations) call :func:`rebuild` afterwards.
+change, so readers never see a concern without its audience. On PostgreSQL every rewrite takes
+one advisory lock until its transaction ends, so two transactions changing what a concern's
+audience depends on (a concern logged while its young person is transferred) never leave it
+stale: the second reads what the first committed. Bulk writes that send no signals (the demo
+borough's seeding, migrations, fixtures) call :func:`rebuild` afterwards;
+``manage.py rebuild_concern_audience`` does the same by hand.
 
 The SQL restates ``visibility.concern_rule`` for SOCIAL_WORKER, TEAM_MANAGER and
 SENIOR_MANAGER (VIEW): ``tests/accounts/test_concern_audience.py`` checks that reading through
 this table gives exactly what the rule gives, for every user and subject, after each kind of
-change above.
+change above, on PostgreSQL and on SQLite.
 """
 
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from contexts.models import Context, ContextGroupObjectPermission, ContextUserObjectPermission
@@ -140,6 +145,10 @@ SELECT a.concern_id, pl.subject_id, t.occurred_at, t.authority_id, a.team_group_
 """
 
 
+#: The advisory lock every rewrite takes (a constant of this table's own).
+_LOCK = 7_318_020_501
+
+
 def _view_permissions() -> dict[str, int]:
     wanted = {"youngperson", "context", "peergroup"}
     rows = Permission.objects.filter(
@@ -171,7 +180,14 @@ def _rewrite(where: str, params: list) -> None:
         False,
     ]
     columns = "concern_id, subject_id, occurred_at, authority_id, team_group_id, user_id"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One rewrite at a time, to the end of the transaction: a rewrite reads grants and
+            # involvements that another transaction may be changing (a concern logged while its
+            # young person is transferred). Whichever waits reads the other's committed change
+            # (each statement sees what has committed), so neither leaves the table stale, and
+            # no two transactions insert the same concern's rows. SQLite has one writer anyway.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
         cursor.execute(
             f"DELETE FROM {tables['audience']} WHERE concern_id IN "  # noqa: S608 (our tables)
             f"(SELECT c.id FROM {tables['concern']} c WHERE {where})",
@@ -213,10 +229,22 @@ def rebuild(*, authority_id: int | None = None) -> None:
 
 
 # --- receivers (connected in CasesConfig.ready) -----------------------------------------------
+# ``raw`` saves (loaddata) are left alone: after loading fixtures, call rebuild().
 
 
-def _on_involvement(sender, instance, **kwargs):
+def _before_involvement_saved(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        rows = ConcernSubject.objects.filter(pk=instance.pk)
+        instance._concern_before = rows.values_list("concern_id", flat=True).first()
+
+
+def _on_involvement(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
     refresh_concern(instance.concern_id)
+    before = getattr(instance, "_concern_before", None)
+    if before is not None and before != instance.concern_id:  # moved to another concern
+        refresh_concern(before)
 
 
 def _on_concern(sender, instance, created=False, raw=False, **kwargs):
@@ -234,17 +262,37 @@ _SUBJECT_OF = {
 }
 
 
-def _on_grant(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def _before_grant_saved(sender, instance, raw=False, **kwargs):
+    """A grant edited in place (the admin lets an administrator change its record or its
+    permission): remember what it was, so the record it left is worked out again too."""
+    if instance.pk and not raw:
+        instance._grant_before = (
+            sender._default_manager.filter(pk=instance.pk)
+            .values_list("content_object_id", "permission_id")
+            .first()
+        )
+
+
+def _refresh_record(sender, record_id, permission_id) -> None:
     record_model, unpeopled_only = _SUBJECT_OF[sender]
+    if permission_id not in _view_permissions().values():
+        return  # only the view permissions decide who sees a concern
     subject_id = (
-        record_model._default_manager.filter(pk=instance.content_object_id)
+        record_model._default_manager.filter(pk=record_id)
         .values_list("subject_id", flat=True)
         .first()
     )
     if subject_id is not None:
         refresh_about(subject_id, unpeopled_only=unpeopled_only)
+
+
+def _on_grant(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    _refresh_record(sender, instance.content_object_id, instance.permission_id)
+    before = getattr(instance, "_grant_before", None)
+    if before is not None and before != (instance.content_object_id, instance.permission_id):
+        _refresh_record(sender, *before)
 
 
 def _before_young_person_saved(sender, instance, raw=False, **kwargs):
@@ -262,11 +310,13 @@ def _on_young_person(sender, instance, created=False, raw=False, **kwargs):
 
 def connect() -> None:
     uid = "cases.audience"
+    pre_save.connect(_before_involvement_saved, sender=ConcernSubject, dispatch_uid=f"{uid}.inv0")
     post_save.connect(_on_involvement, sender=ConcernSubject, dispatch_uid=f"{uid}.inv.save")
     post_delete.connect(_on_involvement, sender=ConcernSubject, dispatch_uid=f"{uid}.inv.del")
     post_save.connect(_on_concern, sender=Concern, dispatch_uid=f"{uid}.concern")
     for model in _SUBJECT_OF:
         name = model._meta.model_name
+        pre_save.connect(_before_grant_saved, sender=model, dispatch_uid=f"{uid}.{name}.before")
         post_save.connect(_on_grant, sender=model, dispatch_uid=f"{uid}.{name}.save")
         post_delete.connect(_on_grant, sender=model, dispatch_uid=f"{uid}.{name}.del")
     pre_save.connect(_before_young_person_saved, sender=YoungPerson, dispatch_uid=f"{uid}.yp0")

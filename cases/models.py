@@ -88,7 +88,7 @@ class YoungPerson(SubjectRecord):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             # Search by date of birth and by postcode (safeguarding/search.py). Names are
-            # searched through the trigram indexes of migration 0004 (tuned in 0009).
+            # searched through the trigram indexes of migration 0004 (tuned in 0011).
             models.Index(fields=["date_of_birth"], name="cases_yp_date_of_birth"),
             models.Index(compact_postcode(), name="cases_yp_compact_postcode"),
         ]
@@ -668,7 +668,8 @@ class BoroughFigures(models.Model):
 
     Hotspots and themes count across the whole borough: a million concerns at a large
     authority's size. Counting them for every page would cost seconds, so they are counted
-    ahead — every ``BOROUGH_FIGURES_REFRESH_SECONDS`` by Celery beat, and on demand — into
+    ahead — every ``BOROUGH_FIGURES_REFRESH_SECONDS`` by Celery beat (in-process with ``make
+    run``), and when the demo borough is seeded — into
     ``PlaceConcernCount``, ``MonthlyConcernCount`` and ``MonthlyReferralCount``; pages say when.
     """
 

@@ -432,14 +432,15 @@ def figures_for(*, user: User):
     )
 
 
-def themes(*, user: User, months: int = 12) -> list[Table]:
+def themes(*, user: User, months: int = 12, as_of: date | None = None) -> list[Table]:
     """Referrals by source agency and by decision, and concerns by harm, per month over the
-    last ``months`` months, from the borough's figures worked out ahead (``cases.figures``):
-    three small queries, whatever the number of records."""
+    ``months`` months up to ``as_of`` (when the figures were worked out; default today), from
+    the borough's figures worked out ahead (``cases.figures``): three small queries, whatever
+    the number of records."""
     from .figures import first_month
     from .models import MonthlyConcernCount, MonthlyReferralCount
 
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()
     since = first_month(today, months)
     month_list = []
     day = since

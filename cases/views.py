@@ -586,14 +586,14 @@ class ThemesView(AllowedUsersMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         from . import figures
 
-        tables = selectors.themes(user=request.user)
+        worked_out = selectors.figures_for(user=request.user)  # None until first counted
+        tables = selectors.themes(user=request.user, as_of=worked_out and worked_out.as_of)
         export = request.GET.get("export")
         if export:
             table = next((t for t in tables if t.key == export), None)
             if table is None:
                 raise Http404("No such table")
             return self.csv_response(table)
-        worked_out = selectors.figures_for(user=request.user)  # None until first counted
         return self.render_to_response(
             self.get_context_data(
                 tables=tables, figures=worked_out, figures_every=figures.refresh_minutes()

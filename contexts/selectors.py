@@ -51,11 +51,16 @@ class MonthlySeries:
 
 
 def concerns_per_month_by_harm(
-    *, user, months: int = 12, kind: str | None = None, harm: str | None = None
+    *,
+    user,
+    months: int = 12,
+    kind: str | None = None,
+    harm: str | None = None,
+    as_of: date | None = None,
 ) -> MonthlySeries:
-    """Concerns per month per harm category over the last ``months`` months (one query), for
-    the chart, as of when the figures were worked out."""
-    today = timezone.localdate()
+    """Concerns per month per harm category over the ``months`` months up to ``as_of`` (when
+    the figures were worked out; default today), for the chart: one query."""
+    today = as_of or timezone.localdate()
     first = first_month(today, months)
     rows = (
         visibility.restrict(user, MonthlyConcernCount)

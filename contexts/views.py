@@ -130,7 +130,7 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
             for row in page.object_list
         ]
         monthly = selectors.concerns_per_month_by_harm(
-            user=user, kind=kind or None, harm=harm or None
+            user=user, kind=kind or None, harm=harm or None, as_of=figures and figures.as_of
         )
         chart = {
             "labels": [m.strftime("%b %Y") for m in monthly.months],

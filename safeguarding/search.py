@@ -16,7 +16,7 @@ What is matched (the README says the same for users):
   least :data:`NAME_SIMILARITY` or as a part of the name; on SQLite every word as part of it.
 
 How it stays fast at a borough's scale (100,000 young people): every lookup reads an index.
-Dates of birth and postcodes have b-tree indexes (cases/0009). Names are looked up through the
+Dates of birth and postcodes have b-tree indexes (cases/0011). Names are looked up through the
 GIN trigram indexes of cases/0004, one per column, which only serve pg_trgm's *operators*
 (``name %> word``, ``name ILIKE pattern``) on the bare column: a similarity computed over an
 expression (a concatenated full name, ``GREATEST(...)``) or Django's ``icontains``
@@ -228,7 +228,7 @@ def search_young_people(*, user, text: str, action: str = visibility.VIEW) -> li
     if born:
         return list(people.filter(date_of_birth=born)[:LIMIT])
     if _POSTCODE.match(text.strip()):
-        # The expression the index of cases/0009 holds, so the index serves it.
+        # The expression the index of cases/0011 holds, so the index serves it.
         postcode = text.replace(" ", "").upper()
         return list(people.alias(compact=compact_postcode()).filter(compact=postcode)[:LIMIT])
     words = _words(text)

@@ -54,8 +54,24 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
 
 
 def test_the_seeded_borough_has_its_audiences_and_figures_worked_out(small_borough):
+    """Seeding writes in bulk (no signals) and works the audiences out in one statement: what
+    the busiest places' pages read from them is what the rule gives, for every staff role."""
+    from django.db.models import Count
+
+    from cases.models import Concern
+    from contexts.models import Context
+    from safeguarding.accounts import visibility
+    from safeguarding.accounts.models import User
+
     assert ConcernAudience.objects.exists()
     assert BoroughFigures.objects.filter(as_of__isnull=False).exists()
+    places = Context.objects.annotate(n=Count("subject__concern_involvements")).order_by("-n")[:3]
+    for username in ("sw.amara", "tm.jordan", "sw.ella", "sm.priya", "admin.dpo"):
+        user = User.objects.get(username=username)
+        for place in places:
+            rule = visibility.restrict(user, Concern).filter(involvements__subject=place.subject)
+            read = visibility.concerns_about(user, place.subject)
+            assert read.concern_ids() == set(rule.values_list("pk", flat=True)), username
 
 
 def test_timings_report_nearest_rank_percentiles():

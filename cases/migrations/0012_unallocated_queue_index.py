@@ -5,17 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0011_search_index_scans'),
-        ('subjects', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0011_search_index_scans"),
+        ("subjects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('allocated_worker__isnull', True), models.Q(('status', 'closed'), _negated=True)), fields=['team', 'opened_at', 'id'], name='case_unallocated_queue'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(
+                    ("allocated_worker__isnull", True),
+                    models.Q(("status", "closed"), _negated=True),
+                ),
+                fields=["team", "opened_at", "id"],
+                name="case_unallocated_queue",
+            ),
         ),
     ]

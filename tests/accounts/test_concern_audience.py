@@ -5,7 +5,8 @@ Pages read a subject's concerns through ``visibility.concerns_about`` and
 the rule worked out ahead, kept in step by ``cases.audience``). Here, for every user of the
 world and every subject, those reads are compared with the rule itself
 (``restrict(user, Concern).filter(involvements__subject=...)``), first as the world is, then
-after each kind of change the precomputed rows depend on.
+after each kind of change the precomputed rows depend on; on PostgreSQL and on the embedded
+SQLite database, whose SQL ``cases.audience`` also writes.
 """
 
 from datetime import timedelta
@@ -23,6 +24,8 @@ from peers.models import PeerGroup
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
 from safeguarding.subjects.models import Subject
+
+pytestmark = pytest.mark.both_databases
 
 
 def _differences(world) -> list[str]:
@@ -217,3 +220,28 @@ def test_records_read_through_their_subject_are_what_the_rule_gives(busy):
                             f"{sorted(got)} != {sorted(want)}"
                         )
     assert not problems, "\n".join(problems)
+
+
+def test_after_a_grant_is_edited_in_place(busy):
+    """As the admin allows: a team's grant moved to another young person, then its permission
+    changed. The concerns about the person it left must lose the team."""
+    from cases.models import YoungPersonGroupObjectPermission
+
+    team_person = busy.records["cases.youngperson"]["team"]
+    other_person = busy.records["cases.youngperson"]["other"]
+    grant = YoungPersonGroupObjectPermission.objects.get(
+        content_object=team_person, group=busy.records["accounts.team"]["t1"].group
+    )
+    grant.content_object = other_person
+    grant.save()
+    _assert_same(busy)
+    grant.permission = Permission.objects.get(codename="change_youngperson")
+    grant.save()
+    _assert_same(busy)
+
+
+def test_after_an_involvement_moves_to_another_concern(busy):
+    involvement = busy.records["cases.concernsubject"]["own:yp"]
+    involvement.concern = busy.records["cases.concern"]["place_only"]
+    involvement.save()
+    _assert_same(busy)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import audience, figures
-from cases.models import HarmCategory
+from cases.models import BoroughFigures, HarmCategory
 from safeguarding.accounts import demo
 from safeguarding.accounts.models import Organisation, User
 
@@ -59,6 +59,9 @@ class Command(BaseCommand):
         existing = Organisation.objects.filter(name=demo.AUTHORITY_NAME).first()
         if existing is not None:
             self.stdout.write(f"{demo.AUTHORITY_NAME} already exists: nothing created.")
+            if not BoroughFigures.objects.filter(authority=existing, as_of__isnull=False).exists():
+                # A borough seeded before hotspots and themes were counted ahead: count them.
+                figures.borough_figures_refresh(authority=existing)
             self._summary(existing)
             return
         if not HarmCategory.objects.filter(is_active=True).exists():
