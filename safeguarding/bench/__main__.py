@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -201,6 +202,20 @@ def start_server(args, env: dict) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
+def settle(base: str, timeout: float) -> None:
+    """Wait until the server is idle (``/healthz`` answers at once), so that a page is not
+    measured behind requests a slow page before it left running after its users gave up."""
+    http = urllib3.PoolManager(retries=False, timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(urllib3.exceptions.HTTPError):
+            http.request("GET", f"{base}/healthz")
+        if time.perf_counter() - started < 0.2:
+            return
+        time.sleep(1)
+
+
 def stop_server(server: subprocess.Popen) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -338,6 +353,7 @@ def main(argv=None) -> int:
         log(f"  p50 {_s(floor.p50)} s, p95 {_s(floor.p95)} s ({len(floor.seconds)} requests)")
         rows = []
         for page in pages:
+            settle(base, args.timeout)
             log(f"{page.name} ({page.user})")
             group = sessions[page.user]
             single = run_single(group[0], page.build, args.single)
