@@ -10,6 +10,9 @@ the environment, with the default the benchmark in BENCHMARKS.md was measured wi
 * ``WEB_TIMEOUT`` (30 seconds): a worker silent for longer is killed and restarted. No page
   should come near it; a request that does is a fault to fix, not to wait for.
 * ``WEB_BIND`` (``0.0.0.0:8000``).
+
+It also sets ``DATABASE_STATEMENT_TIMEOUT`` to ``WEB_TIMEOUT`` for the web workers' database
+connections (unless given).
 """
 
 import os
@@ -18,6 +21,10 @@ bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 worker_class = "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# The database ends a web request's statement at the same time as gunicorn ends its worker, so
+# no query runs on for a request nobody waits for (settings.py reads it; other processes, such
+# as migrations and Celery, keep no limit).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", str(timeout))
 graceful_timeout = timeout
 # Browsers keep connections open; a sync worker should not wait on an idle one for long.
 keepalive = 2

@@ -52,7 +52,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # prices high): compiling cost more than running them (BENCHMARKS.md). Off unless asked.
     _jit = env.bool("POSTGRES_JIT", default=False)
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit={'on' if _jit else 'off'}".strip()
+    _flags = [_options.get("options", ""), f"-c jit={'on' if _jit else 'off'}"]
+    # A web worker gives up on a request after WEB_TIMEOUT seconds (safeguarding/gunicorn.py
+    # sets this to match): its query must not run on in the database after it has gone.
+    # Unset (no limit) for migrations, seeding and Celery tasks.
+    _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=0)
+    if _statement_timeout > 0:
+        _flags.append(f"-c statement_timeout={_statement_timeout * 1000}")
+    _options["options"] = " ".join(flag for flag in _flags if flag)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -132,6 +132,20 @@ def prepare_database(args, name: str) -> dict:
     return info
 
 
+def end_leftover_queries(server: str, name: str) -> None:
+    """End queries still running for requests whose workers were killed (a server without a
+    statement timeout keeps running them): the next run must start on an idle database."""
+    admin = psycopg2.connect(f"{server}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+    admin.close()
+
+
 def forget_what_was_written(url: str) -> None:
     """Delete the concerns and referrals the run wrote (by their benchmark wording), so that
     the next run on the same database asks for the same records: the busiest young person
@@ -385,6 +399,7 @@ def main(argv=None) -> int:
             )
     finally:
         stop_server(server)
+        end_leftover_queries(args.server, name)
         forget_what_was_written(info["url"])
 
     meta = {
