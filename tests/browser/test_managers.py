@@ -4,7 +4,7 @@ door triaging a partner's referral to a context assessment."""
 import pytest
 from django.db import transaction
 
-from cases import services
+from cases import services, tasks
 from cases.models import HarmCategory, Referral, ReferralSubject, YoungPerson
 from contexts.models import Context
 
@@ -245,6 +245,12 @@ def test_senior_manager_sees_hotspots_chart_and_themes(world, signed_in):
     with page.expect_navigation():
         page.get_by_role("link", name="Hotspots").click()
     browsing.check_a11y()
+    # Until beat has counted the borough once, the page says so rather than showing nothing.
+    assert "being counted for the first time" in page.locator("#figures-freshness").inner_text()
+    tasks.refresh_borough_figures()  # what beat does every BOROUGH_FIGURES_REFRESH_SECONDS
+    browsing.visit("/hotspots/")
+    browsing.check_a11y()
+    assert "Figures as of" in page.locator("#figures-freshness").inner_text()
     page.wait_for_function("document.getElementById('hotspot-chart').dataset.ready === 'true'")
     assert page.locator("#hotspot-chart").is_visible()
     assert "Test team place" in page.locator("table").first.inner_text()
