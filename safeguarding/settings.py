@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our own static files
     "guardian",
     "auditlog",
+    "csp",  # Content-Security-Policy (the policy: CONTENT_SECURITY_POLICY below)
     # The shared layer
     "safeguarding.accounts",
     "safeguarding.subjects",
@@ -96,14 +97,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response from Django: Content-Security-Policy (with a nonce for
+    # the pages that ask for one) and Permissions-Policy; the policies are below.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Couples every audit row written during a request to the signed-in user.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Nothing Django answers is kept by browsers or proxies (Cache-Control: no-store); static
+    # files are served before this and keep their caching (safeguarding/headers.py).
+    "safeguarding.headers.NoStoreMiddleware",
+    # Couples every audit row written during a request to the signed-in user and the client's
+    # address (taken from X-Forwarded-For only behind TRUSTED_PROXIES: safeguarding/proxies.py).
+    "safeguarding.audit.middleware.AuditlogMiddleware",
 ]
 
 if PRODUCTION:
@@ -167,6 +176,63 @@ SILENCED_SYSTEM_CHECKS = [
 # append-only by a database trigger (safeguarding/audit/migrations).
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The reverse proxies and load balancers in front of the app (IP addresses or CIDR networks,
+# comma-separated). X-Forwarded-For is believed only when the request comes from one of them,
+# and then the client is the right-most address in it that is not one of them
+# (safeguarding/proxies.py: the audit's client address, the API's anonymous rate limit). Empty
+# (the default): the header is ignored and the client is the connection's own address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Content-Security-Policy (django-csp): everything from this site only, no inline script or
+# style anywhere (no 'unsafe-inline', no 'unsafe-eval'), no plugins, no <base>, forms post only
+# here, and no site may frame a page. A view that needs a nonce asks for it with csp_update
+# (the API's Redoc page: safeguarding/api/docs.py); every other page has none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Permissions-Policy (django-permissions-policy): browser features no page here uses are off
+# for this site and anything it could embed. (Passkeys, publickey-credentials-*, stay allowed
+# for this site by the browser's default.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

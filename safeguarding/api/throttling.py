@@ -12,6 +12,8 @@ from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from safeguarding.proxies import client_address
+
 from .models import ApiToken
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,11 @@ class PerTokenThrottle(_FreshRateThrottle):
 
 class AnonymousThrottle(_FreshRateThrottle):
     scope = "anon"
+
+    def get_ident(self, request):
+        # DRF's own reads X-Forwarded-For from anyone: a caller could name a new address on
+        # every request and never be limited. The one rule believes only trusted proxies.
+        return client_address(request) or "unknown"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,0 +1,48 @@
+"""The Content-Security-Policy check that every browser test makes (tests/browser/conftest.py,
+``CspWatch``) is real: a page served through the site's middleware with an inline script and an
+inline style fails it, naming the directives, with JavaScript on and off."""
+
+import pytest
+
+from tests.browser.conftest import CspWatch, _new_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def policy_breaker(settings):
+    settings.ROOT_URLCONF = "tests.browser.csp_urls"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_page_with_inline_script_and_style_fails_the_check(
+    policy_breaker, browser, live_server, javascript
+):
+    context = _new_context(browser, live_server.url, javascript=javascript)
+    try:
+        page = context.new_page()
+        watch = CspWatch.watch(page)
+        response = page.goto("/csp-test/")
+        assert response.status == 200
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("load")
+        assert page.title() == "Breaks the policy"  # the inline script did not run
+        with pytest.raises(pytest.fail.Exception) as failure:
+            watch.check()
+    finally:
+        context.close()
+    message = str(failure.value)
+    assert message.startswith("Content-Security-Policy violations:")
+    # Chromium's own message, whether or not scripts run (with them off, the inline script is
+    # not run at all, so only the style is refused).
+    assert "Content Security Policy directive 'style-src 'self''" in message, message
+    if javascript:  # the listener's reports: the directive and what it blocked
+        assert "script-src-elem blocked inline" in message, message
+        assert "style-src-attr blocked inline" in message, message
+
+
+def test_a_page_of_the_site_passes_the_check(browsing):
+    """The same check on a real page finds nothing (and the fixture checks again at the end)."""
+    browsing.visit("/accounts/login/")
+    browsing.csp.check()
+    assert browsing.csp.events == [] and browsing.csp.console == []
