@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our own static files
+    "drf_spectacular_sidecar",  # Swagger UI, served from our own static files
     "guardian",
     "auditlog",
     "csp",  # Content-Security-Policy (the policy: CONTENT_SECURITY_POLICY below)
@@ -186,8 +186,9 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Content-Security-Policy (django-csp): everything from this site only, no inline script or
 # style anywhere (no 'unsafe-inline', no 'unsafe-eval'), no plugins, no <base>, forms post only
-# here, and no site may frame a page. A view that needs a nonce asks for it with csp_update
-# (the API's Redoc page: safeguarding/api/docs.py); every other page has none.
+# here, and no site may frame a page. A view that needs more says so with django-csp's
+# decorators (the API's Swagger UI allows data: images: safeguarding/api/docs.py). Templates
+# have {{ request.csp_nonce }} for a script that truly must be inline; none needs one today.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -320,10 +321,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "safeguarding.api.schema.postprocess",
     ],
-    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN. (No Redoc: api/docs.py.)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SERVE_AUTHENTICATION": [],
 }
 
