@@ -3,8 +3,9 @@
 inline style fails it, naming the directives, with JavaScript on and off."""
 
 import pytest
+from django.urls import reverse
 
-from tests.browser.conftest import CspWatch, _new_context
+from tests.browser.conftest import CspWatch, _new_context, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +63,41 @@ def test_the_api_documentation_draws_under_the_policy(browser, live_server):
         page.locator(".opblock-tag").first.wait_for(state="visible")
         page.wait_for_load_state("networkidle")
         assert "Referral" in page.content()
+        watch.check()
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+ADMIN_PAGES = [
+    lambda w: reverse("admin:index"),
+    lambda w: reverse("admin:accounts_user_changelist"),
+    lambda w: reverse("admin:accounts_user_change", args=[w.users["sw"].pk]),
+    lambda w: reverse("admin:contexts_context_add"),
+    lambda w: reverse(
+        "admin:contexts_context_change", args=[w.records["contexts.context"]["team"].pk]
+    ),
+]
+
+
+def test_the_admin_site_works_under_the_policy(world, browser, live_server):
+    """Django's admin (its own templates and scripts, not checked by axe-core here): nothing is
+    refused on its list, add and change pages (inlines, related-object widgets)."""
+    context = _new_context(browser, live_server.url)
+    try:
+        sign_in(context, live_server.url, world.users["admin"])
+        page = context.new_page()
+        watch = CspWatch.watch(page)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        for url in ADMIN_PAGES:
+            response = page.goto(url(world))
+            assert response.status == 200, url(world)
+            page.wait_for_load_state("load")
+        # The inline's "Add another" row is made by the admin's script.
+        add_another = page.locator(".add-row a").first
+        if add_another.count():
+            add_another.click()
         watch.check()
         assert not errors, errors
     finally:
