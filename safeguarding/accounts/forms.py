@@ -1,6 +1,7 @@
 """Forms of the second-factor pages (safeguarding/accounts/views.py)."""
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
 from . import mfa
 
@@ -36,8 +37,9 @@ class CodeForm(forms.Form):
         if checked.ok:
             return code
         if checked.wait_until is not None:
+            seconds = checked.wait_seconds
             raise forms.ValidationError(
-                f"Too many wrong codes. Wait {checked.wait_seconds} seconds, then try again"
+                f"Too many wrong codes. Wait {seconds} second{pluralize(seconds)}, then try again"
             )
         raise forms.ValidationError(self.wrong_message)
 

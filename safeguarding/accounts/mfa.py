@@ -113,9 +113,7 @@ def check(request, device, code: str) -> Checked:
         device = type(device).objects.select_for_update().get(pk=device.pk)
         ok = bool(code) and device.verify_token(code)
     if not ok:
-        device.refresh_from_db()
-        allowed, data = device.verify_is_allowed()
-        return Checked(ok=False, wait_until=None if allowed else (data or {}).get("locked_until"))
+        return Checked(ok=False)  # wrong (the next try waits: django-otp counted it)
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
