@@ -380,3 +380,27 @@ def test_the_session_cookie_ends_with_the_browser(world, client):
     cookie = response.cookies["sessionid"]
     assert cookie["expires"] == "" and cookie["max-age"] == ""
     assert cookie["httponly"]
+
+
+# --- the admin never shows a secret ------------------------------------------------------------
+
+
+def test_the_admin_never_shows_a_second_factor_secret(world, client):
+    from tests.conftest import make_user
+
+    root = make_user("root", "administrator", None, is_staff=True, is_superuser=True)
+    device = confirmed_authenticator(world.users["sw"])
+    codes = mfa.new_recovery_codes(world.users["sw"])
+    static = mfa.recovery_device(world.users["sw"])
+    client.force_login(root)
+    for path in (
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        "/admin/otp_totp/totpdevice/",
+        f"/admin/otp_static/staticdevice/{static.pk}/change/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert device.key not in html and mfa.secret_for_typing(device) not in html
+        assert not any(code in html for code in codes)
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
