@@ -323,7 +323,8 @@ class Browsing:
 
 def sign_in(context: BrowserContext, base_url: str, user) -> None:
     """Sign a user in without the sign-in page: a session cookie made by Django's test client.
-    (The sign-in page itself is exercised by its own tests.)"""
+    The session has passed its second factor (tests/conftest.py makes every force_login do so).
+    (The sign-in pages themselves are exercised by tests/browser/test_sign_in.py.)"""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
