@@ -149,6 +149,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset (safeguarding/accounts/passwords.py): a link, emailed through the outbox, works
+# once and for PASSWORD_RESET_TIMEOUT seconds (default a day: an administrator's link to a new
+# user must survive until they read it); another email to the same person is not sent within
+# PASSWORD_RESET_INTERVAL_SECONDS of the last (nobody floods a colleague's inbox).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+PASSWORD_RESET_INTERVAL_SECONDS = env.int("PASSWORD_RESET_INTERVAL_SECONDS", default=300)
 
 # django-guardian stores our object-level grants. We never grant anything to anonymous users,
 # and every access decision goes through safeguarding.accounts.visibility, so guardian's

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pick/<slug:slug>/", PickView.as_view(), name="pick"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("safeguarding.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),
