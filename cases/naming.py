@@ -37,9 +37,7 @@ def named_staff(young_person: YoungPerson) -> QuerySet:
     named = YoungPersonUserObjectPermission.objects.filter(
         content_object=young_person, permission__codename="view_youngperson"
     ).values("user_id")
-    return (
-        User.objects.filter(pk__in=named).select_related("team").order_by("last_name", "pk")
-    )
+    return User.objects.filter(pk__in=named).select_related("team").order_by("last_name", "pk")
 
 
 def allocated_worker_id(young_person: YoungPerson) -> int | None:
@@ -66,9 +64,7 @@ def _reason(reason: str, *, missing: str) -> str:
 def _locked(young_person: YoungPerson, by: User) -> YoungPerson:
     """The record, locked for the change, if ``by`` may name staff on it (else 404)."""
     visibility.get_or_404(by, YoungPerson, visibility.NAME, pk=young_person.pk)
-    return YoungPerson.objects.select_for_update().select_related("subject").get(
-        pk=young_person.pk
-    )
+    return YoungPerson.objects.select_for_update().select_related("subject").get(pk=young_person.pk)
 
 
 def _audit(young_person: YoungPerson, *, by: User, person: User, named: bool, reason: str):

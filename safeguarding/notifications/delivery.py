@@ -78,9 +78,7 @@ def send_email(notification: Notification) -> None:
             if kind
             else f"{context['title']}: {notification.reference}"
         ),
-        body=render_to_string(
-            kind.email_template if kind else "notifications/email.txt", context
-        ),
+        body=render_to_string(kind.email_template if kind else "notifications/email.txt", context),
         to=[notification.email],
         headers={
             "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies

@@ -163,9 +163,7 @@ def test_a_key_outside_the_rule_is_refused(world, client):
     assert guardian.context_id != elsewhere.pk
 
 
-def test_administrators_see_grants_on_their_authoritys_records_only_and_change_none(
-    world, client
-):
+def test_administrators_see_grants_on_their_authoritys_records_only_and_change_none(world, client):
     """Grant rows are read-only in the admin (separation of duties: naming is done in the
     app, cases/naming.py): administrators see their authority's, by reference, and no add,
     change or delete page or button is offered (tests/accounts/test_admin_separation.py
