@@ -33,10 +33,10 @@ from .forms import (
     ConcernForm,
     InvolvementFormSet,
     NameStaffForm,
-    UnnameStaffForm,
     TransferDecisionForm,
     TransferForm,
     TriageDecisionForm,
+    UnnameStaffForm,
 )
 from .models import (
     Action,

@@ -176,7 +176,7 @@ class UserAdmin(RestrictedModelAdmin):
             path(
                 "<path:object_id>/send-password-reset/",
                 self.admin_site.admin_view(self.send_password_reset_view),
-                name="%s_%s_send_password_reset" % info,
+                name=f"{info[0]}_{info[1]}_send_password_reset",
             ),
             *super().get_urls(),
         ]

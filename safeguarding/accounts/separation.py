@@ -46,13 +46,24 @@ class SelfAccessChange(PermissionDenied):
 
 
 def acting_user():
-    """The user on whose behalf the code runs (auditlog's actor), or None."""
+    """The user on whose behalf the code runs (auditlog's actor), or None.
+
+    auditlog leaves its context variable set after its block ends (it only disconnects the
+    receiver that stamps audit rows with the actor), so the actor counts only while that
+    receiver, keyed by the block's ``signal_duid``, is still connected: a thread that once ran a
+    request or ``set_actor`` block does not act for that user afterwards."""
     try:
         context = auditlog_value.get()
     except LookupError:
         return None
-    actor = context.get("actor") if isinstance(context, dict) else None
-    return actor if getattr(actor, "pk", None) is not None else None
+    if not isinstance(context, dict):
+        return None
+    actor, duid = context.get("actor"), context.get("signal_duid")
+    if getattr(actor, "pk", None) is None or duid is None:
+        return None
+    with pre_save.lock:
+        active = any(key[0] == duid for key, *_ in pre_save.receivers)
+    return actor if active else None
 
 
 def _is_administrator(user) -> bool:

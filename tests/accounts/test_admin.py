@@ -91,11 +91,10 @@ def test_admin_form_pages_do_not_grow_with_the_borough(world, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from cases.models import YoungPersonUserObjectPermission
     from contexts.models import Context
     from safeguarding.accounts.models import User
     from tests.conftest import make_user
-
-    from cases.models import YoungPersonUserObjectPermission
 
     la, t1 = world.records["accounts.organisation"]["la"], world.records["accounts.team"]["t1"]
     guardian = world.records["contexts.contextguardian"]["agency"]
