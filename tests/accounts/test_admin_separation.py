@@ -17,6 +17,8 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import YoungPerson, YoungPersonUserObjectPermission
+from contexts.models import ContextUserObjectPermission
+from peers.models import PeerGroupUserObjectPermission
 from safeguarding.accounts import grants
 from safeguarding.accounts.models import User
 from safeguarding.accounts.separation import SelfAccessChange
@@ -165,7 +167,14 @@ def _admin_state(world) -> dict:
         "is_superuser": me.is_superuser,
         "groups": set(me.groups.values_list("pk", flat=True)),
         "permissions": set(me.user_permissions.values_list("pk", flat=True)),
-        "grants": YoungPersonUserObjectPermission.objects.filter(user=me).count(),
+        "grants": {
+            model._meta.label: model.objects.filter(user=me).count()
+            for model in (
+                YoungPersonUserObjectPermission,
+                ContextUserObjectPermission,
+                PeerGroupUserObjectPermission,
+            )
+        },
         "all_grants": sorted(
             YoungPersonUserObjectPermission.objects.values_list(
                 "pk", "user_id", "content_object_id"
