@@ -63,7 +63,8 @@ class NotificationType:
 
     @classmethod
     def link_for(cls, notification) -> str:
-        """The path the email or webhook links to (made absolute by the sender)."""
+        """The path an email links to (made absolute by the sender); webhooks link to the
+        row's own ``link``."""
         return notification.link
 
     @classmethod
