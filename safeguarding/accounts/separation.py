@@ -19,7 +19,8 @@ It is enforced twice:
   view that forgot) can do it: signal receivers refuse, with :class:`SelfAccessChange` (a
   ``PermissionDenied``, so a request gets a 403 and its transaction is rolled back), any save
   that would change the acting user's own protected fields, group memberships or
-  permissions, and any grant row naming an acting *administrator*.
+  permissions, any grant row naming an acting *administrator*, and an administrator setting
+  someone else's password.
 
 The acting user is the one django-auditlog's context holds: the signed-in user of the request
 (``AuditlogMiddleware``), or whoever a task or the API set with ``auditlog.context.set_actor``.
@@ -72,7 +73,10 @@ def _is_administrator(user) -> bool:
 
 def _user_protected_fields_changed(sender, instance, update_fields=None, **kwargs):
     actor = acting_user()
-    if actor is None or instance.pk is None or instance.pk != actor.pk:
+    if actor is None or instance.pk is None:
+        return
+    if instance.pk != actor.pk:
+        _password_set_by_administrator(sender, instance, actor, update_fields)
         return
     fields = PROTECTED_USER_FIELDS
     if update_fields is not None:
@@ -87,6 +91,19 @@ def _user_protected_fields_changed(sender, instance, update_fields=None, **kwarg
     if changed:
         raise SelfAccessChange(
             f"You cannot change your own {', '.join(changed)}: another administrator must."
+        )
+
+
+def _password_set_by_administrator(sender, instance, actor, update_fields) -> None:
+    """An administrator giving someone else a password they know (and so their access)."""
+    if not _is_administrator(actor) or not instance.has_usable_password():
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
+    if stored.first() not in (None, instance.password):
+        raise SelfAccessChange(
+            "Administrators do not set other people's passwords: send a password reset link."
         )
 
 

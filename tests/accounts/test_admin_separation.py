@@ -350,7 +350,14 @@ def _own_group_permission(world):
         group.permissions.add(Permission.objects.get(codename="view_youngperson"))
 
 
+def _set_someone_elses_password(world):
+    sw = User.objects.get(pk=world.users["sw"].pk)
+    sw.set_password(NEW_PASSWORD)
+    sw.save()
+
+
 MODEL_ATTEMPTS = {
+    "another user's password": _set_someone_elses_password,
     "role": _save_own("role", User.Role.SENIOR_MANAGER),
     "team": lambda w: _save_own("team", w.records["accounts.team"]["t1"])(w),
     "organisation": lambda w: _save_own("organisation", w.records["accounts.organisation"]["la2"])(
