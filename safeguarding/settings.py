@@ -178,6 +178,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset (safeguarding/accounts/passwords.py): a link, emailed through the outbox, works
+# once and for PASSWORD_RESET_TIMEOUT seconds (default a day: an administrator's link to a new
+# user must survive until they read it); another email to the same person is not sent within
+# PASSWORD_RESET_INTERVAL_SECONDS of the last (nobody floods a colleague's inbox).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+PASSWORD_RESET_INTERVAL_SECONDS = env.int("PASSWORD_RESET_INTERVAL_SECONDS", default=300)
 
 # Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that username is locked out from that address for AXES_COOLOFF_MINUTES (the same

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("safeguarding.accounts.urls")),
+    path("accounts/", include("safeguarding.accounts.password_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),

@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         # Every sign-in (the sign-in page, the admin's, tests' force_login) starts the session's
         # idle and absolute clocks.
         user_logged_in.connect(stamp_sign_in, dispatch_uid="accounts.stamp_sign_in")
+
+        # Nobody widens their own access, by any path (safeguarding/accounts/separation.py).
+        from . import separation
+
+        separation.connect()
