@@ -1081,7 +1081,15 @@ def idempotency_key_rule(user, action):
 
 @policy("auditlog.LogEntry")
 def audit_rule(user, action):
-    # Administrators (the data protection officer) review access; nobody changes the audit.
-    if action == VIEW and _is(user, _roles().ADMINISTRATOR):
-        return EVERYTHING
+    # Administrators (the data protection officer) review their own authority's audit: the rows
+    # whose seal names it (safeguarding.audit.models: the actor's authority). Nobody changes
+    # the audit.
+    if action == VIEW and _is(user, _roles().ADMINISTRATOR) and user.organisation_id:
+        return Q(seal__authority_id=user.organisation_id)
+    return NOTHING
+
+
+@policy("audit.EntrySeal", "audit.ChainHead")
+def audit_chain_rule(user, action):
+    # The hash chain is checked by `manage.py verify_audit_chain`, not read in the app.
     return NOTHING
