@@ -16,3 +16,4 @@ class AuditConfig(AppConfig):
         pre_save.connect(
             registry.attribute_to_authority, sender=LogEntry, dispatch_uid="audit-authority"
         )
+        pre_save.connect(registry.neutral_repr, sender=LogEntry, dispatch_uid="audit-repr")

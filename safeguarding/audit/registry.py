@@ -5,6 +5,7 @@ from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 
 # Every record that holds or reveals a young person's information: changes to these are
 # written to the audit automatically (django-auditlog, with the signed-in user as actor).
@@ -177,6 +178,36 @@ def authority_of(model, pk) -> int | None:
     return next((value for value in found or () if value is not None), None)
 
 
+#: Audited models whose ``str()`` holds personal data (a peer group's name, a mailbox), which
+#: django-auditlog would write as the row's ``object_repr``: their rows name the record by its
+#: kind and id instead (:func:`neutral_repr`).
+NEUTRAL_REPR = {"peers.PeerGroup", "peers.PeerGroupMembership", "notifications.Channel"}
+
+
+def neutral_repr(sender, instance, **kwargs):
+    """``pre_save`` of an audit row: ``object_repr`` without personal data (see
+    :data:`NEUTRAL_REPR`)."""
+    if instance.pk is not None or instance.object_pk in ("shown", "export"):
+        return
+    model = instance.content_type.model_class()
+    if model is not None and model._meta.label in NEUTRAL_REPR:
+        instance.object_repr = f"{model._meta.verbose_name} {instance.object_pk}"
+
+
+def _context_actor():
+    """The actor django-auditlog's context (``set_actor``, the middleware) will give the row
+    being saved: its receiver runs after ours. A context that has ended leaves its value behind
+    but not its receiver, so only a context whose receiver is still connected counts."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return None
+    uid = context.get("signal_duid")
+    if not any(lookup_key[0] == uid for lookup_key, *_ in pre_save.receivers):
+        return None
+    return context.get("actor")
+
+
 def attribute_to_authority(sender, instance, **kwargs):
     """``pre_save`` of an audit row: a row no signed-in user of an organisation writes (a
     task, the command line) is attributed to its record's authority, in ``additional_data``
@@ -188,10 +219,7 @@ def attribute_to_authority(sender, instance, **kwargs):
             return  # the trigger reads the actor's authority
         actor = instance.actor
     else:
-        try:
-            actor = auditlog_value.get().get("actor")
-        except LookupError:
-            actor = None
+        actor = _context_actor()
     if getattr(actor, "organisation_id", None) is not None:
         return
     data = instance.additional_data
