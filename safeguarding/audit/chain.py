@@ -1,7 +1,8 @@
 """The audit's hash chain: recomputing it and finding the first row that breaks it.
 
-Each audit row (``auditlog_logentry``) is sealed on insert by a PostgreSQL trigger (migration
-``audit/0002``) with ``hash = sha256(prev_hash || canonical)``, hex-encoded, where
+Each audit row (``auditlog_logentry``) is sealed by PostgreSQL triggers (migration
+``audit/0002``; linked when its transaction commits) with
+``hash = sha256(prev_hash || canonical)``, hex-encoded, where
 ``canonical`` is :data:`CANONICAL_SQL` over the row, its authority and its chain position, and
 ``prev_hash`` is the hash of the row sealed before it. :func:`verify` recomputes every hash
 here, in Python, from the rows as they are now, so a row whose stored values were rewritten, a
@@ -39,11 +40,12 @@ SELECT s.seq, s.entry_id, s.prev_hash, s.hash, e.id IS NOT NULL,
        h.seq, h.hash
 FROM audit_entryseal s LEFT JOIN auditlog_logentry e ON e.id = s.entry_id
 LEFT JOIN audit_chainhead h ON h.id = 1
+WHERE s.seq IS NOT NULL
 ORDER BY s.seq
 """  # noqa: S608 (constants only)
 _UNSEALED = """
 SELECT e.id FROM auditlog_logentry e
-WHERE NOT EXISTS (SELECT 1 FROM audit_entryseal s WHERE s.entry_id = e.id)
+WHERE NOT EXISTS (SELECT 1 FROM audit_entryseal s WHERE s.entry_id = e.id AND s.seq IS NOT NULL)
 ORDER BY e.id LIMIT 1
 """
 _HEAD = "SELECT seq, hash FROM audit_chainhead WHERE id = 1"
@@ -80,6 +82,10 @@ def verify(batch: int = 2000) -> Result:
     expected_prev, expected_seq, rows = GENESIS, 1, 0
     head = (0, GENESIS)
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Rows this transaction wrote are linked now (at commit otherwise): none in a
+            # command of its own.
+            cursor.execute("SET CONSTRAINTS auditlog_logentry_link IMMEDIATE")
         # One query, so one snapshot: the seals, the rows and the head as they were together.
         with connection.chunked_cursor() as cursor:
             cursor.execute(_SEALS)
@@ -118,5 +124,5 @@ def verify(batch: int = 2000) -> Result:
             cursor.execute(_UNSEALED)
             unsealed = cursor.fetchone()
             if unsealed is not None:
-                return Result(rows, expected_prev, unsealed[0], "the audit row has no seal")
+                return Result(rows, expected_prev, unsealed[0], "the audit row is not in the chain")
     return Result(rows, expected_prev)

@@ -3,11 +3,15 @@ the hash chain that shows a row was rewritten or removed.
 
 Neither is written by the application. On PostgreSQL a trigger on ``auditlog_logentry``
 (migration ``audit/0002``) writes one :class:`EntrySeal` for every audit row in the same
-statement: the authority is the acting user's local authority (their organisation's, or the
-authority their partner agency works with), else ``additional_data["authority"]`` when the
-code writing a row without an actor gives it; the chain position and hash come from the single
-:class:`ChainHead` row, locked for the rest of the inserting transaction, so concurrent inserts
-are chained one after another. The runtime database role may only read these tables
+statement, with its authority: the acting user's local authority (their organisation's, or the
+authority their partner agency works with), else ``additional_data["authority"]`` (set by
+``registry.attribute_to_authority`` from the record, for rows without such an actor). A
+deferred constraint trigger then links the seal into the chain when the inserting transaction
+commits: its position and hash come from the single :class:`ChainHead` row, locked from then
+until the commit, so concurrent transactions are chained one after another, in commit order,
+and the lock is held only while committing. (Inside a transaction that has not committed yet,
+``SET CONSTRAINTS auditlog_logentry_link IMMEDIATE`` links its rows now: the tests do.)
+The runtime database role may only read these tables
 (``manage.py grant_runtime_role``); ``manage.py verify_audit_chain`` recomputes the chain.
 
 On SQLite (``make run`` only) a trigger writes the authority only; there is no chain.
@@ -25,7 +29,8 @@ class EntrySeal(models.Model):
 
     ``hash`` = SHA-256 (hex) of ``prev_hash`` followed by the row's canonical serialisation
     (:data:`safeguarding.audit.chain.CANONICAL_SQL`); ``prev_hash`` is the ``hash`` of the row
-    at ``seq - 1`` (:data:`GENESIS` for the first).
+    at ``seq - 1`` (:data:`GENESIS` for the first). ``seq`` is empty until the inserting
+    transaction commits.
     """
 
     # No foreign-key constraint: a removed audit row leaves its seal behind, and the chain
@@ -45,7 +50,7 @@ class EntrySeal(models.Model):
         related_name="+",
         help_text="The local authority whose audit this row is part of.",
     )
-    seq = models.BigIntegerField(unique=True, help_text="Position in the hash chain.")
+    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain.")
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
 

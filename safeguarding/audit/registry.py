@@ -1,4 +1,8 @@
-"""Which records are audited, and the one call that records a read."""
+"""Which records are audited and how: which of their fields are personal (masked in diffs),
+whose authority a row is, and the calls that record a read, a list shown and an export.
+
+The sealing of rows (their authority, the hash chain) is the database's: see
+:mod:`safeguarding.audit.models`."""
 
 from auditlog.context import auditlog_value
 from auditlog.registry import auditlog

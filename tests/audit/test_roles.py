@@ -59,10 +59,13 @@ REFUSED_STATEMENTS = {
     ),
     "move the chain head": "UPDATE audit_chainhead SET seq = 0",
     "call the sealing function": (
-        "SELECT audit_seal_row(e) FROM auditlog_logentry e WHERE id = {id}"
+        "SELECT audit_attribute_row(e) FROM auditlog_logentry e WHERE id = {id}"
+    ),
+    "call the linking function": (
+        "SELECT audit_link_row(e) FROM auditlog_logentry e WHERE id = {id}"
     ),
     "replace the sealing function": (
-        "CREATE OR REPLACE FUNCTION audit_seal_entry() RETURNS trigger LANGUAGE plpgsql "
+        "CREATE OR REPLACE FUNCTION audit_link_entry() RETURNS trigger LANGUAGE plpgsql "
         "AS $$ BEGIN RETURN NULL; END; $$"
     ),
     "drop the append-only function": "DROP FUNCTION audit_refuse_change() CASCADE",

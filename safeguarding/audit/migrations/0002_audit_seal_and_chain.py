@@ -1,9 +1,10 @@
 """Each audit row gets a seal: the authority it belongs to and its link in a hash chain.
 
-On PostgreSQL a trigger seals every new ``auditlog_logentry`` row in the inserting statement
-(``safeguarding.audit.models`` says how); the sealing functions run as the owner of the tables
-(SECURITY DEFINER), so the runtime role needs no right to write seals or the chain head, and
-cannot call the sealing function itself. Rows written before this migration are sealed here, in
+On PostgreSQL a trigger writes every new ``auditlog_logentry`` row's seal with its authority in
+the inserting statement, and a deferred constraint trigger links it into the chain when its
+transaction commits (``safeguarding.audit.models`` says how); the functions run as the owner of
+the tables (SECURITY DEFINER), so the runtime role needs no right to write seals or the chain
+head, and cannot call the sealing functions itself. Rows written before this migration are sealed here, in
 id order. On SQLite (``make run``) a trigger writes the authority only.
 """
 
@@ -21,17 +22,15 @@ CANONICAL = (
 )
 
 POSTGRES_FORWARD = [
+    # On insert: the row's authority, in a seal without a chain link yet.
     """
-CREATE FUNCTION audit_seal_row(e auditlog_logentry) RETURNS void
+CREATE FUNCTION audit_attribute_row(e auditlog_logentry) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     row_authority bigint;
-    head_seq bigint;
-    head_hash text;
-    row_hash text;
 BEGIN
     -- Whose audit: the actor's local authority (a partner agency's is the one it works with),
-    -- else the authority the writing code named.
+    -- else the authority the writing code named (the record's, for rows without an actor).
     SELECT coalesce(o.authority_id, o.id) INTO row_authority
       FROM accounts_user u JOIN accounts_organisation o ON o.id = u.organisation_id
      WHERE u.id = e.actor_id;
@@ -40,7 +39,22 @@ BEGIN
         SELECT o.id INTO row_authority FROM accounts_organisation o
          WHERE o.id = (e.additional_data ->> 'authority')::bigint;
     END IF;
-    -- The chain's head, locked until this transaction ends: concurrent inserts queue here.
+    INSERT INTO audit_entryseal (entry_id, authority_id, seq, prev_hash, hash)
+        VALUES (e.id, row_authority, NULL, '', '');
+END;
+$$;
+""",
+    # At commit: the row's link in the chain. The head stays locked only until the commit, and
+    # rows are chained in commit order.
+    """
+CREATE FUNCTION audit_link_row(e auditlog_logentry) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    row_authority bigint;
+    head_seq bigint;
+    head_hash text;
+    row_hash text;
+BEGIN
     SELECT h.seq, h.hash INTO head_seq, head_hash FROM audit_chainhead h WHERE h.id = 1
        FOR UPDATE;
     IF NOT FOUND THEN
@@ -49,28 +63,56 @@ BEGIN
         SELECT h.seq, h.hash INTO head_seq, head_hash FROM audit_chainhead h WHERE h.id = 1
            FOR UPDATE;
     END IF;
+    SELECT s.authority_id INTO row_authority FROM audit_entryseal s WHERE s.entry_id = e.id;
     head_seq := head_seq + 1;
     row_hash := encode(sha256(convert_to(head_hash || CANONICAL, 'UTF8')), 'hex');
-    INSERT INTO audit_entryseal (entry_id, authority_id, seq, prev_hash, hash)
-        VALUES (e.id, row_authority, head_seq, head_hash, row_hash);
+    UPDATE audit_entryseal SET seq = head_seq, prev_hash = head_hash, hash = row_hash
+     WHERE entry_id = e.id AND seq IS NULL;
     UPDATE audit_chainhead SET seq = head_seq, hash = row_hash WHERE id = 1;
 END;
 $$;
 """.replace("CANONICAL", CANONICAL),
-    "REVOKE ALL ON FUNCTION audit_seal_row(auditlog_logentry) FROM PUBLIC;",
+    "REVOKE ALL ON FUNCTION audit_attribute_row(auditlog_logentry) FROM PUBLIC;",
+    "REVOKE ALL ON FUNCTION audit_link_row(auditlog_logentry) FROM PUBLIC;",
     """
-CREATE FUNCTION audit_seal_entry() RETURNS trigger
+CREATE FUNCTION audit_attribute_entry() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-    PERFORM audit_seal_row(NEW);
+    PERFORM audit_attribute_row(NEW);
     RETURN NULL;
 END;
 $$;
 """,
+    """
+CREATE FUNCTION audit_link_entry() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    PERFORM audit_link_row(NEW);
+    RETURN NULL;
+END;
+$$;
+""",
+    # A seal is written once and linked once; nothing else changes or removes it.
+    """
+CREATE FUNCTION audit_seal_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+       AND NEW.entry_id = OLD.entry_id
+       AND NEW.authority_id IS NOT DISTINCT FROM OLD.authority_id THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING
+        MESSAGE = 'audit rows are append-only (' || TG_OP || ' of a seal refused)',
+        ERRCODE = 'insufficient_privilege';
+END;
+$$;
+""",
     """CREATE TRIGGER auditlog_logentry_seal AFTER INSERT ON auditlog_logentry
-       FOR EACH ROW EXECUTE FUNCTION audit_seal_entry();""",
+       FOR EACH ROW EXECUTE FUNCTION audit_attribute_entry();""",
+    """CREATE CONSTRAINT TRIGGER auditlog_logentry_link AFTER INSERT ON auditlog_logentry
+       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_link_entry();""",
     """CREATE TRIGGER audit_entryseal_append_only BEFORE UPDATE OR DELETE ON audit_entryseal
-       FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();""",
+       FOR EACH ROW EXECUTE FUNCTION audit_seal_guard();""",
     # Rows written before this migration, in the order they were written.
     """
 DO $$
@@ -78,7 +120,8 @@ DECLARE
     r auditlog_logentry;
 BEGIN
     FOR r IN SELECT * FROM auditlog_logentry ORDER BY id LOOP
-        PERFORM audit_seal_row(r);
+        PERFORM audit_attribute_row(r);
+        PERFORM audit_link_row(r);
     END LOOP;
 END;
 $$;
@@ -86,9 +129,13 @@ $$;
 ]
 POSTGRES_REVERSE = [
     "DROP TRIGGER IF EXISTS audit_entryseal_append_only ON audit_entryseal;",
+    "DROP TRIGGER IF EXISTS auditlog_logentry_link ON auditlog_logentry;",
     "DROP TRIGGER IF EXISTS auditlog_logentry_seal ON auditlog_logentry;",
-    "DROP FUNCTION IF EXISTS audit_seal_entry();",
-    "DROP FUNCTION IF EXISTS audit_seal_row(auditlog_logentry);",
+    "DROP FUNCTION IF EXISTS audit_seal_guard();",
+    "DROP FUNCTION IF EXISTS audit_link_entry();",
+    "DROP FUNCTION IF EXISTS audit_attribute_entry();",
+    "DROP FUNCTION IF EXISTS audit_link_row(auditlog_logentry);",
+    "DROP FUNCTION IF EXISTS audit_attribute_row(auditlog_logentry);",
 ]
 _SQLITE_AUTHORITY = """coalesce(
     (SELECT coalesce(o.authority_id, o.id) FROM accounts_user u
@@ -162,7 +209,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "seq",
-                    models.BigIntegerField(help_text="Position in the hash chain.", unique=True),
+                    models.BigIntegerField(
+                        help_text="Position in the hash chain.", null=True, unique=True
+                    ),
                 ),
                 ("prev_hash", models.CharField(blank=True, max_length=64)),
                 ("hash", models.CharField(blank=True, max_length=64)),
