@@ -14,7 +14,7 @@ The rule, in words:
   a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
   and reference only) from its authority's directory of places.
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
-  no case content unless named on a record.
+  no case content unless named on a record. Their own authority's audit, no other's.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
   role. Allocation names the allocated worker.
 
