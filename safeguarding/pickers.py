@@ -41,6 +41,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from auditlog.registry import auditlog
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -56,6 +57,7 @@ from peers.models import PeerGroup
 from safeguarding import search
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
+from safeguarding.audit.registry import record_shown
 from safeguarding.forms import GovukBoundField
 
 #: The most matches a search returns (the search module's own limit).
@@ -116,7 +118,11 @@ class Picker:
         text = text.strip()[:MAX_LENGTH]
         if len(text) < MIN_LENGTH:
             return []
-        return list(self.find(user, text))[:LIMIT]
+        found = list(self.find(user, text))[:LIMIT]
+        if found and auditlog.contains(type(found[0])):
+            # Young people and peer groups shown are audited, like the search page's.
+            record_shown(f"picker {self.slug}", {type(found[0]): found})
+        return found
 
     @property
     def url(self) -> str:

@@ -55,6 +55,7 @@ from cases.models import Alias, YoungPerson, compact_postcode
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding.accounts import visibility
+from safeguarding.audit.registry import record_shown
 
 #: A word of the query matches a young person's name (or alias) when pg_trgm's
 #: ``word_similarity(word, name)`` reaches this. 0.3 is pg_trgm's own default for similarity
@@ -298,7 +299,9 @@ def search(*, user, text: str) -> dict:
 
 class SearchView(LoginRequiredMixin, TemplateView):
     """The search page. What is searched for (names, dates of birth, postcodes) is sent by
-    POST, so it never appears in a URL, a browser's history or an access log."""
+    POST, so it never appears in a URL, a browser's history or an access log. Which records
+    a search showed is audited (one row per search, :func:`record_shown`); what was typed is
+    not."""
 
     template_name = "search.html"
 
@@ -308,6 +311,15 @@ class SearchView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         text = request.POST.get("q", "")
         results = search(user=request.user, text=text)
+        # Which young people, groups and places were shown: one audit row (not the text).
+        record_shown(
+            "search",
+            {
+                YoungPerson: results["young_people"],
+                PeerGroup: results["peer_groups"],
+                Context: results["contexts"],
+            },
+        )
         return self.render_to_response(
             self.get_context_data(
                 q=text,

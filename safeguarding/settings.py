@@ -64,6 +64,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Database roles (README, "Database roles and the audit"): the app connects as a role that owns
+# nothing (the user of DATABASE_URL). Migrations run as the owner of the tables: the compose
+# file's migrate service gets MIGRATION_DATABASE_URL as its DATABASE_URL, then runs
+# `manage.py grant_runtime_role --create`, which gives DATABASE_RUNTIME_ROLE its rights (and
+# creates it, with DATABASE_RUNTIME_PASSWORD, if it does not exist yet).
+DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="")
+DATABASE_RUNTIME_PASSWORD = env.str("DATABASE_RUNTIME_PASSWORD", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

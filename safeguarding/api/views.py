@@ -9,6 +9,7 @@ see is a 404 exactly like a missing one.
 from contextlib import ExitStack
 
 from auditlog.context import set_actor
+from auditlog.registry import auditlog
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import Resolver404, resolve
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 
 from safeguarding.accounts import visibility
 from safeguarding.audit.middleware import AuditlogMiddleware
-from safeguarding.audit.registry import record_read
+from safeguarding.audit.registry import record_read, record_shown
 
 from .errors import PROBLEMS, PayloadTooLarge, problem_response
 from .throttling import AnonymousThrottle
@@ -65,7 +66,8 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     #: The rule's action for each viewset action; anything not listed needs VIEW.
     rule_actions: dict[str, str] = {}
-    #: Write an audit row when one record is read (records about young people).
+    #: Write an audit row when one record is read (records about young people), and one row
+    #: per list page naming the records on it (for the audited models).
     audit_reads = True
 
     def rule_action(self) -> str:
@@ -84,6 +86,13 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if self.audit_reads and self.action == "retrieve":
             record_read(obj)
         return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.audit_reads and page and auditlog.contains(queryset.model):
+            # Which records this page of the list showed: one row, whatever the page's length.
+            record_shown(f"api {self.basename} list", {queryset.model: page})
+        return page
 
 
 # --- answers for what matches no endpoint ----------------------------------------------------
