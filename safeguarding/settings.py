@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Couples every audit row written during a request to the signed-in user.
     "auditlog.middleware.AuditlogMiddleware",
+    # A partner agency's pages show only the fields it may read (accounts/disclosure.py).
+    "safeguarding.accounts.disclosure.DisclosureMiddleware",
 ]
 
 if PRODUCTION:
