@@ -17,8 +17,8 @@ Where it is enforced (one mechanism for each way out of the application):
   records through :func:`shown`, so a serializer field that reads an unlisted name fails.
 * **Text worked out from records** (a chronology entry's title and detail): read through
   :func:`read`, which gives ``""`` for a name the viewer may not read.
-* **Notifications** to partners carry only a notification's :data:`NOTIFICATION_PARTS`
-  (``safeguarding.notifications.delivery``/``webhooks`` build bodies from them).
+* **Notifications** carry only a notification's :data:`NOTIFICATION_PARTS`: the email body and
+  the webhook payload are built from :func:`notification_part`.
 
 ``tests/accounts/test_disclosure.py`` plants a marker in every unlisted text field of every
 record and renders every route a partner can reach (pages, exports, API endpoints) and every
@@ -125,8 +125,17 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     ),
 }
 
-#: What a notification to a partner (email body, webhook payload) is made of.
+#: What a notification (email, webhook payload) is made of, whoever receives it.
 NOTIFICATION_PARTS = PARTNER_READS["notifications.notification"]
+
+
+def notification_part(notification, name: str):
+    """One part of a notification as it is sent: only :data:`NOTIFICATION_PARTS` (an email or
+    webhook goes outside the council, to partners among others)."""
+    if name not in NOTIFICATION_PARTS:
+        raise LookupError(f"A notification does not carry {name!r} (disclosure.NOTIFICATION_PARTS)")
+    return getattr(notification, name)
+
 
 _ALWAYS = frozenset({"pk", "id", "get_absolute_url", "_meta"})
 

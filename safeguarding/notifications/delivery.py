@@ -29,6 +29,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguarding.accounts.disclosure import notification_part
+
 from .models import Notification
 from .notify import NotifyRefused
 from .services import EVENT_TYPES
@@ -63,15 +65,17 @@ def backoff_seconds(attempts: int) -> int:
 
 
 def send_email(notification: Notification) -> None:
-    kind = EVENT_TYPES.get(notification.event_type)
+    # Only the parts of a notification that may leave the council (accounts/disclosure.py).
+    part = partial(notification_part, notification)
+    kind = EVENT_TYPES.get(part("event_type"))
     context = {
-        "title": kind.title if kind else notification.event_type,
+        "title": kind.title if kind else part("event_type"),
         "summary": kind.summary if kind else "",
-        "reference": notification.reference,
-        "link": absolute(notification.link),
+        "reference": part("reference"),
+        "link": absolute(part("link")),
     }
     message = EmailMessage(
-        subject=f"{context['title']}: {notification.reference}",
+        subject=f"{context['title']}: {context['reference']}",
         body=render_to_string("notifications/email.txt", context),
         to=[notification.email],
         headers={
