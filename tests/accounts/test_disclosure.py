@@ -326,6 +326,7 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
     routes = url_routes()
     clients = _partner_clients(world)
     leaks, wrong_status, seen_ok = [], [], set()
+    statuses: dict[int, int] = {}
     for name, (arguments, queries, staff_only) in ROUTES.items():
         for kwargs in arguments(world):
             path = reverse(name, kwargs=kwargs) if name != "api:not-found" else "/api/v1/nope/"
@@ -336,6 +337,7 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
                     method = "post" if name == "pick" else "get"
                     data = {"q": "Test"} if name == "pick" else None
                     response = getattr(client, method)(path + query, data=data)
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     body = b"".join(response) if response.streaming else response.content
                     found = _leaks(body.decode(errors="replace"), planted)
                     if found:
@@ -344,6 +346,7 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
                         seen_ok.add(name)
                         if staff_only:
                             wrong_status.append(f"{who} GET {path}{query}: 200 on a staff page")
+    print(f"{sum(statuses.values())} requests as partners, by status: {sorted(statuses.items())}")
     assert routes  # the URL conf was read
     assert not leaks, "Council-only text shown to a partner:\n" + "\n".join(leaks)
     assert not wrong_status, "\n".join(wrong_status)
