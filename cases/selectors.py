@@ -131,7 +131,9 @@ class _Chronology:
             return ChronologyEntry(
                 when=read("occurred_at"),
                 kind="concern",
-                title="Concern: " + ", ".join(h.name for h in harms.all()) if harms else "Concern",
+                title=("Concern: " + ", ".join(h.name for h in harms.all()))
+                if harms
+                else "Concern",
                 detail=read("narrative"),
                 by=str(read("logged_by") or ""),
                 obj=obj,
