@@ -55,7 +55,7 @@ from cases.models import YoungPerson
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding import search
-from safeguarding.accounts import visibility
+from safeguarding.accounts import disclosure, visibility
 from safeguarding.accounts.models import User
 from safeguarding.audit.registry import record_shown
 from safeguarding.forms import GovukBoundField
@@ -271,6 +271,8 @@ class PickView(View):
         if picker is None:
             raise Http404("No such picker")
         found = picker.search(user=request.user, text=request.POST.get("q", ""))
+        # What a partner may read of each match (accounts/disclosure.py).
+        found = disclosure.shown(request.user, found)
         response = JsonResponse({"results": [picker.as_json(obj) for obj in found]})
         response["Cache-Control"] = "no-store"
         return response

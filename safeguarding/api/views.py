@@ -18,7 +18,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safeguarding.accounts import visibility
+from safeguarding.accounts import disclosure, visibility
 from safeguarding.audit.middleware import AuditlogMiddleware
 from safeguarding.audit.registry import record_read, record_shown
 
@@ -75,6 +75,21 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return visibility.restrict(self.request.user, super().get_queryset(), self.rule_action())
+
+    def get_serializer(self, *args, **kwargs):
+        # A partner's serializers read records through the disclosure list: a field that is not
+        # listed for partners fails instead of being sent (accounts/disclosure.py).
+        if args:
+            args = (disclosure.shown(self.request.user, args[0]), *args[1:])
+        elif "instance" in kwargs:
+            kwargs["instance"] = disclosure.shown(self.request.user, kwargs["instance"])
+        return super().get_serializer(*args, **kwargs)
+
+    def represent(self, serializer_class, instance) -> dict:
+        """``serializer_class(instance).data``, the instance read as the caller may read it."""
+        return serializer_class(
+            disclosure.shown(self.request.user, instance), context=self.get_serializer_context()
+        ).data
 
     def get_object(self):
         # Filters (query parameters) are for lists; a record is found by its identifier only.
