@@ -159,6 +159,28 @@ def _channels(w):
     return [{"pk": pk} for pk in Channel.objects.values_list("pk", flat=True)]
 
 
+def _named(w):
+    """Every young person with every user: the un-name page of each."""
+    return [
+        {"pk": pk, "user_pk": user_pk}
+        for pk in YoungPerson.objects.values_list("pk", flat=True)
+        for user_pk in User.objects.values_list("pk", flat=True)
+    ]
+
+
+def _reset_links(w):
+    """A reset link of each user (the partner's page then shows the form or "link expired")."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return [
+        {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+        for user in User.objects.all()
+        for token in (default_token_generator.make_token(user), "set-password")
+    ]
+
+
 #: Every route: (the arguments to fill in, query strings to add, staff only). Staff-only routes
 #: must answer a partner with 404 (or, for POST-only ones, 405; the admin sends them to its
 #: sign-in). A partner-reachable route must show no marker.
@@ -170,8 +192,22 @@ ROUTES = {
     "pick": (lambda w: [{"slug": slug} for slug in PICKERS], [""], PARTNER),  # POST: see below
     "login": (_none, [""], PARTNER),
     "logout": (_none, [""], PARTNER),
+    # Signing in and passwords: partners sign in like staff.
+    "accounts:mfa-enrol": (_none, [""], PARTNER),
+    "accounts:mfa-verify": (_none, [""], PARTNER),
+    "accounts:mfa-recovery": (_none, [""], PARTNER),
+    "accounts:security": (_none, [""], PARTNER),
+    "accounts:recovery-codes-new": (_none, [""], PARTNER),
+    "password_change": (_none, [""], PARTNER),
+    "password_change_done": (_none, [""], PARTNER),
+    "password_reset": (_none, [""], PARTNER),
+    "password_reset_done": (_none, [""], PARTNER),
+    "password_reset_confirm": (_reset_links, [""], PARTNER),
+    "password_reset_complete": (_none, [""], PARTNER),
     "cases:young-person": (_pks(YoungPerson), [""], STAFF),
     "cases:young-person-edit": (_pks(YoungPerson), [""], STAFF),
+    "cases:young-person-named": (_pks(YoungPerson), [""], STAFF),
+    "cases:young-person-unname": (_named, [""], STAFF),
     "cases:case": (_pks(Case), [""], STAFF),
     "cases:case-allocate": (_pks(Case), [""], STAFF),
     "cases:case-transfer": (_pks(Case), [""], STAFF),
