@@ -40,8 +40,12 @@ RATES = {"api": "100000/min", "anon": "100000/min"}
 
 
 #: The partner organisations the API is fuzzed as: police and a school, each with its own
-#: token, referrals, actions and webhook endpoints (what one may reach, the other may not).
-PARTNERS = ["p1", "p2"]
+#: token, referrals, actions and webhook endpoints (what one may reach, the other may not), and
+#: the phases run as each. The coverage phase's boundary values are the schema's own and are
+#: answered the same for every caller, mostly by validation before any record is read: it runs
+#: once, as the first organisation, which keeps the two runs within about the time one took.
+#: The examples and the fuzzing (valid requests reaching the services) run as both.
+PARTNERS = {"p1": "examples,coverage,fuzzing", "p2": "examples,fuzzing"}
 
 
 @pytest.mark.parametrize("org", PARTNERS)
@@ -88,6 +92,7 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
         "SG_API_TOKEN": partner._credentials["HTTP_AUTHORIZATION"].removeprefix("Bearer "),
     }
     referrals_before = Referral.objects.count()
+    own_before = Referral.objects.filter(source_organisation=organisation).count()
     endpoints_before = Channel.objects.count()
     others = {
         "referrals": list(Referral.objects.exclude(source_organisation=organisation).values()),
@@ -97,10 +102,10 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
     started = time.monotonic()
     # Registering an endpoint resolves its (generated, random) host name: answered here, at once.
     with resolving():
-        result = _run_schemathesis(live_server, tmp_path, env)
+        result = _run_schemathesis(live_server, tmp_path, env, PARTNERS[org])
     elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
-    created = Referral.objects.filter(source_organisation=organisation).count() - 1
+    created = Referral.objects.filter(source_organisation=organisation).count() - own_before
     endpoints_created = Channel.objects.count() - endpoints_before
     summary = [line for line in output.splitlines() if re.search(r"generated|passed|failed", line)]
     print(
@@ -120,7 +125,7 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
     }
 
 
-def _run_schemathesis(live_server, tmp_path, env) -> subprocess.CompletedProcess:
+def _run_schemathesis(live_server, tmp_path, env, phases) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603  (our interpreter, fixed arguments)
         [
             sys.executable,
@@ -131,6 +136,8 @@ def _run_schemathesis(live_server, tmp_path, env) -> subprocess.CompletedProcess
             "--no-color",
             "run",
             f"{live_server.url}/api/v1/schema/",
+            "--phases",
+            phases,
             "--report",
             "junit",
             "--report-junit-path",
