@@ -369,3 +369,28 @@ class ActionForm(PickerFormMixin, forms.Form):
         """The form field a service's error about the owner belongs to."""
         kind = self.cleaned_data.get("owner_kind") if hasattr(self, "cleaned_data") else None
         return "owner_organisation" if kind == self.ORGANISATION else "owner_user"
+
+
+class NameStaffForm(PickerFormMixin, forms.Form):
+    """Naming a member of staff on a restricted young person (``cases/naming.py``)."""
+
+    person = PickerField(
+        "staff",
+        label="Member of staff",
+        error_messages={"required": "Choose who to name on this record"},
+    )
+    reason = forms.CharField(
+        label="Why do they need to see this record?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Say why they need to see this record"},
+    )
+
+
+class UnnameStaffForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do they no longer need to see this record?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Say why they no longer need to see this record"},
+    )

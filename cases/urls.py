@@ -11,6 +11,16 @@ urlpatterns = [
         views.YoungPersonUpdateView.as_view(),
         name="young-person-edit",
     ),
+    path(
+        "young-people/<int:pk>/named/",
+        views.NamedStaffView.as_view(),
+        name="young-person-named",
+    ),
+    path(
+        "young-people/<int:pk>/named/<int:user_pk>/remove/",
+        views.UnnameStaffView.as_view(),
+        name="young-person-unname",
+    ),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/allocate/", views.CaseAllocateView.as_view(), name="case-allocate"),
     path("cases/<int:pk>/transfer/", views.CaseTransferView.as_view(), name="case-transfer"),

@@ -26,15 +26,17 @@ from safeguarding.views import (
     add_service_errors,
 )
 
-from . import selectors, services
+from . import naming, selectors, services
 from .forms import (
     ActionForm,
     AllocateForm,
     ConcernForm,
     InvolvementFormSet,
+    NameStaffForm,
     TransferDecisionForm,
     TransferForm,
     TriageDecisionForm,
+    UnnameStaffForm,
 )
 from .models import (
     Action,
@@ -133,6 +135,7 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
             cases=visibility.about(user, Case, self.access).select_related(
                 "team", "allocated_worker"
             ),
+            can_name_staff=yp.restricted and visibility.can(user, yp, visibility.NAME),
             **kwargs,
         )
 
@@ -699,3 +702,103 @@ def triage_start_screening(request, pk):
     except ApplicationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("cases:triage-decide", pk=referral.pk)
+
+
+# --- naming staff on a restricted young person (cases/naming.py) -----------------------------
+
+
+class NamedStaffMixin(LoginRequiredMixin):
+    """Pages about who is named on a restricted young person: a team manager of the team
+    holding the record (``visibility.NAME``); 404 for everyone else. They show the record's
+    reference, never the child's name: the manager need not be named on it."""
+
+    def get_young_person(self) -> YoungPerson:
+        if not hasattr(self, "_young_person"):
+            self._young_person = visibility.get_or_404(
+                self.request.user,
+                YoungPerson.objects.select_related("subject"),
+                visibility.NAME,
+                pk=self.kwargs["pk"],
+            )
+        return self._young_person
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.get_young_person()
+        return super().dispatch(request, *args, **kwargs)
+
+    def list_url(self) -> str:
+        return reverse("cases:young-person-named", args=[self.kwargs["pk"]])
+
+
+class NamedStaffView(NamedStaffMixin, FormView):
+    """GET: the people named on the record, with a form to name someone else (a staff picker
+    that works without JavaScript, and a reason). POST: name them."""
+
+    template_name = "cases/named_staff.html"
+    form_class = NameStaffForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        yp = self.get_young_person()
+        return super().get_context_data(
+            young_person=yp,
+            named=naming.named_staff(yp),
+            allocated_worker_id=naming.allocated_worker_id(yp),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        person = form.cleaned_data["person"]
+        try:
+            naming.name_staff(
+                young_person=self.get_young_person(),
+                person=person,
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{person} is now named on this record.")
+        return redirect(self.list_url())
+
+
+class UnnameStaffView(NamedStaffMixin, FormView):
+    """GET: confirm un-naming one person, with a reason; POST: un-name them."""
+
+    template_name = "cases/unname_staff.html"
+    form_class = UnnameStaffForm
+
+    def get_person(self) -> User:
+        person = (
+            naming.named_staff(self.get_young_person()).filter(pk=self.kwargs["user_pk"]).first()
+        )
+        if person is None:
+            raise Http404("No such person")
+        return person
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            young_person=self.get_young_person(),
+            person=self.get_person(),
+            cancel_url=self.list_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        person = self.get_person()
+        try:
+            naming.unname_staff(
+                young_person=self.get_young_person(),
+                person=person,
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{person} is no longer named on this record.")
+        return redirect(self.list_url())

@@ -59,7 +59,10 @@ class ContextAdmin(RestrictedModelAdmin):
     administrators_manage = True
     list_display = ["name", "kind", "postcode"]
     list_filter = ["kind"]
-    search_fields = ["name", "postcode"]
+    # By exact reference: what is typed goes into the address (and access logs); a place may
+    # be a home address.
+    search_fields = ["=subject__reference"]
+    search_help_text = "Search by the place's exact reference."
     inlines = [ContextGuardianInline]
 
     def save_model(self, request, obj, form, change):

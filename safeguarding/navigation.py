@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from safeguarding.accounts import visibility
+from safeguarding.accounts.middleware import second_factor_exempt, second_factor_passed
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if not second_factor_passed(user):
+        # Signing in is not finished: no menu to pages the session may not reach yet.
+        return {"nav_items": [], "signing_in": True}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for label, name, current_for, shown in ITEMS:
@@ -56,4 +60,4 @@ def navigation(request):
         except NoReverseMatch:  # a page not built yet
             continue
         items.append(NavItem(label=label, url=url, active=current in current_for))
-    return {"nav_items": items}
+    return {"nav_items": items, "demo_without_second_factor": second_factor_exempt(user)}

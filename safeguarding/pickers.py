@@ -4,8 +4,8 @@ A borough has tens of thousands of young people, thousands of places and workers
 cannot offer them all as ``<option>``s. A picker asks the server instead, and a page holds
 only the record already chosen and the matches of the last search.
 
-**The pickers** (:data:`PICKERS`, by slug): ``young-people``, ``places``, ``peer-groups`` and
-``workers``. Each says what may be picked (``choices(user)``: always
+**The pickers** (:data:`PICKERS`, by slug): ``young-people``, ``places``, ``peer-groups``,
+``workers`` and ``staff``. Each says what may be picked (``choices(user)``: always
 ``visibility.restrict(user, Model, visibility.PICK)``, narrowed but never widened), how text is
 matched (``search``: :mod:`safeguarding.search` for people, places and groups), and how a record
 is shown: a ``label`` and a ``hint`` (date of birth, kind of place, reference, team), which
@@ -151,13 +151,29 @@ def _workers(user) -> QuerySet:
     )
 
 
-def _find_workers(user, text: str) -> QuerySet:
-    # Every word must be in the first or last name. An authority has thousands of workers at
-    # most: a scan of its users is cheap, and the LIMIT bounds what comes back.
-    workers = _workers(user)
-    for word in text.split()[:4]:
-        workers = workers.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return workers.order_by("last_name", "first_name", "pk")[:LIMIT]
+def _staff(user) -> QuerySet:
+    """Who may be named on a restricted young person (``cases/naming.py``): active council
+    staff (social workers, team managers, senior managers) of the user's authority."""
+    return (
+        visibility.restrict(user, User, visibility.PICK)
+        .filter(organisation_id=user.organisation_id, is_active=True, role__in=User.STAFF_ROLES)
+        .select_related("team")
+    )
+
+
+def _find_people(people: Callable[[User], QuerySet]) -> Callable[[User, str], QuerySet]:
+    def find(user, text: str) -> QuerySet:
+        # Every word must be in the first or last name. An authority has thousands of workers
+        # at most: a scan of its users is cheap, and the LIMIT bounds what comes back.
+        found = people(user)
+        for word in text.split()[:4]:
+            found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return found.order_by("last_name", "first_name", "pk")[:LIMIT]
+
+    return find
+
+
+_find_workers = _find_people(_workers)
 
 
 PICKERS: dict[str, Picker] = {
@@ -214,6 +230,19 @@ PICKERS: dict[str, Picker] = {
             label=str,
             hint=lambda worker: str(worker.team) if worker.team_id else "",
             find_label="Name of the worker",
+            help_text="Search by their name, then choose.",
+        ),
+        Picker(
+            slug="staff",
+            noun="member of staff",
+            plural="staff",
+            choices=_staff,
+            find=_find_people(_staff),
+            label=str,
+            hint=lambda person: ", ".join(
+                [person.get_role_display(), *([str(person.team)] if person.team_id else [])]
+            ),
+            find_label="Name of the member of staff",
             help_text="Search by their name, then choose.",
         ),
     )

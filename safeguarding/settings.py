@@ -10,6 +10,7 @@ Two modes, chosen by ``SAFEGUARDING_MODE``:
   never created in this mode.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,9 +80,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our own static files
+    "drf_spectacular_sidecar",  # Swagger UI, served from our own static files
     "guardian",
     "auditlog",
+    "csp",  # Content-Security-Policy (the policy: CONTENT_SECURITY_POLICY below)
+    # Sign-in: second factors (TOTP apps, one-time recovery codes) and lockout after wrong
+    # passwords (safeguarding/accounts/mfa.py, README "Security").
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # The shared layer
     "safeguarding.accounts",
     "safeguarding.subjects",
@@ -96,14 +104,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response from Django: Content-Security-Policy (with a nonce for
+    # the pages that ask for one) and Permissions-Policy; the policies are below.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): whether this session passed its second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Signs out a session idle for SESSION_IDLE_TIMEOUT_MINUTES or older than SESSION_COOKIE_AGE.
+    "safeguarding.accounts.middleware.SessionTimeoutMiddleware",
+    # The one place a second factor is enforced: a signed-in session that has not passed it
+    # reaches only the sign-in, sign-out and second-factor pages.
+    "safeguarding.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Couples every audit row written during a request to the signed-in user.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Nothing Django answers is kept by browsers or proxies (Cache-Control: no-store); static
+    # files are served before this and keep their caching (safeguarding/headers.py).
+    "safeguarding.headers.NoStoreMiddleware",
+    # Couples every audit row written during a request to the signed-in user and the client's
+    # address (taken from X-Forwarded-For only behind TRUSTED_PROXIES: safeguarding/proxies.py).
+    "safeguarding.audit.middleware.AuditlogMiddleware",
+    # Answers a locked-out sign-in attempt with templates/registration/locked_out.html. Last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -136,7 +161,11 @@ TEMPLATES = [
 FORM_RENDERER = "safeguarding.forms.GovukFormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a username and address that are locked out before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -149,6 +178,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset (safeguarding/accounts/passwords.py): a link, emailed through the outbox, works
+# once and for PASSWORD_RESET_TIMEOUT seconds (default a day: an administrator's link to a new
+# user must survive until they read it); another email to the same person is not sent within
+# PASSWORD_RESET_INTERVAL_SECONDS of the last (nobody floods a colleague's inbox).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+PASSWORD_RESET_INTERVAL_SECONDS = env.int("PASSWORD_RESET_INTERVAL_SECONDS", default=300)
+
+# Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that username is locked out from that address for AXES_COOLOFF_MINUTES (the same
+# username elsewhere, and colleagues behind the same address, still sign in). The address is
+# REMOTE_ADDR only: a client's own X-Forwarded-For is never believed here.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "safeguarding.accounts.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A GOV.UK page (templates/registration/locked_out.html), status 429.
+AXES_LOCKOUT_CALLABLE = "safeguarding.accounts.views.locked_out"
+# Second factor (django-otp): the name authenticator apps show, and the wait after each wrong
+# code (1, 2, 4, 8... seconds times the factor; django-otp's own throttling, never off).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Contextual Safeguarding")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many one-time recovery codes a person is given (each works once).
+MFA_RECOVERY_CODES = 10
+# Failed API token attempts from one address (REMOTE_ADDR): past this rate the address gets 429
+# before its token is even looked at (safeguarding/api/throttling.py).
+API_FAILED_TOKEN_RATE = env.str("API_FAILED_TOKEN_RATE", default="10/min")
 
 # django-guardian stores our object-level grants. We never grant anything to anonymous users,
 # and every access decision goes through safeguarding.accounts.visibility, so guardian's
@@ -167,6 +225,64 @@ SILENCED_SYSTEM_CHECKS = [
 # append-only by a database trigger (safeguarding/audit/migrations).
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The reverse proxies and load balancers in front of the app (IP addresses or CIDR networks,
+# comma-separated). X-Forwarded-For is believed only when the request comes from one of them,
+# and then the client is the right-most address in it that is not one of them
+# (safeguarding/proxies.py: the audit's client address, the API's anonymous rate limit). Empty
+# (the default): the header is ignored and the client is the connection's own address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Content-Security-Policy (django-csp): everything from this site only, no inline script or
+# style anywhere (no 'unsafe-inline', no 'unsafe-eval'), no plugins, no <base>, forms post only
+# here, and no site may frame a page. A view that needs more says so with django-csp's
+# decorators (the API's Swagger UI allows data: images: safeguarding/api/docs.py). Templates
+# have {{ request.csp_nonce }} for a script that truly must be inline; none needs one today.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Permissions-Policy (django-permissions-policy): browser features no page here uses are off
+# for this site and anything it could embed. (Passkeys, publickey-credentials-*, stay allowed
+# for this site by the browser's default.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -254,10 +370,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "safeguarding.api.schema.postprocess",
     ],
-    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN. (No Redoc: api/docs.py.)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SERVE_AUTHENTICATION": [],
 }
 
@@ -407,4 +522,18 @@ if PRODUCTION:
 # window) that was below it in the previous window is flagged as an emerging hotspot.
 HOTSPOT_CONCERNS_PER_30_DAYS = env.float("HOTSPOT_CONCERNS_PER_30_DAYS", default=3.0)
 
+# Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
+# the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and
+# SESSION_COOKIE_AGE seconds after signing in however busy it is (the absolute limit).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+if PRODUCTION:
+    # __Host- cookies: sent only over HTTPS, only to this exact host, for every path; a
+    # neighbouring subdomain can neither read nor plant them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cases.views import HomeView
 from safeguarding import health
+from safeguarding.accounts.views import SignInView
 from safeguarding.pickers import PickView
 from safeguarding.search import SearchView
 
@@ -15,8 +16,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("search/", SearchView.as_view(), name="search"),
     path("pick/<slug:slug>/", PickView.as_view(), name="pick"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("safeguarding.accounts.urls")),
+    path("accounts/", include("safeguarding.accounts.password_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),

@@ -5,7 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.models import (
@@ -55,6 +58,41 @@ def make_user(username, role, organisation, team=None, **extra) -> User:
     user.full_clean()
     user.save()
     return user
+
+
+#: Django's own Client.force_login: signs in a session that has NOT passed its second factor.
+_FORCE_LOGIN_WITHOUT_SECOND_FACTOR = Client.force_login
+
+
+def force_login_without_second_factor(client: Client, user) -> None:
+    """Sign ``user`` in on ``client`` with their password step only: the session has not
+    passed its second factor (what SecondFactorRequiredMiddleware stops)."""
+    _FORCE_LOGIN_WITHOUT_SECOND_FACTOR(client, user)
+
+
+def confirmed_authenticator(user) -> TOTPDevice:
+    """The user's confirmed authenticator app (TOTP device), made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """Every ``client.force_login(user)`` (Django's Client, DRF's APIClient, and so
+    tests/browser/conftest.py ``sign_in()``) gives a session that has passed its second factor,
+    as the real sign-in does: after Django's force_login, the user gets a confirmed TOTP device
+    if they have none, and the session stores it under ``django_otp.DEVICE_ID_SESSION_KEY``
+    (its ``persistent_id``), exactly what ``django_otp.login`` stores. So tests written before
+    multi-factor sign-in keep working unchanged. For a session that has not passed it, use
+    :func:`force_login_without_second_factor`."""
+
+    def force_login(self, user, backend=None):
+        _FORCE_LOGIN_WITHOUT_SECOND_FACTOR(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_authenticator(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,7 @@ def test_a_result_holds_what_the_option_showed_and_no_more(world, client):
     assert _found(client, "young-people", "EB4 7QT")[0]["value"] == str(own.pk)
     assert str(own.pk) in _values(_found(client, "young-people", "1/1/2010"))
     response = _pick(client, "young-people", "GivenOwn")
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in {d.strip() for d in response["Cache-Control"].split(",")}
     for secret in ("EB4", "9434765919", own.reference):
         assert secret not in response.content.decode()
 

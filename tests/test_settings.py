@@ -35,6 +35,11 @@ SETTINGS_VARIABLES = (
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "SESSION_COOKIE_AGE",
+    "SESSION_IDLE_TIMEOUT_MINUTES",
+    "AXES_FAILURE_LIMIT",
+    "AXES_COOLOFF_MINUTES",
+    "API_FAILED_TOKEN_RATE",
+    "OTP_TOTP_ISSUER",
     "LOG_LEVEL",
     "SITE_URL",
     "EMAIL_URL",
@@ -193,6 +198,55 @@ def test_production_refuses_to_start_without_a_required_value(missing):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+READ_SIGN_IN_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    name: str(getattr(s, name, None))
+    for name in [
+        "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE", "SESSION_IDLE_TIMEOUT_MINUTES", "SESSION_COOKIE_AGE",
+        "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME",
+    ]
+} | {"first_backend": s.AUTHENTICATION_BACKENDS[0], "last_middleware": s.MIDDLEWARE[-1]}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["development", "production"])
+def test_sign_in_settings_in_each_mode(mode):
+    env = clean_env(**PRODUCTION) if mode == "production" else clean_env()
+    values = json.loads(run("-c", READ_SIGN_IN_SETTINGS, env=env).stdout.strip().splitlines()[-1])
+    assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] == "True"
+    assert values["SESSION_IDLE_TIMEOUT_MINUTES"] == "30"
+    assert values["SESSION_COOKIE_AGE"] == str(8 * 60 * 60)
+    assert values["AXES_FAILURE_LIMIT"] == "5"
+    assert values["AXES_COOLOFF_TIME"] == "0:15:00"
+    assert values["first_backend"] == "axes.backends.AxesStandaloneBackend"
+    assert values["last_middleware"] == "axes.middleware.AxesMiddleware"
+    if mode == "production":
+        # __Host- cookies: Secure, path /, no Domain.
+        assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+        assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+        for cookie in ("SESSION", "CSRF"):
+            assert values[f"{cookie}_COOKIE_SECURE"] == "True"
+            assert values[f"{cookie}_COOKIE_PATH"] == "/"
+            assert values[f"{cookie}_COOKIE_DOMAIN"] == "None"
+    else:
+        assert values["SESSION_COOKIE_NAME"] == "sessionid"
+
+
+def test_sign_in_limits_come_from_the_environment():
+    env = clean_env(
+        SESSION_IDLE_TIMEOUT_MINUTES="10", AXES_FAILURE_LIMIT="7", AXES_COOLOFF_MINUTES="60"
+    )
+    values = json.loads(run("-c", READ_SIGN_IN_SETTINGS, env=env).stdout.strip().splitlines()[-1])
+    assert values["SESSION_IDLE_TIMEOUT_MINUTES"] == "10"
+    assert values["AXES_FAILURE_LIMIT"] == "7"
+    assert values["AXES_COOLOFF_TIME"] == "1:00:00"
 
 
 def test_an_unknown_mode_is_refused():

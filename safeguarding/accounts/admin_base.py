@@ -158,19 +158,13 @@ class ReadOnlyRestrictedModelAdmin(RestrictedModelAdmin):
         return False
 
 
-class GrantAdmin(RestrictedModelAdmin):
-    """Naming staff or a team on a record (django-guardian's direct grants, e.g. on a
-    restricted young person). Administrators manage the grants on their authority's records,
-    records they may not read included: the record is typed by id, and named beside the box by
-    its ``str()`` (a young person's is their reference)."""
+class GrantAdmin(ReadOnlyRestrictedModelAdmin):
+    """Who is named on which record (django-guardian's direct grants, e.g. on a restricted
+    young person): read-only. Administrators may look (the record is shown by its ``str()``, a
+    young person's being their reference), never add, change or delete a row: a grant is
+    written by the service whose work causes it (an allocation, a transfer) or, for naming
+    staff on a restricted young person, by a manager of the team holding the case in the app
+    (``cases/naming.py``), with a reason, audited. Separation of duties: ``separation.py``."""
 
-    administrators_manage = True
-    raw_id_fields = ["content_object"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "content_object":
-            # The records whose grants the rule lets administrators manage (grant_rule).
-            kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
-                subject__authority_id=request.user.organisation_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1424,6 +1424,9 @@ class BoroughBuilder:
                     email=f"{username}@{EMAIL_DOMAIN}",
                     password=demo_hash,
                     is_staff=role == R.ADMINISTRATOR,
+                    # Demo logins sign in without a second factor: honoured in development
+                    # mode only (safeguarding/accounts/middleware.py), never in production.
+                    mfa_exempt_demo=True,
                 )
             )
             label = self.teams[team].name if team is not None else org.name

@@ -100,6 +100,15 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
     job_title = models.CharField(max_length=200, blank=True)
+    # Set only by the demo seed (``manage.py seed_borough``, development only): this login may
+    # skip the second factor, and only while SAFEGUARDING_MODE is not production
+    # (safeguarding.accounts.middleware.second_factor_exempt). Production ignores it.
+    mfa_exempt_demo = models.BooleanField(
+        "demo user without a second factor",
+        default=False,
+        editable=False,
+        help_text="Development only: a demo login that signs in without a second factor.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -16,7 +16,11 @@ The rule, in words:
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
   no case content unless named on a record.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
-  role. Allocation names the allocated worker.
+  role. Allocation names the allocated worker; a team manager of the team holding the record
+  names and un-names other staff of the authority, with a reason (``NAME``, ``cases/naming.py``).
+* **Nobody widens their own access** (``separation.py``): administrators never change their own
+  role, team, organisation, flags, groups or permissions, nor name themselves on a record;
+  grant rows are read-only to everyone (only services write them).
 
 Grants are rows in django-guardian's direct foreign-key tables: a *user* grant names a person on
 a record (the allocated worker, named staff), a *group* grant gives a team the record (its
@@ -80,6 +84,10 @@ PICK = "pick"
 #: Matching a referral against what the authority knows (the front door). Wider than PICK for
 #: team managers: young people of other teams (never restricted ones), identity only.
 MATCH = "match"
+#: Naming and un-naming staff on a record (cases/naming.py): only models whose rule answers it
+#: (``policy(..., name=True)``); NOTHING for the rest. Not a read: whoever may name staff on a
+#: restricted young person need not be named on it themselves.
+NAME = "name"
 
 _POLICIES: dict[str, Callable] = {}
 
@@ -89,6 +97,7 @@ class Action(StrEnum):
     CHANGE = CHANGE
     PICK = PICK
     MATCH = MATCH
+    NAME = NAME
 
 
 NOTHING = Q(pk__in=[])
@@ -97,15 +106,15 @@ EVERYTHING = Q()
 ALWAYS = ~Q(pk__in=[])
 
 
-def policy(*labels: str, pick: bool = False, match: bool = False):
+def policy(*labels: str, pick: bool = False, match: bool = False, name: bool = False):
     """Register the policy for one or more models, by ``app_label.ModelName``.
 
     ``pick``: the policy answers PICK itself (otherwise PICK means VIEW); ``match``: it answers
-    MATCH itself (otherwise MATCH means PICK).
+    MATCH itself (otherwise MATCH means PICK); ``name``: it answers NAME (otherwise nobody may).
     """
 
     def register(fn):
-        fn.has_pick_rule, fn.has_match_rule = pick, match
+        fn.has_pick_rule, fn.has_match_rule, fn.has_name_rule = pick, match, name
         for label in labels:
             _POLICIES[label.lower()] = fn
         return fn
@@ -123,7 +132,7 @@ def _label(model) -> str:
 
 
 def _q(user, model, action: str) -> Q:
-    if action not in (VIEW, CHANGE, PICK, MATCH):
+    if action not in (VIEW, CHANGE, PICK, MATCH, NAME):
         raise ValueError(f"Unknown action {action!r}")
     try:
         fn = _POLICIES[_label(model)]
@@ -131,6 +140,8 @@ def _q(user, model, action: str) -> Q:
         # A model nobody wrote a rule for is visible to nobody.
         raise LookupError(f"No visibility rule for {_label(model)}") from None
     if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if action == NAME and not fn.has_name_rule:
         return NOTHING
     if action == MATCH and not fn.has_match_rule:
         action = PICK
@@ -329,11 +340,21 @@ def _subject(user, action: str, key: str = "subject_id") -> Q:
 # --- subjects ------------------------------------------------------------------------------
 
 
-@policy("cases.YoungPerson", match=True)
+@policy("cases.YoungPerson", match=True, name=True)
 def young_person_rule(user, action):
     from cases.models import YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission
 
     R = _roles()
+    if action == NAME:
+        # Naming staff on a restricted young person: a team manager of the team holding the
+        # record (its team grant, which moves with the case), named on it or not.
+        if not _is(user, R.TEAM_MANAGER) or not user.team_id:
+            return NOTHING
+        return (
+            Q(restricted=True)
+            & Q(subject__authority_id=user.organisation_id)
+            & Q(_team_grant(YoungPersonGroupObjectPermission, user, "view_youngperson"))
+        )
     if action == MATCH:
         # The front door matches referrals against everyone the authority knows: a team
         # manager may find and link any young person who is not restricted (identity only:
@@ -1009,9 +1030,11 @@ def harm_category_rule(user, action):
     "contexts.ContextGroupObjectPermission",
 )
 def grant_rule(user, action):
-    # Who is named on which record: administrators manage it (names of children are not shown,
-    # only references). Everyone else works through services that change grants for them.
-    if not _is(user, _roles().ADMINISTRATOR) or not user.organisation_id:
+    # Who is named on which record: administrators of the authority may look (names of children
+    # are not shown, only references); nobody changes a row by hand. Grants change only through
+    # the services whose work causes them (safeguarding/accounts/grants.py), and naming staff on
+    # a restricted young person through cases/naming.py (NAME on the young person).
+    if action != VIEW or not _is(user, _roles().ADMINISTRATOR) or not user.organisation_id:
         return NOTHING
     return Q(content_object__subject__authority_id=user.organisation_id)
 

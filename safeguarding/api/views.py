@@ -9,7 +9,6 @@ see is a 404 exactly like a missing one.
 from contextlib import ExitStack
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import Resolver404, resolve
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safeguarding.accounts import visibility
+from safeguarding.audit.middleware import AuditlogMiddleware
 from safeguarding.audit.registry import record_read
 
 from .errors import PROBLEMS, PayloadTooLarge, problem_response

@@ -11,4 +11,7 @@ admin.site.unregister(LogEntry)
 
 @admin.register(LogEntry)
 class AuditEntryAdmin(ReadOnlyRestrictedModelAdmin, LogEntryAdmin):
-    pass
+    # By a record's exact reference (its str()) only: what is typed goes into the address and
+    # access logs, and auditlog's own search (changes, names) would invite a child's name.
+    search_fields = ["=object_repr"]
+    search_help_text = "Search by a record's exact reference."

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from .models import Notification
 from .notify import NotifyRefused
-from .services import EVENT_TYPES
+from .services import kind_of
 from .webhooks import UnsafeURL, payload, post, signed_headers
 
 logger = logging.getLogger(__name__)
@@ -63,16 +63,22 @@ def backoff_seconds(attempts: int) -> int:
 
 
 def send_email(notification: Notification) -> None:
-    kind = EVENT_TYPES.get(notification.event_type)
+    kind = kind_of(notification.event_type)
     context = {
         "title": kind.title if kind else notification.event_type,
         "summary": kind.summary if kind else "",
         "reference": notification.reference,
-        "link": absolute(notification.link),
+        "link": absolute(kind.link_for(notification) if kind else notification.link),
+        # How long a password reset link works (PASSWORD_RESET_TIMEOUT).
+        "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
     }
     message = EmailMessage(
-        subject=f"{context['title']}: {notification.reference}",
-        body=render_to_string("notifications/email.txt", context),
+        subject=(
+            kind.email_subject(notification)
+            if kind
+            else f"{context['title']}: {notification.reference}"
+        ),
+        body=render_to_string(kind.email_template if kind else "notifications/email.txt", context),
         to=[notification.email],
         headers={
             "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies

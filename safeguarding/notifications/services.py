@@ -28,6 +28,14 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type["NotificationType"]] = {}
+#: Events about a person's own account (a password reset link): sent to that person only, never
+#: on an organisation's channels, so not among the events channels and the API offer.
+ACCOUNT_EVENT_TYPES: dict[str, type["NotificationType"]] = {}
+
+
+def kind_of(event_type: str) -> type["NotificationType"] | None:
+    """The notification type of an event type (channel events and account events)."""
+    return EVENT_TYPES.get(event_type) or ACCOUNT_EVENT_TYPES.get(event_type)
 
 
 class NotificationType:
@@ -36,13 +44,28 @@ class NotificationType:
     event_type = ""
     title = ""  # what the email subject and the admin's choices call it
     summary = ""  # one sentence for the email body: what happened, with no personal details
+    #: Organisations may ask for it on their channels; False for account events.
+    subscribable = True
+    #: The email's body (``summary``, ``reference`` and ``link`` in its context).
+    email_template = "notifications/email.txt"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.event_type:
-            if cls.event_type in EVENT_TYPES:
+            if kind_of(cls.event_type) is not None:
                 raise TypeError(f"Two notification types for {cls.event_type}")
-            EVENT_TYPES[cls.event_type] = cls
+            registry = EVENT_TYPES if cls.subscribable else ACCOUNT_EVENT_TYPES
+            registry[cls.event_type] = cls
+
+    @classmethod
+    def email_subject(cls, notification) -> str:
+        return f"{cls.title}: {notification.reference}"
+
+    @classmethod
+    def link_for(cls, notification) -> str:
+        """The path an email links to (made absolute by the sender); webhooks link to the
+        row's own ``link``."""
+        return notification.link
 
     @classmethod
     def record(
@@ -179,3 +202,36 @@ class ActionOverdue(NotificationType):
     event_type = "action.overdue"
     title = "Action overdue"
     summary = "An action assigned to your organisation is past its due date."
+
+
+class PasswordReset(NotificationType):
+    """A link to choose a new password (``safeguarding/accounts/passwords.py``). The row holds
+    no secret: the link's one-time token is made when the email is sent, from the recipient's
+    account as it is then, so the delivery log and the audit never hold a working link, and a
+    link sent earlier stops working once the password is set."""
+
+    event_type = "account.password_reset"
+    title = "Choose a new password"
+    summary = "Use the link to choose a new password for your account."
+    subscribable = False
+    email_template = "notifications/password_reset_email.txt"
+
+    @classmethod
+    def email_subject(cls, notification) -> str:
+        return cls.title
+
+    @classmethod
+    def link_for(cls, notification) -> str:
+        from django.contrib.auth.tokens import default_token_generator
+        from django.urls import reverse
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        user = notification.recipient_user
+        return reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )

@@ -26,13 +26,14 @@ from safeguarding.views import AllowedUsersMixin
 
 from . import delivery
 from .models import Notification
-from .services import EVENT_TYPES
+from .services import ACCOUNT_EVENT_TYPES, EVENT_TYPES, kind_of
 
 PER_PAGE = 50
 
 
 def event_type_choices():
-    return [(name, kind.title) for name, kind in EVENT_TYPES.items()]
+    kinds = [*EVENT_TYPES.items(), *ACCOUNT_EVENT_TYPES.items()]
+    return [(name, kind.title) for name, kind in kinds]
 
 
 def organisations_told(request):
@@ -82,7 +83,7 @@ class NotificationFilter(django_filters.FilterSet):
 
 def describe(notification: Notification) -> Notification:
     """Add what the table shows: the event's title, the recipient and where it went."""
-    kind = EVENT_TYPES.get(notification.event_type)
+    kind = kind_of(notification.event_type)
     notification.event_title = kind.title if kind else notification.event_type
     if notification.recipient_user_id:
         user = notification.recipient_user

@@ -9,4 +9,5 @@ from .models import Subject
 class SubjectAdmin(ReadOnlyRestrictedModelAdmin):
     list_display = ["reference", "kind", "authority", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["reference"]
+    search_fields = ["=reference"]  # what is typed goes into the address: references only
+    search_help_text = "Search by exact reference."

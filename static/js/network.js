@@ -8,6 +8,16 @@ const EDGE_STYLES = {
   family: { "line-color": "#00703c" },
 };
 
+// Cytoscape adds a <style> element for its container's one rule (position: relative) unless an
+// element with this id is already there. The Content-Security-Policy refuses inline styles and
+// app.scss has the rule (.app-network), so say it is there.
+const CYTOSCAPE_STYLESHEET_ID = "__________cytoscape_stylesheet";
+if (!document.getElementById(CYTOSCAPE_STYLESHEET_ID)) {
+  const marker = document.createElement("meta");
+  marker.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.append(marker);
+}
+
 function draw(container) {
   const source = document.getElementById(container.dataset.networkSource);
   if (!source) return;

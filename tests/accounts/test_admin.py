@@ -91,16 +91,20 @@ def test_admin_form_pages_do_not_grow_with_the_borough(world, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from cases.models import YoungPersonUserObjectPermission
     from contexts.models import Context
     from safeguarding.accounts.models import User
     from tests.conftest import make_user
 
     la, t1 = world.records["accounts.organisation"]["la"], world.records["accounts.team"]["t1"]
     guardian = world.records["contexts.contextguardian"]["agency"]
+    grant = YoungPersonUserObjectPermission.objects.filter(
+        content_object=world.records["cases.youngperson"]["restricted"]
+    ).first()
     pages = [
         reverse("admin:contexts_contextguardian_change", args=[guardian.pk]),
         reverse("admin:contexts_context_change", args=[guardian.context_id]),
-        reverse("admin:cases_youngpersonuserobjectpermission_add"),
+        reverse("admin:cases_youngpersonuserobjectpermission_change", args=[grant.pk]),
         reverse("admin:accounts_team_change", args=[t1.pk]),
     ]
     client.force_login(world.users["admin"])
@@ -158,16 +162,15 @@ def test_a_key_outside_the_rule_is_refused(world, client):
     assert guardian.context_id != elsewhere.pk
 
 
-def test_administrators_name_staff_on_their_authoritys_records_only(world, client):
-    """Grants are typed by id: a record of the authority (the admin need not read it), a
-    member of staff the rule lets them pick; not another authority's."""
-    from django.contrib.auth.models import Permission
+def test_administrators_see_grants_on_their_authoritys_records_only_and_change_none(world, client):
+    """Grant rows are read-only in the admin (separation of duties: naming is done in the
+    app, cases/naming.py): administrators see their authority's, by reference, and no add,
+    change or delete page or button is offered (tests/accounts/test_admin_separation.py
+    refuses each by POST)."""
     from django.db import transaction
 
     from cases.models import YoungPerson, YoungPersonUserObjectPermission
 
-    restricted = world.records["cases.youngperson"]["restricted"]
-    sw3 = world.users["sw3"]
     with transaction.atomic():
         elsewhere = YoungPerson(
             authority=world.records["accounts.organisation"]["la2"],
@@ -175,23 +178,35 @@ def test_administrators_name_staff_on_their_authoritys_records_only(world, clien
             family_name="Away",
         )
         elsewhere.save()
-    view = Permission.objects.get(codename="view_youngperson")
-    url = reverse("admin:cases_youngpersonuserobjectpermission_add")
+        case_services_open(world, elsewhere)
+    mine = YoungPersonUserObjectPermission.objects.filter(
+        content_object=world.records["cases.youngperson"]["restricted"]
+    ).first()
+    theirs = YoungPersonUserObjectPermission.objects.get(
+        content_object=elsewhere, permission__codename="view_youngperson"
+    )
     client.force_login(world.users["admin"])
-    page = client.get(url).content.decode()
-    assert page.count('class="vForeignKeyRawIdAdminField"') == 2  # the record and the user
+    changelist = client.get(reverse("admin:cases_youngpersonuserobjectpermission_changelist"))
+    assert changelist.status_code == 200
+    page = changelist.content.decode()
+    assert world.records["cases.youngperson"]["restricted"].reference in page
+    assert elsewhere.reference not in page
+    assert reverse("admin:cases_youngpersonuserobjectpermission_add") not in page
+    view = client.get(reverse("admin:cases_youngpersonuserobjectpermission_change", args=[mine.pk]))
+    assert view.status_code == 200
+    assert 'name="_save"' not in view.content.decode()
+    other = client.get(
+        reverse("admin:cases_youngpersonuserobjectpermission_change", args=[theirs.pk])
+    )
+    assert other.status_code == 302  # the admin's "no such object": another authority's
 
-    def grant(record, user):
-        return client.post(
-            url, {"content_object": str(record.pk), "user": str(user.pk), "permission": view.pk}
-        )
 
-    assert grant(restricted, sw3).status_code == 302
-    assert YoungPersonUserObjectPermission.objects.filter(
-        content_object=restricted, user=sw3, permission=view
-    ).exists()
-    for record, user in ((elsewhere, sw3), (restricted, world.records["accounts.user"]["la2_sw"])):
-        response = grant(record, user)
-        assert response.status_code == 200
-        assert response.context["adminform"].form.errors
-    assert not YoungPersonUserObjectPermission.objects.filter(content_object=elsewhere).exists()
+def case_services_open(world, young_person):
+    from cases import services
+
+    services.case_open(
+        subject=young_person.subject,
+        team=world.records["accounts.team"]["t_la2"],
+        opened_by=None,
+        worker=world.records["accounts.user"]["la2_sw"],
+    )

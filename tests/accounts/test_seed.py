@@ -116,8 +116,13 @@ def test_every_role_has_a_user_and_demo_logins_work(borough):
         user = User.objects.get(username=username)
         user.full_clean(exclude=["password"])  # the model's own role and team rules
         assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.mfa_exempt_demo  # honoured in development mode only
         assert username in output
     assert demo.DEMO_PASSWORD in output
+    assert "demo users without a second factor" in output
+    # The caseworkers without a usable password are not demo logins: no exemption.
+    demo_names = {username for username, *_ in demo.DEMO_USERS}
+    assert not User.objects.filter(mfa_exempt_demo=True).exclude(username__in=demo_names).exists()
     assert "Counts: " in output
 
 

@@ -48,6 +48,8 @@ TEAM_WORKED = {
 }
 NOBODY = {user: (NONE, NONE) for user in YP}
 ADMINISTRATORS_ONLY = {**NOBODY, "admin": (ALL, ALL)}
+# Grant rows: administrators look, nobody changes them by hand (separation of duties).
+ADMINISTRATORS_READ = {**NOBODY, "admin": (ALL, NONE)}
 
 # model label -> user -> (may view, may change)
 TABLE = {
@@ -201,12 +203,12 @@ TABLE = {
     },
     "cases.harmcategory": {**{user: (ALL, NONE) for user in YP}, "admin": (ALL, ALL)},
     # Grants and the audit: administrators only (rows are not named in the world; ALL = every row).
-    "cases.youngpersonuserobjectpermission": ADMINISTRATORS_ONLY,
-    "cases.youngpersongroupobjectpermission": ADMINISTRATORS_ONLY,
-    "contexts.contextuserobjectpermission": ADMINISTRATORS_ONLY,
-    "contexts.contextgroupobjectpermission": ADMINISTRATORS_ONLY,
-    "peers.peergroupuserobjectpermission": ADMINISTRATORS_ONLY,
-    "peers.peergroupgroupobjectpermission": ADMINISTRATORS_ONLY,
+    "cases.youngpersonuserobjectpermission": ADMINISTRATORS_READ,
+    "cases.youngpersongroupobjectpermission": ADMINISTRATORS_READ,
+    "contexts.contextuserobjectpermission": ADMINISTRATORS_READ,
+    "contexts.contextgroupobjectpermission": ADMINISTRATORS_READ,
+    "peers.peergroupuserobjectpermission": ADMINISTRATORS_READ,
+    "peers.peergroupgroupobjectpermission": ADMINISTRATORS_READ,
     # Deliveries: each member of staff sees their own; managers and administrators the
     # authority's whole delivery log and may retry; a partner agency what it was sent.
     "notifications.notification": {

@@ -13,6 +13,10 @@
   fails on violations of impact "serious" or "critical", and a page loaded but never checked
   fails the test at teardown. Lesser violations are listed in the terminal summary.
 * Uncaught JavaScript errors and failed requests for assets (4xx/5xx) fail the test too.
+* So does any Content-Security-Policy violation (``CspWatch``): every page is served with the
+  strict policy of settings.CONTENT_SECURITY_POLICY, and an inline script or style, or anything
+  from elsewhere, that the browser refused is a fault in our templates or static files. The
+  report names the directive and what was blocked.
 * A test marked ``no_javascript`` browses with JavaScript switched off (what the pages must do
   without it). axe-core cannot run in such a page, so each check runs on a copy of the page as
   it is, without its scripts, in a page beside it where scripts may run.
@@ -142,6 +146,70 @@ def context(request, browser, live_server) -> BrowserContext:
     ctx.close()
 
 
+# Runs in every document before its own scripts (Playwright's init scripts are not subject to
+# the page's policy) and reports each violation to Python through the exposed binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+    document: event.documentURI,
+  });
+});
+"""
+# Chromium's own console message for a violation: reported even where no script runs.
+CSP_CONSOLE = re.compile(r"violates the following Content Security Policy directive")
+
+
+@dataclass
+class CspWatch:
+    """The Content-Security-Policy violations a page reported.
+
+    ``watch(page)`` listens in two ways: a ``securitypolicyviolation`` listener in every
+    document (directive, blocked URI, where), and Chromium's console message for each violation,
+    which also comes from pages browsed with JavaScript off. ``check()`` fails the test if any
+    was seen, listing them.
+    """
+
+    events: list[dict] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    @classmethod
+    def watch(cls, page: Page) -> "CspWatch":
+        watch = cls()
+        page.expose_binding(
+            "__reportCspViolation", lambda source, violation: watch.events.append(violation)
+        )
+        page.add_init_script(CSP_LISTENER)
+        page.on("console", watch.on_console)
+        return watch
+
+    def on_console(self, message) -> None:
+        if CSP_CONSOLE.search(message.text):
+            self.console.append(f"{message.text} ({message.location.get('url', '')})")
+
+    @property
+    def violations(self) -> list[str]:
+        found = [
+            f"{v['directive']} blocked {v['blocked'] or '(nothing named)'} on {v['document']}"
+            f" (from {v['source'] or 'the page'}:{v['line']}"
+            + (f", sample {v['sample']!r}" if v.get("sample") else "")
+            + ")"
+            for v in self.events
+        ]
+        return found + [f"console: {text}" for text in self.console]
+
+    def check(self) -> None:
+        if self.violations:
+            pytest.fail(
+                "Content-Security-Policy violations:\n" + "\n".join(self.violations),
+                pytrace=False,
+            )
+
+
 @dataclass
 class Document:
     """An HTML page the browser loaded in the main frame."""
@@ -165,6 +233,8 @@ class Browsing:
     axe_seconds: float = 0.0  # time spent in axe-core, to leave out of the journeys' timings
     #: For pages without JavaScript: where axe-core checks a copy of them (see the docstring).
     a11y_page: Page | None = None
+    #: The Content-Security-Policy violations the page reported (checked at teardown).
+    csp: CspWatch = field(default_factory=CspWatch)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -253,7 +323,8 @@ class Browsing:
 
 def sign_in(context: BrowserContext, base_url: str, user) -> None:
     """Sign a user in without the sign-in page: a session cookie made by Django's test client.
-    (The sign-in page itself is exercised by its own tests.)"""
+    The session has passed its second factor (tests/conftest.py makes every force_login do so).
+    (The sign-in pages themselves are exercised by tests/browser/test_sign_in.py.)"""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -293,9 +364,13 @@ def browsing(request, browser, context, live_server, axe, tmp_path) -> Browsing:
 
     def on_console(message):
         # "Failed to load resource" is the browser's echo of a failed response: seen above.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        # A CSP violation's message is the CspWatch's to report.
+        if message.type != "error" or message.text.startswith("Failed to load resource"):
+            return
+        if not CSP_CONSOLE.search(message.text):
             state.errors.append(f"console.error: {message.text}")
 
+    state.csp = CspWatch.watch(page)
     page.on("request", on_request)
     page.on("response", on_response)
     page.on("console", on_console)
@@ -310,6 +385,7 @@ def browsing(request, browser, context, live_server, axe, tmp_path) -> Browsing:
         checker.close()
     unchecked = [f"{d.method} {d.url} ({d.status})" for d in state.documents if not d.checked]
     assert not unchecked, f"Pages loaded without an axe-core check: {unchecked}"
+    state.csp.check()  # first: a refused script is often why the errors below happened
     assert not state.errors, "Errors in the browser:\n" + "\n".join(state.errors)
 
 

@@ -94,7 +94,10 @@ class Command(BaseCommand):
         rows += [(x.username, x.role, x.where, demo.DEMO_PASSWORD) for x in logins]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
-        self.stdout.write("Demo logins (fictional people; development only):")
+        self.stdout.write(
+            "Demo logins (fictional people; development only). They are demo users without a "
+            "second factor: no authentication code is asked of them in development mode only."
+        )
         for n, row in enumerate(rows):
             line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
             self.stdout.write(line.rstrip())

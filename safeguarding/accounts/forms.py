@@ -1,0 +1,85 @@
+"""Forms of the second-factor pages (safeguarding/accounts/views.py)."""
+
+from django import forms
+from django.template.defaultfilters import pluralize
+
+from . import mfa
+
+
+class CodeForm(forms.Form):
+    """One code typed by the person; checked against ``device`` when the form is cleaned.
+
+    Errors (GOV.UK error summary and message on the field): empty, or wrong (the same words
+    whether the code was wrong or the device is unknown), or too many wrong codes in a row
+    (django-otp's throttling: wait the seconds said, then try again).
+    """
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        strip=True,
+        error_messages={"required": "Enter the code"},
+    )
+
+    wrong_message = "The code is not right: check it and try again"
+    empty_message = "Enter the code"
+
+    def __init__(self, *args, request, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.device = device
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not mfa.normalise(code):
+            raise forms.ValidationError(self.empty_message)
+        checked = mfa.check(self.request, self.device, code)
+        if checked.ok:
+            return code
+        if checked.wait_until is not None:
+            seconds = checked.wait_seconds
+            raise forms.ValidationError(
+                f"Too many wrong codes. Wait {seconds} second{pluralize(seconds)}, then try again"
+            )
+        raise forms.ValidationError(self.wrong_message)
+
+
+class AppCodeForm(CodeForm):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now, for example 123456.",
+        max_length=40,
+        strip=True,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    empty_message = "Enter the 6-digit code from your authenticator app"
+    wrong_message = "The code is not right: enter the code your authenticator app shows now"
+
+
+class RecoveryCodeForm(CodeForm):
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the recovery codes you were given when you set up your app. "
+        "Each works once.",
+        max_length=40,
+        strip=True,
+        error_messages={"required": "Enter a recovery code"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-20",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+    empty_message = "Enter a recovery code"
+    wrong_message = "The recovery code is not right, or it has been used already"
