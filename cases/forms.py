@@ -379,7 +379,7 @@ class NameStaffForm(PickerFormMixin, forms.Form):
         label="Member of staff",
         error_messages={"required": "Choose who to name on this record"},
     )
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Why do they need to see this record?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
@@ -388,7 +388,7 @@ class NameStaffForm(PickerFormMixin, forms.Form):
 
 
 class UnnameStaffForm(forms.Form):
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Why do they no longer need to see this record?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,

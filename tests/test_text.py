@@ -141,6 +141,11 @@ def _form_classes():
 
 
 def _update_views(cls=RecordUpdateView):
+    """Every edit page (their modules imported, so that their classes are defined)."""
+    import cases.views  # noqa: F401
+    import contexts.views  # noqa: F401
+    import peers.views  # noqa: F401
+
     for sub in cls.__subclasses__():
         yield sub
         yield from _update_views(sub)
