@@ -31,7 +31,8 @@ DEPLOY_CHECK_ENV := \
 	CELERY_BROKER_URL=redis://redis.invalid:6379/0 \
 	SITE_URL=https://safeguarding.example.org \
 	EMAIL_URL=smtp+tls://notifications:unused@smtp.invalid:587 \
-	DEFAULT_FROM_EMAIL=notifications@safeguarding.example.org
+	DEFAULT_FROM_EMAIL=notifications@safeguarding.example.org \
+	FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LW9ubHktbm90LWEtc2VjcmV0LSE=
 
 .PHONY: help install assets run test lint check-deploy lock bench
 

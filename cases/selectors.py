@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from safeguarding.accounts import visibility
+from safeguarding.accounts import disclosure, visibility
 from safeguarding.accounts.models import User
 from safeguarding.pagination import page_number
 from safeguarding.subjects.models import Subject
@@ -77,6 +77,7 @@ class _Chronology:
             concerns = concerns if kind == "concern" else concerns.none()
             referrals = referrals if kind == "referral" else referrals.none()
             allocations = allocations if kind == "allocation" else allocations.none()
+        self.user = user
         self.concerns = concerns
         self.referrals = referrals.values("pk", "received_at").distinct()
         self.allocations = allocations
@@ -118,38 +119,47 @@ class _Chronology:
             self._entry(kind, found[kind][key] if kind in found else key) for _, kind, key in merged
         ]
 
-    @staticmethod
-    def _entry(kind: str, obj) -> ChronologyEntry:
+    def _entry(self, kind: str, obj) -> ChronologyEntry:
+        # Every part of an entry is read through the disclosure list: a partner agency that
+        # may see an entry (its own referral about a place it guards) reads only what it may
+        # read of the record (the decision, not the council's reason for it).
+        def read(name):
+            return disclosure.read(self.user, obj, name)
+
         if kind == "concern":
+            harms = read("harm_categories")
             return ChronologyEntry(
-                when=obj.occurred_at,
+                when=read("occurred_at"),
                 kind="concern",
-                title="Concern: " + ", ".join(h.name for h in obj.harm_categories.all()),
-                detail=obj.narrative,
-                by=str(obj.logged_by or ""),
+                title=("Concern: " + ", ".join(h.name for h in harms.all()))
+                if harms
+                else "Concern",
+                detail=read("narrative"),
+                by=str(read("logged_by") or ""),
                 obj=obj,
             )
         if kind == "referral":
             decision = (
                 f": {obj.get_decision_display()}"
-                if obj.decision
+                if read("decision")
                 else f" ({obj.get_status_display()})"
             )
             return ChronologyEntry(
-                when=obj.received_at,
+                when=read("received_at"),
                 kind="referral",
-                title=f"Referral from {obj.source_organisation}{decision}",
-                detail=obj.decision_reason,
-                by=obj.referrer_name,
+                title=f"Referral from {read('source_organisation')}{decision}",
+                detail=read("decision_reason"),
+                by=read("referrer_name"),
                 obj=obj,
             )
+        worker, team = read("worker"), read("team")
         return ChronologyEntry(
-            when=obj.started_at,
+            when=read("started_at"),
             kind="allocation",
-            title=(f"Allocated to {obj.worker}" if obj.worker else "Waiting for allocation")
-            + f" ({obj.team})",
-            detail=obj.reason,
-            by=str(obj.allocated_by or ""),
+            title=(f"Allocated to {worker}" if worker else "Waiting for allocation")
+            + (f" ({team})" if team else ""),
+            detail=read("reason"),
+            by=str(read("allocated_by") or ""),
             obj=obj,
         )
 

@@ -42,6 +42,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from auditlog.registry import auditlog
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -55,8 +56,9 @@ from cases.models import YoungPerson
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding import search
-from safeguarding.accounts import visibility
+from safeguarding.accounts import disclosure, visibility
 from safeguarding.accounts.models import User
+from safeguarding.audit.registry import record_shown
 from safeguarding.forms import GovukBoundField
 from safeguarding.text import search_text
 
@@ -123,7 +125,11 @@ class Picker:
             return []
         if len(text) < MIN_LENGTH:
             return []
-        return list(self.find(user, text))[:LIMIT]
+        found = list(self.find(user, text))[:LIMIT]
+        if found and auditlog.contains(type(found[0])):
+            # Young people and peer groups shown are audited, like the search page's.
+            record_shown(f"picker {self.slug}", {type(found[0]): found})
+        return found
 
     @property
     def url(self) -> str:
@@ -279,6 +285,8 @@ class PickView(View):
             response["Cache-Control"] = "no-store"
             return response
         found = picker.search(user=request.user, text=typed)
+        # What a partner may read of each match (accounts/disclosure.py).
+        found = disclosure.shown(request.user, found)
         response = JsonResponse({"results": [picker.as_json(obj) for obj in found]})
         response["Cache-Control"] = "no-store"
         return response

@@ -57,6 +57,7 @@ from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding import text as text_rule
 from safeguarding.accounts import visibility
+from safeguarding.audit.registry import record_shown
 
 #: A word of the query matches a young person's name (or alias) when pg_trgm's
 #: ``word_similarity(word, name)`` reaches this. 0.3 is pg_trgm's own default for similarity
@@ -311,8 +312,10 @@ class SearchForm(forms.Form):
 
 class SearchView(LoginRequiredMixin, TemplateView):
     """The search page. What is searched for (names, dates of birth, postcodes) is sent by
-    POST, so it never appears in a URL, a browser's history or an access log. Text the rule
-    refuses is shown back as typed, with a GOV.UK error, and nothing is searched."""
+    POST, so it never appears in a URL, a browser's history or an access log. Which records
+    a search showed is audited (one row per search, :func:`record_shown`); what was typed is
+    not. Text the rule refuses is shown back as typed, with a GOV.UK error, and nothing is
+    searched."""
 
     template_name = "search.html"
 
@@ -327,6 +330,15 @@ class SearchView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form, q=typed))
         text = form.cleaned_data["q"]
         results = search(user=request.user, text=text)
+        # Which young people, groups and places were shown: one audit row (not the text).
+        record_shown(
+            "search",
+            {
+                YoungPerson: results["young_people"],
+                PeerGroup: results["peer_groups"],
+                Context: results["contexts"],
+            },
+        )
         return self.render_to_response(
             self.get_context_data(
                 form=form,

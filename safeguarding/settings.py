@@ -64,6 +64,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Database roles (README, "Database roles and the audit"): the app connects as a role that owns
+# nothing (the user of DATABASE_URL). Migrations run as the owner of the tables: the compose
+# file's migrate service gets MIGRATION_DATABASE_URL as its DATABASE_URL, then runs
+# `manage.py grant_runtime_role --create`, which gives DATABASE_RUNTIME_ROLE its rights (and
+# creates it, with DATABASE_RUNTIME_PASSWORD, if it does not exist yet).
+DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="")
+DATABASE_RUNTIME_PASSWORD = env.str("DATABASE_RUNTIME_PASSWORD", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -127,6 +134,8 @@ MIDDLEWARE = [
     # Couples every audit row written during a request to the signed-in user and the client's
     # address (taken from X-Forwarded-For only behind TRUSTED_PROXIES: safeguarding/proxies.py).
     "safeguarding.audit.middleware.AuditlogMiddleware",
+    # A partner agency's pages show only the fields it may read (accounts/disclosure.py).
+    "safeguarding.accounts.disclosure.DisclosureMiddleware",
     # Answers a locked-out sign-in attempt with templates/registration/locked_out.html. Last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -494,6 +503,18 @@ WEBHOOK_ENDPOINTS_PER_ORGANISATION = env.int("WEBHOOK_ENDPOINTS_PER_ORGANISATION
 # Webhooks go only to https and public addresses; on one's own machine (development), http and
 # loopback are allowed unless WEBHOOKS_ALLOW_INTERNAL=false. Never in production.
 WEBHOOKS_ALLOW_INTERNAL = False if PRODUCTION else env.bool("WEBHOOKS_ALLOW_INTERNAL", default=True)
+# Keys that encrypt secrets at rest (webhook signing secrets, stored API answers that carry
+# them): Fernet keys, comma-separated; the first encrypts, all decrypt (rotation: put a new key
+# first, run `manage.py reencrypt_fields`, then drop the old one). Required in production;
+# development uses a fixed key that is published in the code and so is no secret
+# (safeguarding/encryption.py).
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+else:
+    # DEVELOPMENT ONLY: base64 of "development-only-not-a-secret-!!" (refused in production).
+    FIELD_ENCRYPTION_KEYS = env.list(
+        "FIELD_ENCRYPTION_KEYS", default=["ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQtISE="]
+    )
 
 LOGGING = {
     "version": 1,

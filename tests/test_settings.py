@@ -55,6 +55,7 @@ SETTINGS_VARIABLES = (
     "GOVUK_NOTIFY_API_KEY",
     "GOVUK_NOTIFY_TEMPLATE_ID",
     "GOVUK_NOTIFY_BASE_URL",
+    "FIELD_ENCRYPTION_KEYS",
 )
 
 PRODUCTION = {
@@ -66,6 +67,7 @@ PRODUCTION = {
     "SITE_URL": "https://safeguarding.example.org",
     "EMAIL_URL": "smtp+tls://notifications:unused@smtp.invalid:587",
     "DEFAULT_FROM_EMAIL": "notifications@safeguarding.example.org",
+    "FIELD_ENCRYPTION_KEYS": "Y2hlY2stZGVwbG95LW9ubHktbm90LWEtc2VjcmV0LSE=",
 }
 
 READ_SETTINGS = """
@@ -190,6 +192,7 @@ def test_production_is_secure_but_lets_health_checks_through_on_http():
         "SITE_URL",
         "EMAIL_URL",
         "DEFAULT_FROM_EMAIL",
+        "FIELD_ENCRYPTION_KEYS",
     ],
 )
 def test_production_refuses_to_start_without_a_required_value(missing):
@@ -247,6 +250,21 @@ def test_sign_in_limits_come_from_the_environment():
     assert values["SESSION_IDLE_TIMEOUT_MINUTES"] == "10"
     assert values["AXES_FAILURE_LIMIT"] == "7"
     assert values["AXES_COOLOFF_TIME"] == "1:00:00"
+
+
+@pytest.mark.parametrize(
+    ("keys", "error"),
+    [
+        ("ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQtISE=", "encryption.E002"),  # the dev key
+        ("not-a-fernet-key", "encryption.E001"),
+    ],
+)
+def test_production_refuses_the_development_or_a_malformed_encryption_key(keys, error):
+    result = run(
+        "manage.py", "check", env=clean_env(**PRODUCTION | {"FIELD_ENCRYPTION_KEYS": keys})
+    )
+    assert result.returncode != 0
+    assert error in result.stdout + result.stderr
 
 
 def test_an_unknown_mode_is_refused():

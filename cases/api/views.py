@@ -81,7 +81,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restrict
         referral = services.referral_receive(
             referred_by=request.user, **serializer.service_arguments()
         )
-        data = ReferralSerializer(referral, context=self.get_serializer_context()).data
+        data = self.represent(ReferralSerializer, referral)
         location = request.build_absolute_uri(
             reverse("api:referral-detail", args=[referral.reference])
         )
@@ -120,7 +120,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restricted
         action = services.action_record_progress(
             action=action, by=request.user, **serializer.validated_data
         )
-        return Response(ActionSerializer(action).data)
+        return Response(self.represent(ActionSerializer, action))
 
 
 @extend_schema(tags=["reference data"])

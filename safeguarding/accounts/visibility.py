@@ -14,7 +14,7 @@ The rule, in words:
   a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
   and reference only) from its authority's directory of places.
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
-  no case content unless named on a record.
+  no case content unless named on a record. Their own authority's audit, no other's.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
   role. Allocation names the allocated worker; a team manager of the team holding the record
   names and un-names other staff of the authority, with a reason (``NAME``, ``cases/naming.py``).
@@ -1104,7 +1104,15 @@ def idempotency_key_rule(user, action):
 
 @policy("auditlog.LogEntry")
 def audit_rule(user, action):
-    # Administrators (the data protection officer) review access; nobody changes the audit.
-    if action == VIEW and _is(user, _roles().ADMINISTRATOR):
-        return EVERYTHING
+    # Administrators (the data protection officer) review their own authority's audit: the rows
+    # whose seal names it (safeguarding.audit.models: the actor's authority). Nobody changes
+    # the audit.
+    if action == VIEW and _is(user, _roles().ADMINISTRATOR) and user.organisation_id:
+        return Q(seal__authority_id=user.organisation_id)
+    return NOTHING
+
+
+@policy("audit.EntrySeal", "audit.ChainHead")
+def audit_chain_rule(user, action):
+    # The hash chain is checked by `manage.py verify_audit_chain`, not read in the app.
     return NOTHING

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.encryption import EncryptedTextField
+
 #: Every token starts with this, so a leaked one is easy to recognise (secret scanners, logs).
 TOKEN_PREFIX = "sgp"  # noqa: S105 (a public marker, not a secret)
 
@@ -116,7 +118,9 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_headers = models.JSONField(default=dict, blank=True)
     # The body as JSON text, not jsonb: a replay has the same keys in the same order.
-    response_body = models.TextField(blank=True)
+    # Encrypted at rest: an answer may carry a webhook signing secret (shown once, and again
+    # only to a retry with the same key within 24 hours).
+    response_body = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

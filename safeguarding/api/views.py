@@ -9,6 +9,7 @@ see is a 404 exactly like a missing one.
 from contextlib import ExitStack
 
 from auditlog.context import set_actor
+from auditlog.registry import auditlog
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import Resolver404, resolve
@@ -17,9 +18,9 @@ from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safeguarding.accounts import visibility
+from safeguarding.accounts import disclosure, visibility
 from safeguarding.audit.middleware import AuditlogMiddleware
-from safeguarding.audit.registry import record_read
+from safeguarding.audit.registry import record_read, record_shown
 
 from .errors import PROBLEMS, PayloadTooLarge, problem_response
 from .throttling import AnonymousThrottle
@@ -65,7 +66,8 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     #: The rule's action for each viewset action; anything not listed needs VIEW.
     rule_actions: dict[str, str] = {}
-    #: Write an audit row when one record is read (records about young people).
+    #: Write an audit row when one record is read (records about young people), and one row
+    #: per list page naming the records on it (for the audited models).
     audit_reads = True
 
     def rule_action(self) -> str:
@@ -73,6 +75,21 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return visibility.restrict(self.request.user, super().get_queryset(), self.rule_action())
+
+    def get_serializer(self, *args, **kwargs):
+        # A partner's serializers read records through the disclosure list: a field that is not
+        # listed for partners fails instead of being sent (accounts/disclosure.py).
+        if args:
+            args = (disclosure.shown(self.request.user, args[0]), *args[1:])
+        elif "instance" in kwargs:
+            kwargs["instance"] = disclosure.shown(self.request.user, kwargs["instance"])
+        return super().get_serializer(*args, **kwargs)
+
+    def represent(self, serializer_class, instance) -> dict:
+        """``serializer_class(instance).data``, the instance read as the caller may read it."""
+        return serializer_class(
+            disclosure.shown(self.request.user, instance), context=self.get_serializer_context()
+        ).data
 
     def get_object(self):
         # Filters (query parameters) are for lists; a record is found by its identifier only.
@@ -84,6 +101,13 @@ class RestrictedViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if self.audit_reads and self.action == "retrieve":
             record_read(obj)
         return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.audit_reads and page and auditlog.contains(queryset.model):
+            # Which records this page of the list showed: one row, whatever the page's length.
+            record_shown(f"api {self.basename} list", {queryset.model: page})
+        return page
 
 
 # --- answers for what matches no endpoint ----------------------------------------------------

@@ -7,6 +7,13 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self):
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
+
         from . import registry
 
         registry.register_audited_models()
+        pre_save.connect(
+            registry.attribute_to_authority, sender=LogEntry, dispatch_uid="audit-authority"
+        )
+        pre_save.connect(registry.neutral_repr, sender=LogEntry, dispatch_uid="audit-repr")

@@ -7,6 +7,7 @@ its page, to be given to the organisation's developers.
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.admin_base import ReadOnlyRestrictedModelAdmin, RestrictedModelAdmin
@@ -57,18 +58,44 @@ class ChannelAdmin(RestrictedModelAdmin):
         rotated = 0
         for channel in webhooks:
             try:
-                channel.rotate_secret()
+                secret = channel.rotate_secret()
                 rotated += 1
             except RotationInProgress as e:
                 self.message_user(request, f"{channel}: {e}", level=messages.WARNING)
+            else:
+                self._show_once(request, channel, secret, "new ")
         self.message_user(
             request,
             f"{rotated} webhook secret(s) rotated: give each organisation its new secret "
-            "(on the webhook's page). The old ones also sign deliveries for 24 hours.",
+            "(shown above, this once). The old ones also sign deliveries for 24 hours.",
         )
 
+    @staticmethod
+    def _show_once(request, channel, secret: str, new: str = "") -> None:
+        messages.warning(
+            request,
+            f"The {new}signing secret of {channel} is {secret} — shown this once: give it to "
+            "the organisation's developers now. It is stored encrypted and cannot be shown "
+            "again (rotate it to make another).",
+        )
+
+    @admin.display(description="Signing secret")
+    def signing_secret(self, obj):
+        """Whether the secret is set and when it was made: never the secret itself."""
+        if obj.kind != Channel.Kind.WEBHOOK:
+            return "Not used (email)"
+        if not obj.secret_set_at:
+            return "Set (shown once when it was made)"
+        when = timezone.localtime(obj.secret_set_at)
+        text = f"Set, {'rotated' if obj.previous_secret else 'made'} on {when:%-d %B %Y %H:%M}"
+        expires = obj.previous_secret_expires_at
+        if expires and expires > timezone.now():
+            until = timezone.localtime(expires)
+            text += f"; the previous secret also signs until {until:%-d %B %Y %H:%M}"
+        return text + ". It was shown once; rotate it to make a new one."
+
     def get_readonly_fields(self, request, obj=None):
-        return ["secret", "created_by", "created_at"] if obj else []
+        return ["signing_secret", "created_by", "created_at"] if obj else []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
@@ -81,6 +108,8 @@ class ChannelAdmin(RestrictedModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change and obj.kind == Channel.Kind.WEBHOOK:
+            self._show_once(request, obj, obj.secret)
 
 
 @admin.register(Notification)

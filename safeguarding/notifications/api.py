@@ -383,6 +383,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
             description=data.get("description", ""),
             created_by=request.user,
         )
+        # The signing secret, shown this once to whoever made it (not a field partners read).
         body = WebhookEndpointCreatedSerializer(channel).data
         location = request.build_absolute_uri(
             reverse("api:webhook-endpoint-detail", args=[channel.pk])
@@ -407,7 +408,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
             for name, value in changes.items():
                 setattr(channel, name, value)
             channel.save(update_fields=list(changes))
-        return Response(WebhookEndpointSerializer(channel).data)
+        return Response(self.represent(WebhookEndpointSerializer, channel))
 
     @extend_schema(
         summary="Rotate a webhook endpoint's signing secret",
@@ -441,6 +442,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
             raise ProblemException(
                 "secret-rotation-in-progress", str(e), headers={"Retry-After": str(wait)}
             ) from e
+        # The new signing secret, shown this once to whoever rotated it.
         return Response(WebhookSecretSerializer(channel).data)
 
     @extend_schema(

@@ -29,6 +29,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguarding.accounts.disclosure import notification_part
+
 from .models import Notification
 from .notify import NotifyRefused
 from .services import kind_of
@@ -63,12 +65,15 @@ def backoff_seconds(attempts: int) -> int:
 
 
 def send_email(notification: Notification) -> None:
-    kind = kind_of(notification.event_type)
+    # Only the parts of a notification that may leave the council (accounts/disclosure.py).
+    part = partial(notification_part, notification)
+    kind = kind_of(part("event_type"))
     context = {
-        "title": kind.title if kind else notification.event_type,
+        "title": kind.title if kind else part("event_type"),
         "summary": kind.summary if kind else "",
-        "reference": notification.reference,
-        "link": absolute(kind.link_for(notification) if kind else notification.link),
+        "reference": part("reference"),
+        # A password reset's one-time link is made now, from the recipient (never stored).
+        "link": absolute(kind.link_for(notification) if kind else part("link")),
         # How long a password reset link works (PASSWORD_RESET_TIMEOUT).
         "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
     }
@@ -76,7 +81,7 @@ def send_email(notification: Notification) -> None:
         subject=(
             kind.email_subject(notification)
             if kind
-            else f"{context['title']}: {notification.reference}"
+            else f"{context['title']}: {context['reference']}"
         ),
         body=render_to_string(kind.email_template if kind else "notifications/email.txt", context),
         to=[notification.email],

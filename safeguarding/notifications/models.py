@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from safeguarding.encryption import EncryptedTextField
+
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
@@ -53,13 +55,17 @@ class Channel(models.Model):
         blank=True,
         help_text="For a webhook: the https address of the organisation's receiving system.",
     )
-    secret = models.CharField(
-        max_length=80,
+    # Encrypted at rest (safeguarding/encryption.py): the database holds a Fernet token. The
+    # secret is shown once, to whoever makes or rotates it, and never read back on a page.
+    secret = EncryptedTextField(
         blank=True,
         editable=False,
-        help_text="Signs every webhook (Standard Webhooks); give it to the receiving system.",
+        help_text="Signs every webhook (Standard Webhooks); given once to the receiving system.",
     )
-    previous_secret = models.CharField(max_length=80, blank=True, editable=False)
+    previous_secret = EncryptedTextField(blank=True, editable=False)
+    secret_set_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the signing secret was made."
+    )
     previous_secret_expires_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -110,6 +116,9 @@ class Channel(models.Model):
     def save(self, *args, **kwargs):
         if self.kind == self.Kind.WEBHOOK and not self.secret:
             self.secret = new_webhook_secret()
+            self.secret_set_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "secret", "secret_set_at"}
         super().save(*args, **kwargs)
 
     def rotate_secret(self, *, overlap=timedelta(hours=24)) -> str:
@@ -125,8 +134,17 @@ class Channel(models.Model):
             row.previous_secret = row.secret
             row.previous_secret_expires_at = now + overlap
             row.secret = new_webhook_secret()
-            row.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+            row.secret_set_at = now
+            row.save(
+                update_fields=[
+                    "secret",
+                    "previous_secret",
+                    "previous_secret_expires_at",
+                    "secret_set_at",
+                ]
+            )
         self.secret = row.secret
+        self.secret_set_at = row.secret_set_at
         self.previous_secret = row.previous_secret
         self.previous_secret_expires_at = row.previous_secret_expires_at
         return self.secret

@@ -388,11 +388,15 @@ def test_the_session_cookie_ends_with_the_browser(world, client):
 def test_the_admin_never_shows_a_second_factor_secret(world, client):
     from tests.conftest import make_user
 
-    root = make_user("root", "administrator", None, is_staff=True, is_superuser=True)
+    la2 = world.records["accounts.organisation"]["la2"]
+    other_admin = make_user("la2_admin", "administrator", la2, is_staff=True)
     device = confirmed_authenticator(world.users["sw"])
     codes = mfa.new_recovery_codes(world.users["sw"])
     static = mfa.recovery_device(world.users["sw"])
-    client.force_login(root)
+    client.force_login(other_admin)  # another authority's administrator sees none of them
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code != 200
+    assert str(world.users["sw"]) not in client.get("/admin/otp_totp/totpdevice/").content.decode()
+    client.force_login(world.users["admin"])
     for path in (
         f"/admin/otp_totp/totpdevice/{device.pk}/change/",
         "/admin/otp_totp/totpdevice/",

@@ -229,7 +229,10 @@ TABLE = {
         "partner": ({"p1"}, {"p1"}),
         "admin": ({"la", "p1", "p2"}, {"la", "p1", "p2"}),
     },
-    "auditlog.logentry": {**NOBODY, "admin": (ALL, NONE)},
+    # Administrators read their own authority's audit only: rows about another's records not.
+    "auditlog.logentry": {**NOBODY, "admin": ({"la"}, NONE)},
+    "audit.entryseal": NOBODY,
+    "audit.chainhead": NOBODY,
     # The partner API's own rows (made by _add_api_rows): a token of each partner agency of the
     # authority ("p1", "p2") and of another authority's ("p3"); idempotency keys of the same,
     # and one of a member of staff ("staff"). Administrators manage their partners' tokens and
@@ -263,6 +266,15 @@ def test_unknown_model_is_refused(db, world):
 
 
 def _names(world, label, queryset) -> set[str]:
+    if label == "auditlog.logentry":
+        # Audit rows are named by the authority of the record each is about (not by its seal).
+        from safeguarding.audit.registry import authority_of
+
+        authorities = {org.pk: name for name, org in world.records["accounts.organisation"].items()}
+        return {
+            authorities.get(authority_of(entry.content_type.model_class(), entry.object_pk), "?")
+            for entry in queryset.select_related("content_type")
+        }
     named = world.records.get(label)
     pks = set(queryset.values_list("pk", flat=True))
     if named is None:  # rows not named in the world: compare against the whole table

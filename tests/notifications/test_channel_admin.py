@@ -36,8 +36,11 @@ def test_an_administrator_adds_a_webhook_and_its_secret_is_made(world, client, s
     assert channel.organisation == p1 and channel.created_by == world.users["admin"]
     assert channel.event_types == ["referral.decided", "action.assigned"]
     assert channel.secret.startswith("whsec_")
+    # Shown once, on the page after adding, to hand to the partner's developers; never again.
+    shown = client.get(response["Location"]).content.decode()
+    assert channel.secret in shown and "shown this once" in shown
     page = client.get(reverse("admin:notifications_channel_change", args=[channel.pk]))
-    assert channel.secret in page.content.decode()  # to hand to the partner's developers
+    assert channel.secret not in page.content.decode()
     audit = LogEntry.objects.get_for_object(channel).get(action=LogEntry.Action.CREATE)
     assert "secret" not in audit.changes_dict and channel.secret not in str(audit.changes)
 
