@@ -1,4 +1,8 @@
-"""Forms for practitioners. They collect and check input; services do the writing."""
+"""Forms for practitioners. They collect and check input; services do the writing.
+
+Every text field is a :class:`safeguarding.text.CharField` (or ``PostcodeField``): typed text
+is normalised by the one rule (NFC; control characters refused) before its length is checked.
+"""
 
 from datetime import datetime, time
 
@@ -6,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from contexts.models import Context
+from safeguarding import text
 from safeguarding.pickers import PICKERS, PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
@@ -39,7 +44,7 @@ class ConcernForm(PickerFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"invalid": "Enter a time like 16:30"},
     )
-    narrative = forms.CharField(
+    narrative = text.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what happened"},
@@ -47,19 +52,19 @@ class ConcernForm(PickerFormMixin, forms.Form):
     location = PickerField(
         "places", label="Where did it happen?", required=False, empty_label="Choose a known place"
     )
-    new_place_name = forms.CharField(
+    new_place_name = text.CharField(
         label="Or add a new place: name", required=False, max_length=200
     )
     new_place_kind = forms.ChoiceField(
         label="Kind of place", choices=[("", "Choose"), *list(Context.Kind.choices)], required=False
     )
-    new_place_postcode = forms.CharField(
+    new_place_postcode = text.PostcodeField(
         label="Postcode (optional)",
         required=False,
         max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    location_description = forms.CharField(
+    location_description = text.CharField(
         label="Where, in words (optional)",
         required=False,
         max_length=300,
@@ -78,7 +83,7 @@ class ConcernForm(PickerFormMixin, forms.Form):
         choices=[("", "Choose"), *list(InformationSource.choices)],
         error_messages={"required": "Say where the information came from"},
     )
-    source_detail = forms.CharField(
+    source_detail = text.CharField(
         label="Source details (optional)", required=False, max_length=200
     )
     reliability = forms.ChoiceField(
@@ -114,10 +119,10 @@ class InvolvementForm(PickerFormMixin, forms.Form):
     person added inline."""
 
     young_person = PickerField("young-people", label="Young person", required=False)
-    new_given_name = forms.CharField(
+    new_given_name = text.CharField(
         label="Or add someone new: first name", required=False, max_length=100
     )
-    new_family_name = forms.CharField(label="Last name", required=False, max_length=100)
+    new_family_name = text.CharField(label="Last name", required=False, max_length=100)
     new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
     part = forms.ChoiceField(
         label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
@@ -182,7 +187,7 @@ class AllocateForm(forms.Form):
         empty_label="Choose a worker",
         error_messages={"required": "Choose who to allocate the work to"},
     )
-    reason = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+    reason = text.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
 
     def __init__(self, *args, team, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +204,7 @@ class TransferForm(forms.Form):
         empty_label="Choose a team",
         error_messages={"required": "Choose the team to transfer to"},
     )
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Why should the case move?",
         widget=forms.Textarea,
         error_messages={"required": "Say why the case should move"},
@@ -217,7 +222,7 @@ class TransferDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to accept or reject the transfer"},
     )
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Reason (needed to reject)", required=False, widget=forms.Textarea
     )
 
@@ -237,7 +242,7 @@ class TriageDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a decision"},
     )
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Reason for the decision",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The referrer is told the decision; the reason stays with the council.",
@@ -306,7 +311,7 @@ class ActionForm(PickerFormMixin, forms.Form):
     WORKER = "worker"
     ORGANISATION = "organisation"
 
-    description = forms.CharField(
+    description = text.CharField(
         label="What must be done?",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="A partner organisation reads this with the record's reference only: "
@@ -374,7 +379,7 @@ class NameStaffForm(PickerFormMixin, forms.Form):
         label="Member of staff",
         error_messages={"required": "Choose who to name on this record"},
     )
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Why do they need to see this record?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
@@ -383,7 +388,7 @@ class NameStaffForm(PickerFormMixin, forms.Form):
 
 
 class UnnameStaffForm(forms.Form):
-    reason = forms.CharField(
+    reason = text.CharField(
         label="Why do they no longer need to see this record?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,

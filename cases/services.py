@@ -657,6 +657,10 @@ def referral_receive(
     not it exists, so the answer reveals nothing. Places may be named by the reference of a place
     the referrer may pick (for partners, the directory of their authority's places). Raises
     ``PermissionDenied`` for roles that do not make referrals.
+
+    Text arrives as the caller's fields cleaned it (:mod:`safeguarding.text`: NFC, postcodes
+    upper-cased, lengths checked after that) and is stored as given: transforming it here,
+    after the length checks, could make it too long for its column.
     """
     if referred_by.role not in REFERRER_ROLES or not referred_by.organisation_id:
         raise PermissionDenied("Your role does not make referrals.")
@@ -773,7 +777,7 @@ def referral_receive(
             described_name=person.name.strip(),
             described_date_of_birth=person.date_of_birth,
             described_address=person.address.strip(),
-            described_postcode=person.postcode.strip().upper(),
+            described_postcode=person.postcode,
         )
     for place, record in known_places:
         ReferralSubject.objects.create(
@@ -783,7 +787,7 @@ def referral_receive(
             described_name=place.name.strip(),
             described_place_kind=place.kind,
             described_address=place.address.strip(),
-            described_postcode=place.postcode.strip().upper(),
+            described_postcode=place.postcode,
         )
     # The referrer's organisation (on its channels) and the person who referred (at the address
     # they gave) are told it arrived: its reference only.

@@ -2,6 +2,7 @@ from django import forms
 
 from cases.forms import YoungPersonChoiceField
 from cases.models import YoungPerson
+from safeguarding import text
 from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
@@ -30,7 +31,7 @@ class MembershipForm(PickerFormMixin, forms.Form):
         choices=SOURCE_CHOICES,
         error_messages={"required": "Say where the information came from"},
     )
-    source_detail = forms.CharField(
+    source_detail = text.CharField(
         label="Source details (optional)", required=False, max_length=200
     )
 
@@ -67,7 +68,7 @@ class RelationshipForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say how reliable the information is"},
     )
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    notes = text.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

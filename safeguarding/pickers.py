@@ -16,7 +16,8 @@ together make the one line of text the select's option and the type-ahead show.
 it is sent in the body, never in a URL, like the search page's. It answers
 ``{"results": [{"value": "12", "label": "…", "hint": "…", "text": "… (…)"}, …]}``: at most
 :data:`LIMIT` matches, best first, nothing for fewer than :data:`MIN_LENGTH` characters. Not
-signed in: 401; unknown picker: 404; GET: 405.
+signed in: 401; unknown picker: 404; GET: 405; text the text rule refuses (a control character:
+:func:`safeguarding.text.search_text`): 400, ``{"detail": "…", "results": []}``.
 
 **The field**, :class:`PickerField` (a ``ModelChoiceField``), in a form with
 :class:`PickerFormMixin` (which takes ``user=``). It renders (``govuk/widgets/picker.html``) as:
@@ -59,6 +60,7 @@ from safeguarding.accounts import disclosure, visibility
 from safeguarding.accounts.models import User
 from safeguarding.audit.registry import record_shown
 from safeguarding.forms import GovukBoundField
+from safeguarding.text import search_text
 
 #: The most matches a search returns (the search module's own limit).
 LIMIT = search.LIMIT
@@ -114,8 +116,13 @@ class Picker:
         }
 
     def search(self, *, user, text: str) -> list[Model]:
-        """The matches for ``text`` (at most LIMIT, best first); none if it is too short."""
-        text = text.strip()[:MAX_LENGTH]
+        """The matches for ``text`` (at most LIMIT, best first); none if it is too short, or
+        if the text rule refuses it (:func:`safeguarding.text.search_text`: a control
+        character is not part of any name)."""
+        try:
+            text = search_text(text)[:MAX_LENGTH]
+        except ValidationError:
+            return []
         if len(text) < MIN_LENGTH:
             return []
         found = list(self.find(user, text))[:LIMIT]
@@ -270,7 +277,14 @@ class PickView(View):
         picker = PICKERS.get(slug)
         if picker is None:
             raise Http404("No such picker")
-        found = picker.search(user=request.user, text=request.POST.get("q", ""))
+        typed = request.POST.get("q", "")
+        try:
+            search_text(typed)
+        except ValidationError as e:
+            response = JsonResponse({"detail": e.messages[0], "results": []}, status=400)
+            response["Cache-Control"] = "no-store"
+            return response
+        found = picker.search(user=request.user, text=typed)
         # What a partner may read of each match (accounts/disclosure.py).
         found = disclosure.shown(request.user, found)
         response = JsonResponse({"results": [picker.as_json(obj) for obj in found]})

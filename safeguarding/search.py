@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
@@ -54,6 +55,7 @@ from django.views.generic import TemplateView
 from cases.models import Alias, YoungPerson, compact_postcode
 from contexts.models import Context
 from peers.models import PeerGroup
+from safeguarding import text as text_rule
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_shown
 
@@ -297,19 +299,36 @@ def search(*, user, text: str) -> dict:
     }
 
 
+class SearchForm(forms.Form):
+    """The search box: what is searched for goes through the one text rule
+    (:mod:`safeguarding.text`: NFC; a control character is a field error, not a server error)."""
+
+    q = text_rule.CharField(label="Search", required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")  # the box's id is "q", as the page has always had
+        super().__init__(*args, **kwargs)
+
+
 class SearchView(LoginRequiredMixin, TemplateView):
     """The search page. What is searched for (names, dates of birth, postcodes) is sent by
     POST, so it never appears in a URL, a browser's history or an access log. Which records
     a search showed is audited (one row per search, :func:`record_shown`); what was typed is
-    not."""
+    not. Text the rule refuses is shown back as typed, with a GOV.UK error, and nothing is
+    searched."""
 
     template_name = "search.html"
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", SearchForm())
         return super().get_context_data(tolerates_misspelling=tolerates_misspelling(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        text = request.POST.get("q", "")
+        typed = request.POST.get("q", "")
+        form = SearchForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, q=typed))
+        text = form.cleaned_data["q"]
         results = search(user=request.user, text=text)
         # Which young people, groups and places were shown: one audit row (not the text).
         record_shown(
@@ -322,10 +341,11 @@ class SearchView(LoginRequiredMixin, TemplateView):
         )
         return self.render_to_response(
             self.get_context_data(
-                q=text,
+                form=form,
+                q=typed,
                 results=results,
-                searched=len(text.strip()) >= 2,
-                too_short=0 < len(text.strip()) < 2,
+                searched=len(text) >= 2,
+                too_short=0 < len(text) < 2,
                 total=sum(len(found) for found in results.values()),
             )
         )

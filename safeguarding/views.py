@@ -1,9 +1,11 @@
 """Base views: every page starts from a queryset already restricted by the one rule."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.forms import modelform_factory
 from django.http import Http404
 from django.views.generic import DetailView, UpdateView
 
+from safeguarding import text
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
 
@@ -32,10 +34,21 @@ class RecordDetailView(RestrictedQuerysetMixin, DetailView):
 
 
 class RecordUpdateView(RestrictedQuerysetMixin, UpdateView):
+    """Edit a record's ``fields``. Its text columns get the form fields of the one text rule
+    (:func:`safeguarding.text.model_formfield`: NFC, control characters refused, postcodes
+    upper-cased, lengths checked after that)."""
+
     action = visibility.CHANGE
     template_name = "record_form.html"
     #: The edit page shows the whole record: opening it is a read, and is audited.
     audit_reads = True
+
+    def get_form_class(self):
+        if self.form_class is not None:
+            return self.form_class
+        return modelform_factory(
+            self.model, fields=self.fields, formfield_callback=text.model_formfield
+        )
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)

@@ -12,11 +12,12 @@ from rest_framework import serializers
 
 from contexts.models import Context
 from safeguarding.api.serializers import (
-    NON_BLANK_PATTERN,
+    PostcodeField,
     StrictDateField,
     StrictEmailField,
     StrictSerializer,
     TextField,
+    text_pattern,
 )
 
 from ..models import Action, HarmCategory, Referral
@@ -45,8 +46,8 @@ class YoungPersonInSerializer(StrictSerializer):
 
     name = TextField(required=False, max_length=200, help_text="Full name, as known to you.")
     date_of_birth = StrictDateField(required=False, allow_null=True)
-    address = TextField(required=False, allow_blank=True, max_length=1000)
-    postcode = TextField(required=False, allow_blank=True, max_length=10)
+    address = TextField(required=False, allow_blank=True, max_length=1000, multiline=True)
+    postcode = PostcodeField(required=False, allow_blank=True)
     reference = TextField(
         required=False,
         max_length=16,
@@ -75,8 +76,8 @@ class PlaceInSerializer(StrictSerializer):
     reference = TextField(required=False, max_length=16, validators=[PLACE_REFERENCE])
     name = TextField(required=False, max_length=200)
     kind = serializers.ChoiceField(choices=Context.Kind.choices, required=False)
-    address = TextField(required=False, allow_blank=True, max_length=1000)
-    postcode = TextField(required=False, allow_blank=True, max_length=10)
+    address = TextField(required=False, allow_blank=True, max_length=1000, multiline=True)
+    postcode = PostcodeField(required=False, allow_blank=True)
 
     def rule_errors(self, data):
         errors = {}
@@ -131,7 +132,10 @@ class ReferralCreateSerializer(StrictSerializer):
                             )
                         ),
                     },
-                    "lawful_basis_detail": {"type": "string", "pattern": NON_BLANK_PATTERN},
+                    "lawful_basis_detail": {
+                        "type": "string",
+                        "pattern": text_pattern(multiline=True),
+                    },
                 },
             },
         ],
@@ -146,7 +150,9 @@ class ReferralCreateSerializer(StrictSerializer):
         help_text="Slugs of harm categories (GET /api/v1/harm-categories/).",
     )
     narrative = TextField(
-        max_length=20000, help_text="What happened, and why you are worried. Plain text."
+        max_length=20000,
+        multiline=True,
+        help_text="What happened, and why you are worried. Plain text.",
     )
     urgency = serializers.ChoiceField(choices=Referral.Urgency.choices)
     referrer = ReferrerSerializer()
@@ -161,6 +167,7 @@ class ReferralCreateSerializer(StrictSerializer):
         required=False,
         allow_blank=True,
         max_length=5000,
+        multiline=True,
         help_text="Required when consent was not given: why the information is shared anyway.",
     )
 
@@ -281,5 +288,6 @@ class ActionProgressSerializer(StrictSerializer):
         required=False,
         allow_blank=True,
         max_length=5000,
+        multiline=True,
         help_text="What has been done so far (replaces the previous note).",
     )

@@ -12,6 +12,8 @@ from django import forms
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ErrorDetail
 
+from safeguarding import text
+
 from .errors import InvalidQuery
 from .pagination import query_value
 
@@ -49,3 +51,10 @@ class FilterBackend(filters.DjangoFilterBackend):
                 }
             )
         return filterset.qs
+
+
+class TextFilter(filters.CharFilter):
+    """A text filter whose value goes through the one text rule (:mod:`safeguarding.text`):
+    NFC, no control characters; a value the rule refuses is a 400 naming the parameter."""
+
+    field_class = text.CharField

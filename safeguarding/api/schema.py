@@ -20,7 +20,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
 from .errors import PROBLEM_CONTENT_TYPE, PROBLEMS
-from .serializers import NO_NUL_PATTERN, NON_BLANK_PATTERN
+from .serializers import text_pattern
 
 DESCRIPTION = """
 The partner API lets police, schools, transport operators, businesses, housing and other
@@ -49,6 +49,13 @@ are not JSON a 415. A record that is not yours is a 404, exactly like one that d
 The problem types (`type` is a link to an explanation):
 
 {problems}
+
+## Text
+Text is stored in Unicode Normalization Form C, trimmed of white space at both ends, and its
+length (`maxLength`) is counted after that. Control characters are refused with a 422 naming
+the field (tab, line feed and carriage return are allowed in multi-line text: narratives,
+addresses, notes), and so is an unpaired surrogate (such as `"\\ud800"`) anywhere in the body,
+member names included. Postcodes are letters, digits and spaces, stored in capitals.
 
 ## Pages and limits
 Lists are paginated with `limit` (1 to 100, default 25) and `offset`; filters are query
@@ -176,7 +183,9 @@ class TextFieldSchema(OpenApiSerializerFieldExtension):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         has_own_pattern = any(isinstance(v, RegexValidator) for v in self.target.validators)
         if direction == "request" and not has_own_pattern:
-            schema["pattern"] = NO_NUL_PATTERN if self.target.allow_blank else NON_BLANK_PATTERN
+            schema["pattern"] = self.target.schema_pattern or text_pattern(
+                multiline=self.target.multiline, allow_blank=self.target.allow_blank
+            )
         return schema
 
 

@@ -1,26 +1,48 @@
 """Base serializers: strict input, so the schema tells the whole truth about what is accepted.
 
 * Unknown fields are errors (listed with the others), never silently dropped.
-* Text must be a JSON string (DRF would turn ``123`` into ``"123"``), may not contain NUL
-  characters, and a required text must say something (not only spaces). The OpenAPI schema
-  says the same with a ``pattern``, so a client generated from it cannot be surprised.
+* Text must be a JSON string (DRF would turn ``123`` into ``"123"``), goes through the one text
+  rule (:func:`safeguarding.text.normalise`: NFC, no lone surrogates, no control characters
+  but tab and line breaks in multi-line text, trimmed, postcodes upper-cased) and is measured
+  against ``max_length`` afterwards; a required text must say something (not only spaces).
+  The OpenAPI schema says the same with a ``pattern`` (:func:`text_pattern`), so a client
+  generated from it cannot be surprised.
 """
 
 import re
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from safeguarding import text
 
 #: Python's whitespace (``str.isspace``, what ``str.strip`` trims), written out so that the
 #: schema's regular expressions mean the same in every language (JavaScript's ``\s`` does not).
 WHITESPACE_CLASS = (
     r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-#: Text that is not blank: no NUL, and at least one character that is neither NUL nor a space.
-NON_BLANK_PATTERN = rf"^[^\u0000]*[^\u0000{WHITESPACE_CLASS}][^\u0000]*$"
-#: Text without NUL characters (the empty string is allowed separately, where it is).
-NO_NUL_PATTERN = r"^[^\u0000]+$"
+#: The white space that is not a control character (what may surround an accepted postcode).
+VISIBLE_WHITESPACE_CLASS = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def text_pattern(*, multiline: bool = False, allow_blank: bool = False) -> str:
+    """The schema's ``pattern`` for text the rule accepts: no control characters (but tab and
+    line breaks when ``multiline``) and, unless ``allow_blank``, at least one character that is
+    not a space. (The empty string is allowed separately, where it is.)"""
+    refused = text.MULTILINE_CONTROL_CLASS if multiline else text.CONTROL_CLASS
+    if allow_blank:
+        return rf"^[^{refused}]+$"
+    return rf"^[^{refused}]*[^{refused}{WHITESPACE_CLASS}][^{refused}]*$"
+
+
+#: One line of text that is not blank.
+NON_BLANK_PATTERN = text_pattern()
+#: One line of text, perhaps only spaces.
+SINGLE_LINE_PATTERN = text_pattern(allow_blank=True)
+#: A postcode (:func:`safeguarding.text.postcode`), white space around it allowed.
+POSTCODE_PATTERN = rf"^[{VISIBLE_WHITESPACE_CLASS}]*[A-Za-z0-9 ]*[{VISIBLE_WHITESPACE_CLASS}]*$"
 
 
 class StrictSerializer(serializers.Serializer):
@@ -62,21 +84,43 @@ class StrictSerializer(serializers.Serializer):
 
 
 class TextField(serializers.CharField):
-    """Text from a JSON string, trimmed of whitespace; see the module docstring."""
+    """Text from a JSON string, through the one text rule; see the module docstring.
+
+    ``multiline=True`` for text that may hold line breaks and tabs (a narrative, an address);
+    ``transform`` as :func:`safeguarding.text.normalise` takes it. ``max_length`` and the other
+    validators check the normalised value, which is what is stored."""
 
     default_error_messages = {"not_a_string": "Give text (a JSON string)."}
+    #: The schema's ``pattern``; None for :func:`text_pattern`'s.
+    schema_pattern: str | None = None
 
-    def __init__(self, **kwargs):
-        kwargs["trim_whitespace"] = False  # trimmed below, after the blank check
+    def __init__(self, *, multiline: bool = False, transform=None, **kwargs):
+        kwargs["trim_whitespace"] = False  # trimmed by the rule, after the blank check
+        self.multiline = multiline
+        self.transform = transform
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_string")
-        value = super().to_internal_value(data).strip()
+        try:
+            value = text.normalise(data, multiline=self.multiline, transform=self.transform)
+        except DjangoValidationError as e:
+            raise ValidationError(e.messages, code=e.code) from None
         if not value and not self.allow_blank:
             self.fail("blank")
         return value
+
+
+class PostcodeField(TextField):
+    """A postcode: letters, digits and spaces, stored upper-cased with single spaces
+    (:func:`safeguarding.text.postcode`); ``max_length`` is checked after that."""
+
+    schema_pattern = POSTCODE_PATTERN
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(transform=text.postcode, **kwargs)
 
 
 class StrictEmailField(serializers.EmailField):
