@@ -92,6 +92,12 @@ def name_staff(*, young_person: YoungPerson, person: User, by: User, reason: str
         and person.organisation_id == record.subject.authority_id
     ):
         raise ApplicationError({"person": "Choose a member of staff of this authority"})
+    if person.pk == by.pk:
+        # Separation of duties: nobody widens their own access. A manager who needs to see the
+        # record is named by another manager of the team (or a senior manager named on it).
+        raise ApplicationError(
+            {"person": "You cannot name yourself: ask another manager of the team to name you"}
+        )
     if named_staff(record).filter(pk=person.pk).exists():
         raise ApplicationError({"person": "They are already named on this record"})
     grants.name_user(record, person)

@@ -93,3 +93,23 @@ def from_trusted_proxy(request) -> bool:
     were written by that proxy, not by the client)."""
     remote = _parse(request.META.get("REMOTE_ADDR", "") or "")
     return remote is not None and _is_trusted(remote, trusted_proxies())
+
+
+#: Headers only a proxy may write: the scheme (``SECURE_PROXY_SSL_HEADER``), host and port.
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+
+class ForwardedHeadersMiddleware:
+    """Drops ``X-Forwarded-Proto``, ``-Host`` and ``-Port`` from a request that did not come
+    straight from one of ``TRUSTED_PROXIES``, before anything reads them: otherwise any client
+    could claim HTTPS (``SECURE_PROXY_SSL_HEADER``) and skip the redirect to it. First in
+    ``MIDDLEWARE``. Behind a proxy that terminates TLS, ``TRUSTED_PROXIES`` must name it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

@@ -110,7 +110,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto/-Host/-Port are believed only from TRUSTED_PROXIES: from anyone else
+    # they are dropped before Django reads them (safeguarding/proxies.py).
+    "safeguarding.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Nothing Django answers is kept by browsers or proxies (Cache-Control: no-store), redirects
+    # and refusals of the middleware below included; static files are served before this
+    # (whitenoise is inserted above it in production) and keep their caching
+    # (safeguarding/headers.py).
+    "safeguarding.headers.NoStoreMiddleware",
     # Security headers on every response from Django: Content-Security-Policy (with a nonce for
     # the pages that ask for one) and Permissions-Policy; the policies are below.
     "csp.middleware.CSPMiddleware",
@@ -128,9 +136,6 @@ MIDDLEWARE = [
     # reaches only the sign-in, sign-out and second-factor pages.
     "safeguarding.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Nothing Django answers is kept by browsers or proxies (Cache-Control: no-store); static
-    # files are served before this and keep their caching (safeguarding/headers.py).
-    "safeguarding.headers.NoStoreMiddleware",
     # Couples every audit row written during a request to the signed-in user and the client's
     # address (taken from X-Forwarded-For only behind TRUSTED_PROXIES: safeguarding/proxies.py).
     "safeguarding.audit.middleware.AuditlogMiddleware",
@@ -143,7 +148,10 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Static files straight from gunicorn, compressed and cache-busted; in development the
     # staticfiles app serves them and there is no collected STATIC_ROOT to serve from.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "safeguarding.urls"
 WSGI_APPLICATION = "safeguarding.wsgi.application"

@@ -189,3 +189,61 @@ def test_static_files_keep_their_caching(live_server):
     with urllib.request.urlopen(live_server.url + "/static/js/app.js") as response:  # noqa: S310
         assert response.status == 200
         assert "no-store" not in (response.headers.get("Cache-Control") or "")
+
+
+#: Answers made by middleware before any view: a session that has not passed its second factor
+#: (redirected, or refused on the API), and Django's APPEND_SLASH redirect.
+MIDDLEWARE_ANSWERS = {
+    "page before the second factor": ("/", 302),
+    "admin before the second factor": ("/admin/", 302),
+    "API before the second factor": (REFERRALS, 403),
+    "a missing slash": ("/search", 301),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIDDLEWARE_ANSWERS))
+def test_answers_made_by_middleware_are_not_stored_either(world, name):
+    from tests.conftest import force_login_without_second_factor
+
+    url, status = MIDDLEWARE_ANSWERS[name]
+    client = APIClient()
+    if "second factor" in name:
+        force_login_without_second_factor(client, world.users["sw"])
+    else:
+        client.force_login(world.users["sw"])
+    response = client.get(url)
+    assert response.status_code == status, name
+    assert "no-store" in response.headers.get("Cache-Control", ""), name
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote", "is_secure"),
+    [
+        ([], "203.0.113.9", False),  # no proxy trusted: a client cannot claim HTTPS
+        (["10.0.0.0/8"], "203.0.113.9", False),  # a client beside the proxy cannot either
+        (["10.0.0.0/8"], "10.0.0.2", True),  # the proxy can
+    ],
+)
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(
+    settings, trusted, remote, is_secure
+):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from safeguarding.proxies import ForwardedHeadersMiddleware
+
+    settings.TRUSTED_PROXIES = trusted
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    seen = {}
+
+    def view(request):
+        seen["secure"] = request.is_secure()
+        seen["host"] = request.META.get("HTTP_X_FORWARDED_HOST")
+        return HttpResponse()
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_HOST="evil"
+    )
+    ForwardedHeadersMiddleware(view)(request)
+    assert seen["secure"] is is_secure
+    assert (seen["host"] == "evil") is is_secure

@@ -103,6 +103,7 @@ def test_not_a_restricted_record_is_a_404(world, client):
         ("la2_sw", "A reason", "person"),
         ("admin", "A reason", "person"),
         ("sw2", "A reason", "person"),  # already named
+        ("tm", "A reason", "person"),  # themselves: nobody widens their own access
     ],
 )
 def test_refused_naming_says_why_and_keeps_what_was_typed(
@@ -118,6 +119,18 @@ def test_refused_naming_says_why_and_keeps_what_was_typed(
     if reason.strip():
         assert reason in text
     assert YoungPersonUserObjectPermission.objects.count() == before
+
+
+def test_a_manager_cannot_name_themselves_and_still_cannot_open_the_record(
+    world, client, restricted
+):
+    tm = world.users["tm"]
+    client.force_login(tm)
+    assert _page(client, restricted) == 404
+    response = _name(client, restricted, tm, "I want to read it")
+    assert response.status_code == 200
+    assert "cannot name yourself" in response.content.decode()
+    assert _page(client, restricted) == 404
 
 
 def test_the_allocated_worker_is_not_unnamed_here(world, client, restricted):
