@@ -102,13 +102,16 @@ def test_the_admin_shows_a_secret_once_after_rotating_and_never_again(world, cli
     channel = world.records["notifications.channel"]["p1"]
     old = channel.secret
     client.force_login(world.users["admin"])
-    shown = client.post(
+    rotated = client.post(
         reverse(CHANGELIST),
         {"action": "rotate_secrets", "_selected_action": [str(channel.pk)]},
-        follow=True,
-    ).content.decode()
+    )
+    assert "messages" not in rotated.cookies  # the one-time message stays on the server
+    shown = client.get(reverse(CHANGELIST)).content.decode()
     channel.refresh_from_db()
     assert channel.secret != old and channel.secret in shown  # once, to hand over
+    # Never in a cookie on the way (messages are kept in the session, server side).
+    assert all(channel.secret not in morsel.value for morsel in client.cookies.values())
     pages = [
         reverse(CHANGELIST),
         reverse(CHANGELIST) + f"?q={channel.url}",
