@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A query parameter holding NUL is a 400 before any view (safeguarding/text.py).
+    "safeguarding.text.RefuseNullCharactersMiddleware",
     # request.user.is_verified(): whether this session passed its second factor.
     "django_otp.middleware.OTPMiddleware",
     # Signs out a session idle for SESSION_IDLE_TIMEOUT_MINUTES or older than SESSION_COOKIE_AGE.

@@ -185,10 +185,51 @@ def is_postcode(name: str) -> bool:
 
 
 def model_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
-    """A ``formfield_callback`` for model forms: text columns (``CharField`` and ``TextField``
-    without choices) get :class:`CharField`, postcodes :class:`PostcodeField`; other columns
-    their usual form field."""
-    if isinstance(db_field, models.CharField | models.TextField) and not db_field.choices:
+    """A ``formfield_callback`` for model forms (and the admin's ``formfield_for_dbfield``):
+    text columns whose usual form field is a plain ``forms.CharField`` (``CharField`` and
+    ``TextField`` without choices; not email, URL or slug columns, whose fields check more) get
+    :class:`CharField`, postcodes :class:`PostcodeField`, keeping the widget they would have
+    had; other columns their usual form field."""
+    usual = db_field.formfield(**kwargs)
+    if type(usual) is forms.CharField:
         form_class = PostcodeField if is_postcode(db_field.name) else CharField
-        return db_field.formfield(form_class=form_class, **kwargs)
-    return db_field.formfield(**kwargs)
+        return db_field.formfield(**{"widget": usual.widget, **kwargs, "form_class": form_class})
+    return usual
+
+
+class RefuseNullCharactersMiddleware:
+    """A query parameter (name or value) holding a NUL character is refused with a 400 before
+    any view runs: PostgreSQL cannot compare or store NUL, so a filter or search carrying one
+    (an admin list filter, a search box, an API filter) would otherwise fail deep in a query
+    as a 500. Form fields already refuse NUL (Django's ``ProhibitNullCharactersValidator``).
+    The API answers with its ``invalid-request`` problem; pages with a plain 400 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        detail = "A query parameter holds a NUL character (U+0000), which cannot be used."
+        if request.path.startswith("/api/"):
+            from safeguarding.api.errors import PROBLEM_CONTENT_TYPE, PROBLEMS
+
+            problem = PROBLEMS["invalid-request"]
+            body = {
+                "type": problem.uri,
+                "title": problem.title,
+                "status": 400,
+                "detail": detail,
+                "instance": request.path,
+            }
+            return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
+        return render(request, "400.html", {"detail": detail}, status=400)

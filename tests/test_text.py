@@ -557,3 +557,86 @@ def test_a_pickers_find_box_with_bad_text_finds_nothing_and_keeps_the_page(world
     response = _post(client, reverse("cases:concern-log"), data)
     assert response.status_code == 200
     assert "Rosewood Chicken" in response.content.decode()
+
+
+def test_every_text_field_of_every_admin_form_uses_the_rule(world, rf):
+    """The admin is a way in too: its text fields follow the same rule as the app's forms."""
+    from django.contrib import admin as django_admin
+
+    request = rf.get("/admin/")
+    request.user = world.users["admin"]
+    checked = 0
+    for model, model_admin in django_admin.site._registry.items():
+        if not (
+            model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+        ):
+            continue  # read-only in the admin: nothing typed there is saved
+        forms_of_page = [model_admin.get_form(request)] + [
+            inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)
+        ]
+        for name, each in (
+            (name, each)
+            for form_class in forms_of_page
+            for name, each in form_class.base_fields.items()
+        ):
+            if type(each) is forms.CharField or isinstance(each, text.NormalisedTextMixin):
+                assert isinstance(each, text.NormalisedTextMixin), f"{model.__name__}.{name}"
+                if text.is_postcode(name):
+                    assert isinstance(each, text.PostcodeField), f"{model.__name__}.{name}"
+                checked += 1
+    assert checked >= 10
+
+
+def test_the_admin_refuses_control_characters_in_a_place(world, client):
+    from contexts.models import Context
+
+    client.force_login(world.users["admin"])
+    before = Context.objects.count()
+    response = client.post(
+        reverse("admin:contexts_context_add"),
+        {"name": "Bad\x1b[31m place", "kind": "other", "postcode": "eb4  7qt"},
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert Context.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("admin", "/admin/accounts/user/?role=%00"),
+        ("admin", "/admin/accounts/user/?q=%00"),
+        ("admin", "/admin/auditlog/logentry/?action=%00"),
+        ("sw", "/search/?q=a%00b"),
+        ("sm", "/themes/?harm=%00"),
+        ("sm", "/hotspots/?kind=%00"),
+        ("tm", "/front-door/?page=%00"),
+        ("admin", "/notifications/?status=%00"),
+        ("sw", "/?%00=1"),
+    ],
+)
+def test_a_nul_in_a_query_parameter_is_a_400_not_a_500(world, client, who, url):
+    client.force_login(world.users[who])
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert "NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/referrals/?status=%00",
+        "/api/v1/referrals/?reference=%00",
+        "/api/v1/contexts/?name=a%00",
+        "/api/v1/actions/?status=%00",
+    ],
+)
+def test_a_nul_in_an_api_query_parameter_is_a_400_problem(world, url):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(world.users["partner"])
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["type"].endswith("invalid-request")

@@ -13,10 +13,12 @@ search text would go into a URL.)
 """
 
 from auditlog.registry import auditlog
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
+from safeguarding import text
 from safeguarding.audit.registry import record_read
 
 from . import visibility
@@ -75,6 +77,18 @@ class RestrictedChoicesMixin:
     """For model admins and inlines: keys to directories are raw ids, and every related
     record offered, accepted or named beside a raw id is one the rule lets the administrator
     pick (unless the admin gives its own ``queryset``)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Text typed into the admin follows the same rule as the app's forms and the API
+        # (safeguarding/text.py: NFC, no control characters, postcodes upper-cased before the
+        # length check), with the admin's own widgets.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(formfield) is forms.CharField:
+            form_class = text.PostcodeField if text.is_postcode(db_field.name) else text.CharField
+            return db_field.formfield(
+                **{"widget": formfield.widget, **kwargs, "form_class": form_class}
+            )
+        return formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
