@@ -206,6 +206,12 @@ LOGOUT_REDIRECT_URL = "login"
 # PASSWORD_RESET_INTERVAL_SECONDS of the last (nobody floods a colleague's inbox).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
 PASSWORD_RESET_INTERVAL_SECONDS = env.int("PASSWORD_RESET_INTERVAL_SECONDS", default=300)
+# After someone else changes an account's email address, no reset link is sent for it for this
+# many hours, and its old address is told (accounts/separation.py): changing an address and then
+# sending a link is not a way into someone's account.
+PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE = env.int(
+    "PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE", default=72
+)
 
 # Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that username is locked out from that address for AXES_COOLOFF_MINUTES (the same

@@ -134,20 +134,25 @@ class UserAdmin(RestrictedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            # Nobody knows a new user's password: they choose it from the link sent below.
+            # Nobody knows a new user's password: they choose it from the link sent when another
+            # administrator activates the account (four eyes: separation.py).
             obj.set_unusable_password()
+            obj.is_active = False
+            activated = False
+        else:
+            activated = obj.is_active and not form.initial.get("is_active", obj.is_active)
         super().save_model(request, obj, form, change)
+        if activated and not obj.has_usable_password() and self._send(request, obj):
+            self.message_user(request, "Activated: a link to choose their password was emailed.")
 
     def response_add(self, request, obj, post_url_continue=None):
-        if passwords.send_reset_link(obj):
-            record_reset_sent(request, obj)
-            self.message_user(request, "A link to choose their password has been emailed.")
-        else:
-            self.message_user(
-                request,
-                "No link was sent: the user needs an email address and an organisation.",
-                messages.WARNING,
-            )
+        self.message_user(
+            request,
+            "The account was added inactive. Another administrator must check it (who it is "
+            "for, their email address and role) and activate it; the link to choose a "
+            "password is emailed then.",
+            messages.WARNING,
+        )
         return super().response_add(request, obj, post_url_continue)
 
     # --- password reset links -------------------------------------------------------------

@@ -109,6 +109,13 @@ class User(AbstractUser):
         editable=False,
         help_text="Development only: a demo login that signs in without a second factor.",
     )
+    # Separation of duties (accounts/separation.py): the administrator who added this account,
+    # who may not also activate it; and when someone else last changed its email address
+    # (password reset links are held for a while after, PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE).
+    added_by = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    email_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

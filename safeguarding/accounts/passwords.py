@@ -29,7 +29,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from safeguarding.notifications.models import Notification
-from safeguarding.notifications.services import PasswordReset
+from safeguarding.notifications.services import EmailAddressChanged, PasswordReset
 
 from .models import User
 
@@ -53,6 +53,8 @@ def send_reset_link(user: User) -> bool:
     authority = _authority(user)
     if not (user.is_active and user.email and authority is not None):
         return False
+    if reset_held(user):
+        return False
     with transaction.atomic():
         recent = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_INTERVAL_SECONDS)
         if Notification.objects.filter(
@@ -67,6 +69,41 @@ def send_reset_link(user: User) -> bool:
                 users=[user],
             )
         )
+
+
+def reset_held(user: User) -> bool:
+    """Whether reset links for ``user`` are held: someone else changed its email address less
+    than ``PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE`` hours ago (separation.py)."""
+    if user.email_changed_at is None:
+        return False
+    hold = timedelta(hours=settings.PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE)
+    return timezone.now() < user.email_changed_at + hold
+
+
+def tell_old_address(user_pk: int, old_address: str) -> None:
+    """Tell an account's old address that someone changed it (through the outbox)."""
+    user = User._default_manager.filter(pk=user_pk).select_related("organisation").first()
+    authority = _authority(user) if user is not None else None
+    if authority is None:
+        return
+    from functools import partial
+
+    from safeguarding.notifications.services import queue
+
+    with transaction.atomic():
+        # To the old address, for the account (NotificationType.record writes to a user's
+        # current address only).
+        row = Notification.objects.create(
+            kind="email",
+            email=old_address,
+            recipient_user=user,
+            event_type=EmailAddressChanged.event_type,
+            authority=authority,
+            reference=RESET_REFERENCE,
+            link=reverse("login"),
+            next_attempt_at=timezone.now(),
+        )
+        transaction.on_commit(partial(queue, [row.pk]))
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -8,7 +8,13 @@ but never
 * names themselves on a record (a grant row naming them, or a team group they belong to);
 * adds permissions to a group they belong to;
 * sets another user's password (they send a reset link, :mod:`safeguarding.accounts.passwords`,
-  or deactivate the account).
+  or deactivate the account);
+* makes an account they control: an account an administrator adds starts inactive, and another
+  administrator activates it (four eyes: the activator checks who it is for and its email
+  address, and only then is the link to choose a password sent); and when anyone changes
+  someone else's email address, password reset links for that account are held for
+  ``PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE`` hours and the old address is told, so changing an
+  address and sending a link is not a way into someone's account.
 
 It is enforced twice:
 
@@ -73,10 +79,15 @@ def _is_administrator(user) -> bool:
 
 def _user_protected_fields_changed(sender, instance, update_fields=None, **kwargs):
     actor = acting_user()
-    if actor is None or instance.pk is None:
+    if actor is None:
+        return
+    if instance.pk is None:
+        _account_added(instance, actor)
         return
     if instance.pk != actor.pk:
         _password_set_by_administrator(sender, instance, actor, update_fields)
+        _activated_by_whoever_added_it(sender, instance, actor)
+        _email_changed_by_someone_else(sender, instance, actor)
         return
     fields = PROTECTED_USER_FIELDS
     if update_fields is not None:
@@ -92,6 +103,44 @@ def _user_protected_fields_changed(sender, instance, update_fields=None, **kwarg
         raise SelfAccessChange(
             f"You cannot change your own {', '.join(changed)}: another administrator must."
         )
+
+
+def _account_added(instance, actor) -> None:
+    """An administrator adding an account: it starts inactive, noting who added it."""
+    if not _is_administrator(actor):
+        return
+    if instance.is_active:
+        raise SelfAccessChange(
+            "An account you add starts inactive: another administrator activates it."
+        )
+    instance.added_by_id = actor.pk
+
+
+def _activated_by_whoever_added_it(sender, instance, actor) -> None:
+    if not (instance.is_active and instance.added_by_id == actor.pk):
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("is_active", flat=True)
+    if stored.first() is False:
+        raise SelfAccessChange(
+            "You added this account: another administrator must check and activate it."
+        )
+
+
+def _email_changed_by_someone_else(sender, instance, actor) -> None:
+    """Stamp ``email_changed_at`` (reset links are held after it, accounts/passwords.py) and
+    tell the old address, through the outbox, after the change commits."""
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("email", flat=True)
+    old = stored.first()
+    if old is None or old.casefold() == (instance.email or "").casefold():
+        return
+    from django.db import transaction
+    from django.utils import timezone
+
+    instance.email_changed_at = timezone.now()
+    if old:
+        from . import passwords
+
+        transaction.on_commit(lambda: passwords.tell_old_address(instance.pk, old))
 
 
 def _password_set_by_administrator(sender, instance, actor, update_fields) -> None:

@@ -235,3 +235,26 @@ class PasswordReset(NotificationType):
                 "token": default_token_generator.make_token(user),
             },
         )
+
+
+class EmailAddressChanged(NotificationType):
+    """Sent to an account's *old* address when someone else changes it
+    (``safeguarding/accounts/separation.py``): the person learns of it even if the change was
+    a way to take over their account. No link to act on and no personal details."""
+
+    event_type = "account.email_changed"
+    title = "The email address of your account was changed"
+    summary = (
+        "Someone changed the email address of your Contextual Safeguarding account. If you "
+        "did not expect this, tell your manager and your council's system administrators now."
+    )
+    subscribable = False
+    email_template = "notifications/email_changed_email.txt"
+
+    @classmethod
+    def email_subject(cls, notification) -> str:
+        return cls.title
+
+    @classmethod
+    def link_for(cls, notification) -> str:
+        return notification.link

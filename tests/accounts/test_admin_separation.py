@@ -23,7 +23,7 @@ from peers.models import PeerGroupUserObjectPermission
 from safeguarding.accounts import grants
 from safeguarding.accounts.models import User
 from safeguarding.accounts.separation import SelfAccessChange
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 
 def password_signs_in(username, password) -> bool:
@@ -261,28 +261,124 @@ def test_own_user_page_shows_access_fields_read_only_and_no_password_form(world,
     )
 
 
-def test_a_new_user_has_no_password_until_they_choose_one(world, client):
+def _add_user(client, world, username="newstarter", email="new.starter@example.invalid"):
     la = world.records["accounts.organisation"]["la"]
-    client.force_login(world.users["admin"])
-    response = client.post(
+    return client.post(
         reverse("admin:accounts_user_add"),
         {
-            "username": "newstarter",
+            "username": username,
             "first_name": "New",
             "last_name": "Starter",
-            "email": "new.starter@example.invalid",
+            "email": email,
             "organisation": str(la.pk),
             "role": User.Role.SENIOR_MANAGER,
         },
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    user = User.objects.get(username="newstarter")
-    assert not user.has_usable_password()
+
+
+def _resets(user):
     from safeguarding.notifications.models import Notification
 
-    assert Notification.objects.filter(
-        recipient_user=user, event_type="account.password_reset"
-    ).exists()
+    return Notification.objects.filter(recipient_user=user, event_type="account.password_reset")
+
+
+def _second_admin(world):
+    return make_user(
+        "admin2",
+        User.Role.ADMINISTRATOR,
+        world.records["accounts.organisation"]["la"],
+        is_staff=True,
+    )
+
+
+def test_a_new_user_waits_for_a_second_administrator_before_any_link(world, client):
+    """Four eyes: the administrator who adds an account cannot activate it, so nobody makes an
+    account for themselves (a "puppet" senior manager with their own email address)."""
+    admin_user, admin2 = world.users["admin"], _second_admin(world)
+    client.force_login(admin_user)
+    response = _add_user(client, world, email="my.other.mailbox@example.invalid")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="newstarter")
+    assert not user.has_usable_password() and not user.is_active
+    assert user.added_by == admin_user
+    assert not _resets(user).exists()
+
+    # Whoever added it cannot activate it, in the admin or on the model...
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]), _user_form(user, is_active="on")
+    )
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert not user.is_active and not _resets(user).exists()
+    # ...nor ask for a link through "Forgotten your password?" (the account is inactive).
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "my.other.mailbox@example.invalid"})
+    assert not _resets(user).exists()
+
+    # A second administrator checks it and activates it: only then is the link sent.
+    client.force_login(admin2)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]), _user_form(user, is_active="on")
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and _resets(user).count() == 1
+
+
+def test_an_account_an_administrator_adds_starts_inactive_on_the_model_too(world):
+    from auditlog.context import set_actor
+
+    from safeguarding.accounts.separation import SelfAccessChange
+
+    la = world.records["accounts.organisation"]["la"]
+    with set_actor(world.users["admin"]), pytest.raises(SelfAccessChange):
+        make_user("puppet2", User.Role.SENIOR_MANAGER, la)
+    assert not User.objects.filter(username="puppet2").exists()
+
+
+def test_changing_someones_email_holds_reset_links_and_tells_the_old_address(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    """The takeover: change a worker's email to one the administrator reads, delete their
+    authenticator, send a reset link. The link is held, and the worker is told."""
+    from safeguarding.notifications.models import Notification
+
+    settings.PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE = 72
+    sw = world.users["sw"]
+    old = sw.email
+    client.force_login(world.users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_change", args=[sw.pk]),
+            _user_form(sw, email="attacker@example.invalid"),
+        )
+    assert response.status_code == 302
+    sw.refresh_from_db()
+    assert sw.email == "attacker@example.invalid" and sw.email_changed_at is not None
+    told = Notification.objects.filter(event_type="account.email_changed", email=old)
+    assert told.count() == 1
+
+    # The admin's link is not sent, nor the public form's.
+    client.post(reverse("admin:accounts_user_send_password_reset", args=[sw.pk]))
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "attacker@example.invalid"})
+    assert not _resets(sw).exists()
+
+    # After the hold, links go again (the worker has had days to raise the alarm).
+    settings.PASSWORD_RESET_HOLD_AFTER_EMAIL_CHANGE = 0
+    client.post(reverse("password_reset"), {"email": "attacker@example.invalid"})
+    assert _resets(sw).count() == 1
+
+
+def test_a_person_changing_their_own_email_is_not_held(world):
+    from auditlog.context import set_actor
+
+    sw = world.users["sw"]
+    with set_actor(sw):
+        sw.email = "sw.new@example.invalid"
+        sw.save()
+    sw.refresh_from_db()
+    assert sw.email_changed_at is None
 
 
 def test_a_users_email_cannot_be_the_administrators_own(world, client):
