@@ -208,14 +208,13 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
-        ):
-            return self._refuse(request)
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return self._refuse(request, key)
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request):
+    def _refuse(request, parameter: str):
         from django.http import JsonResponse
         from django.shortcuts import render
 
@@ -230,6 +229,13 @@ class RefuseNullCharactersMiddleware:
                 "status": 400,
                 "detail": detail,
                 "instance": request.path,
+                "errors": [
+                    {
+                        "field": parameter.replace("\x00", "\\u0000"),
+                        "message": "Holds a NUL character (U+0000), which cannot be used.",
+                        "code": "control_character",
+                    }
+                ],
             }
             return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
         return render(request, "400.html", {"detail": detail}, status=400)

@@ -639,4 +639,6 @@ def test_a_nul_in_an_api_query_parameter_is_a_400_problem(world, url):
     response = client.get(url)
     assert response.status_code == 400, url
     assert response["Content-Type"].startswith("application/problem+json")
-    assert response.json()["type"].endswith("invalid-request")
+    problem = response.json()
+    assert problem["type"].endswith("invalid-request")
+    assert [e["field"] for e in problem["errors"]] == [url.split("?")[1].split("=")[0]]

@@ -109,7 +109,10 @@ def _account_added(instance, actor) -> None:
     """An administrator adding an account: it starts inactive, noting who added it."""
     if not _is_administrator(actor):
         return
-    if instance.is_active:
+    # A partner organisation's API service account (accounts for tokens: no email address and
+    # no usable password, so nobody can sign in with it) is not a person's account.
+    can_sign_in = bool(instance.email) or instance.has_usable_password()
+    if instance.is_active and can_sign_in:
         raise SelfAccessChange(
             "An account you add starts inactive: another administrator activates it."
         )
