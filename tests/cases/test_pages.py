@@ -201,7 +201,7 @@ def test_form_pages_do_not_grow_with_the_borough(world, client):
 
 
 def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
-    from cases import selectors
+    from cases.subject_pages import selectors
 
     monkeypatch.setattr(selectors, "CHRONOLOGY_PER_PAGE", 5)
     yp = world.records["cases.youngperson"]["own"]

@@ -1,0 +1,148 @@
+"""Casework forms."""
+
+from django import forms
+from django.utils import timezone
+
+from safeguarding import text
+from safeguarding.pickers import PickerField, PickerFormMixin
+from safeguarding.widgets import GovukDateField
+
+
+class AllocateForm(forms.Form):
+    """A team manager gives a case to a worker of their own team.
+
+    A select, not a picker: the choice is bounded by the team (not the borough), and a manager
+    allocating wants to see their team to choose from, not recall a name. The team caseload
+    page lists the same workers, one row each.
+    """
+
+    worker = forms.ModelChoiceField(
+        label="Allocate to",
+        queryset=None,
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose who to allocate the work to"},
+    )
+    reason = text.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, team, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        workers = team.members.filter(is_active=True, role__in=["social_worker", "team_manager"])
+        if exclude is not None:
+            workers = workers.exclude(pk=exclude.pk)
+        self.fields["worker"].queryset = workers.order_by("last_name", "first_name")
+
+
+class TransferForm(forms.Form):
+    to_team = forms.ModelChoiceField(
+        label="Transfer to",
+        queryset=None,
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to transfer to"},
+    )
+    reason = text.CharField(
+        label="Why should the case move?",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the case should move"},
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = team.organisation.teams.exclude(pk=team.pk)
+
+
+class TransferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Will your team take this case?",
+        choices=[("accept", "Accept the transfer"), ("reject", "Reject the transfer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to accept or reject the transfer"},
+    )
+    reason = text.CharField(
+        label="Reason (needed to reject)", required=False, widget=forms.Textarea
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the transfer is rejected")
+        return data
+
+
+class ConditionalRadioSelect(forms.RadioSelect):
+    """GOV.UK radios whose options reveal more questions: each input controls the element
+    ``conditional-<its id>`` (the template renders those; GOV.UK Frontend shows and hides them,
+    and without JavaScript they are all shown)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if option["attrs"].get("id"):
+            option["attrs"]["data-aria-controls"] = f"conditional-{option['attrs']['id']}"
+        return option
+
+
+class ActionForm(PickerFormMixin, forms.Form):
+    """Someone must do something about a subject by a date: a worker of the authority (picked:
+    give the form ``user=``) or a partner organisation (``organisations=``, a few: a select).
+    The service checks the rest and tells the owner."""
+
+    WORKER = "worker"
+    ORGANISATION = "organisation"
+
+    description = text.CharField(
+        label="What must be done?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A partner organisation reads this with the record's reference only: "
+        "write what it needs to know to do the action.",
+        error_messages={"required": "Say what must be done"},
+    )
+    due_on = GovukDateField(
+        label="When must it be done by?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it must be done by"},
+    )
+    owner_kind = forms.ChoiceField(
+        label="Who will do it?",
+        choices=[(WORKER, "A worker of the council"), (ORGANISATION, "A partner organisation")],
+        widget=ConditionalRadioSelect,
+        error_messages={"required": "Choose who will do it"},
+    )
+    owner_user = PickerField("workers", label="Worker", required=False)
+    owner_organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="Choose an organisation",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = organisations
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on and due_on < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return due_on
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("owner_kind")
+        # Only the select under the chosen radio counts: the other may hold an earlier choice.
+        if kind == self.WORKER:
+            data["owner_organisation"] = None
+            self._errors.pop("owner_organisation", None)
+            if not data.get("owner_user") and "owner_user" not in self.errors:
+                self.add_error("owner_user", "Choose the worker who will do it")
+        elif kind == self.ORGANISATION:
+            data["owner_user"] = None
+            self._errors.pop("owner_user", None)
+            if not data.get("owner_organisation") and "owner_organisation" not in self.errors:
+                self.add_error("owner_organisation", "Choose the organisation that will do it")
+        return data
+
+    @property
+    def owner_field(self) -> str:
+        """The form field a service's error about the owner belongs to."""
+        kind = self.cleaned_data.get("owner_kind") if hasattr(self, "cleaned_data") else None
+        return "owner_organisation" if kind == self.ORGANISATION else "owner_user"

@@ -1,0 +1,227 @@
+"""Casework: episodes of work (cases), their allocations and transfers, and actions."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.subjects.models import (
+    Subject,
+)
+
+
+class Case(models.Model):
+    """An episode of work on a subject: a young person, a peer group or a context.
+
+    Status workflow: open → closing (awaiting manager sign-off) → closed; a closing case can be
+    reopened. A closed case stays closed: new work is a new episode.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSING = "closing", "Closing (awaiting sign-off)"
+        CLOSED = "closed", "Closed"
+
+    TRANSITIONS = {
+        Status.OPEN: {Status.CLOSING, Status.CLOSED},
+        Status.CLOSING: {Status.OPEN, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    class Risk(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+        NOT_ASSESSED = "not_assessed", "Not yet assessed"
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_cases",
+        help_text="Empty while the case waits in the team's unallocated queue.",
+    )
+    risk = models.CharField(max_length=16, choices=Risk.choices, default=Risk.NOT_ASSESSED)
+    next_review_due = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=~models.Q(status="closed"),
+                name="one_open_case_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="closed", closed_at__isnull=False)
+                | (~models.Q(status="closed") & models.Q(closed_at__isnull=True)),
+                name="case_closed_at_iff_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["allocated_worker", "status"]),
+            # A team's unallocated queue, longest waiting first, read a page at a time.
+            models.Index(
+                fields=["team", "opened_at", "id"],
+                condition=models.Q(allocated_worker__isnull=True) & ~models.Q(status="closed"),
+                name="case_unallocated_queue",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.pk])
+
+    def __str__(self):
+        return f"Case {self.pk} on {self.subject_id and self.subject.reference}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class Allocation(models.Model):
+    """Who held a case, from when until when. Rows are added, never rewritten: the history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_current_allocation",
+            )
+        ]
+
+    def __str__(self):
+        return f"Allocation of case {self.case_id}"
+
+
+class TransferRequest(models.Model):
+    """A case offered to another team; the receiving team's manager accepts or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the receiving team"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfer_requests")
+    from_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="incoming_transfers"
+    )
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_team=models.F("to_team")), name="transfer_between_teams"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Transfer of case {self.case_id}"
+
+
+class Action(models.Model):
+    """Something someone must do about a subject, by a date: owned by a worker or by a partner
+    organisation (for example in a context safety plan). Plans will group actions; until then
+    an action hangs directly off its subject."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    progress_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the owner was told it is overdue."
+    )
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_user__isnull=False)
+                | models.Q(owner_organisation__isnull=False),
+                name="action_has_an_owner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner_user", "status"]),
+            models.Index(fields=["owner_organisation", "status"]),
+        ]
+
+    def __str__(self):
+        return f"Action {self.pk} on {self.subject_id and self.subject.reference}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.due_on < date.today()

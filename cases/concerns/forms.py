@@ -1,0 +1,160 @@
+"""Logging a concern."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import ConcernSubject, HarmCategory
+from contexts.models import Context
+from safeguarding import text
+from safeguarding.pickers import PickerField, PickerFormMixin
+from safeguarding.subjects.models import InformationSource, Reliability
+from safeguarding.widgets import GovukDateField
+
+YOUNG_PERSON_PARTS = [
+    (value, label)
+    for value, label in ConcernSubject.Part.choices
+    if value in ConcernSubject.PARTS_BY_KIND["young_person"]
+]
+
+
+class ConcernForm(PickerFormMixin, forms.Form):
+    """What happened, when and where. Give it ``user=``: the places and peer groups offered are
+    the ones the rule lets them pick (searched for: see :mod:`safeguarding.pickers`)."""
+
+    occurred_on = GovukDateField(label="When did it happen?", help_text="For example, 27 3 2026")
+    occurred_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        help_text="For example, 16:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a time like 16:30"},
+    )
+    narrative = text.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what happened"},
+    )
+    location = PickerField(
+        "places", label="Where did it happen?", required=False, empty_label="Choose a known place"
+    )
+    new_place_name = text.CharField(
+        label="Or add a new place: name", required=False, max_length=200
+    )
+    new_place_kind = forms.ChoiceField(
+        label="Kind of place", choices=[("", "Choose"), *list(Context.Kind.choices)], required=False
+    )
+    new_place_postcode = text.PostcodeField(
+        label="Postcode (optional)",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    location_description = text.CharField(
+        label="Where, in words (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, the stairwell of block C",
+    )
+    peer_group = PickerField("peer-groups", label="Peer group (optional)", required=False)
+    harm_categories = forms.ModelMultipleChoiceField(
+        label="Harm",
+        queryset=HarmCategory.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one kind of harm"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the information come from?",
+        choices=[("", "Choose"), *list(InformationSource.choices)],
+        error_messages={"required": "Say where the information came from"},
+    )
+    source_detail = text.CharField(
+        label="Source details (optional)", required=False, max_length=200
+    )
+    reliability = forms.ChoiceField(
+        label="How reliable is it?",
+        choices=Reliability.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how reliable the information is"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("location") and data.get("new_place_name"):
+            self.add_error("new_place_name", "Choose a known place or add a new one, not both")
+        if data.get("new_place_name") and not data.get("new_place_kind"):
+            self.add_error("new_place_kind", "Say what kind of place it is")
+        day = data.get("occurred_on")
+        if day:
+            # Without a time: midday, or now if that is earlier today (a concern logged at
+            # 09:00 about this morning must not be "in the future").
+            now = timezone.localtime()
+            default = time(12) if day < now.date() else min(time(12), now.time())
+            moment = timezone.make_aware(
+                datetime.combine(day, data.get("occurred_time") or default)
+            )
+            if moment > timezone.now():
+                self.add_error("occurred_on", "The date must be today or in the past")
+            data["occurred_at"] = moment
+        return data
+
+
+class InvolvementForm(PickerFormMixin, forms.Form):
+    """One young person in a concern: someone known (picked: give the form ``user=``), or a new
+    person added inline."""
+
+    young_person = PickerField("young-people", label="Young person", required=False)
+    new_given_name = text.CharField(
+        label="Or add someone new: first name", required=False, max_length=100
+    )
+    new_family_name = text.CharField(label="Last name", required=False, max_length=100)
+    new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    part = forms.ChoiceField(
+        label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
+    )
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (
+            data.get("young_person") or data.get("new_given_name") or data.get("new_family_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        known = data.get("young_person")
+        new = data.get("new_given_name") or data.get("new_family_name")
+        if known and new:
+            self.add_error(
+                "new_given_name", "Choose a known young person or add someone new, not both"
+            )
+        if new and not (data.get("new_given_name") and data.get("new_family_name")):
+            self.add_error("new_family_name", "Enter their first and last name")
+        if (known or new) and not data.get("part"):
+            self.add_error("part", "Say what part they had")
+        return data
+
+
+class BaseInvolvementFormSet(forms.BaseFormSet):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"user": self.user}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [
+            f.cleaned_data["young_person"] for f in self.forms if f.cleaned_data.get("young_person")
+        ]
+        if len({yp.pk for yp in chosen}) != len(chosen):
+            raise forms.ValidationError("Each young person can be named once")
+
+
+InvolvementFormSet = forms.formset_factory(
+    InvolvementForm, formset=BaseInvolvementFormSet, extra=3, max_num=20, validate_max=True
+)

@@ -1,0 +1,170 @@
+"""Logging a concern, a concern's page, the borough's themes."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from cases import selectors, services
+from cases.forms import (
+    ConcernForm,
+    InvolvementFormSet,
+)
+from cases.models import (
+    Concern,
+    Referral,
+    YoungPerson,
+)
+from contexts.models import Context
+from peers.models import PeerGroup
+from safeguarding.accounts import visibility
+from safeguarding.audit.registry import record_export, spreadsheet_safe
+from safeguarding.errors import ApplicationError
+from safeguarding.views import (
+    AllowedUsersMixin,
+    RecordDetailView,
+    add_service_errors,
+)
+
+
+class ConcernDetailView(RecordDetailView):
+    model = Concern
+    queryset = Concern.objects.select_related("logged_by").prefetch_related("harm_categories")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            involvements=selectors.involvements_for_concern(
+                user=self.request.user, concern=self.object
+            ),
+            **kwargs,
+        )
+
+
+class ConcernLogView(AllowedUsersMixin, TemplateView):
+    """Log a concern: one page, one submit. Can start from a young person, a place or a group.
+
+    The people, the place and the group are pickers (:mod:`safeguarding.pickers`): without
+    JavaScript, a Find button posts the page back as typed, with matches to choose from, and
+    nothing is saved until "Log concern".
+    """
+
+    allowed_users = visibility.logs_concerns
+    template_name = "cases/concern_form.html"
+    extra_context = {"page_top_fields": ["narrative", "occurred_on", "occurred_time"]}
+
+    def _initial(self):
+        """Pre-fill from the page the user came from (?young_person=, ?context=, ?peer_group=)."""
+        user, params = self.request.user, self.request.GET
+        initial, rows = {}, []
+        if params.get("context"):
+            place = visibility.get_or_404(user, Context, visibility.PICK, pk=params["context"])
+            initial["location"] = place.pk
+        if params.get("peer_group"):
+            group = visibility.get_or_404(user, PeerGroup, visibility.PICK, pk=params["peer_group"])
+            initial["peer_group"] = group.pk
+        if params.get("young_person"):
+            yp = visibility.get_or_404(
+                user, YoungPerson, visibility.PICK, pk=params["young_person"]
+            )
+            rows.append({"young_person": yp.pk})
+        return initial, rows
+
+    def get(self, request, *args, **kwargs):
+        initial, rows = self._initial()
+        initial.setdefault("occurred_on", timezone.localdate())
+        form = ConcernForm(user=request.user, initial=initial)
+        formset = InvolvementFormSet(user=request.user, initial=rows, prefix="people")
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        form = ConcernForm(request.POST, user=request.user)
+        formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
+        if form.is_valid() and formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms if not f.is_blank]
+            data = form.cleaned_data
+            try:
+                concern = services.concern_log(
+                    logged_by=request.user,
+                    occurred_at=data["occurred_at"],
+                    narrative=data["narrative"],
+                    harm_categories=data["harm_categories"],
+                    source=data["source"],
+                    source_detail=data["source_detail"],
+                    reliability=data["reliability"],
+                    location=data["location"],
+                    new_place=services.NewPlace(
+                        name=data["new_place_name"],
+                        kind=data["new_place_kind"],
+                        postcode=data["new_place_postcode"],
+                    )
+                    if data["new_place_name"]
+                    else None,
+                    location_description=data["location_description"],
+                    peer_group=data["peer_group"],
+                    young_people=[
+                        (r["young_person"], r["part"]) for r in rows if r["young_person"]
+                    ],
+                    new_young_people=[
+                        services.NewYoungPerson(
+                            given_name=r["new_given_name"],
+                            family_name=r["new_family_name"],
+                            date_of_birth=r["new_date_of_birth"],
+                            part=r["part"],
+                        )
+                        for r in rows
+                        if not r["young_person"]
+                    ],
+                )
+            except ApplicationError as error:
+                add_service_errors(form, error, {"occurred_at": "occurred_on"})
+            else:
+                messages.success(request, f"Concern {concern.reference} logged.")
+                return redirect(concern)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class ThemesView(AllowedUsersMixin, TemplateView):
+    """Referrals and concerns per month; every table can be downloaded as CSV (audited)."""
+
+    allowed_users = visibility.oversees_authority
+    template_name = "cases/themes.html"
+    EXPORT_MODELS = {
+        "referrals-by-source": Referral,
+        "referrals-by-decision": Referral,
+        "concerns-by-harm": Concern,
+    }
+
+    def get(self, request, *args, **kwargs):
+        from cases import figures
+
+        worked_out = selectors.figures_for(user=request.user)  # None until first counted
+        tables = selectors.themes(user=request.user, as_of=worked_out and worked_out.as_of)
+        export = request.GET.get("export")
+        if export:
+            table = next((t for t in tables if t.key == export), None)
+            if table is None:
+                raise Http404("No such table")
+            return self.csv_response(table)
+        return self.render_to_response(
+            self.get_context_data(
+                tables=tables, figures=worked_out, figures_every=figures.refresh_minutes()
+            )
+        )
+
+    def csv_response(self, table):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{table.key}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([table.row_heading, *(m.strftime("%Y-%m") for m in table.months), "Total"])
+        for label, counts, total in table.rows:
+            writer.writerow([spreadsheet_safe(label), *counts, total])
+        record_export(
+            user=self.request.user,
+            model=self.EXPORT_MODELS[table.key],
+            name=table.key,
+            rows=len(table.rows),
+        )
+        return response

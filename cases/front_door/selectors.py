@@ -1,0 +1,73 @@
+"""The front door: the triage queue and what is known about a referral."""
+
+from dataclasses import dataclass
+
+from cases.models import (
+    Referral,
+    YoungPerson,
+)
+from cases.subject_pages.selectors import concern_counts_at
+from safeguarding.accounts import visibility
+from safeguarding.accounts.models import User
+
+
+def referrals_awaiting_triage(*, user: User):
+    """Referrals waiting for a decision, oldest first (the front door's queue; a total order,
+    for its pages), with their source and harm categories."""
+    return (
+        visibility.restrict(user, Referral, visibility.CHANGE)
+        .filter(status__in=[Referral.Status.RECEIVED, Referral.Status.SCREENING])
+        .select_related("source_organisation")
+        .prefetch_related("harm_categories")
+        .order_by("received_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the council already knows about one thing a referral is about."""
+
+    row: object  # the ReferralSubject
+    matches: list  # records the manager may link it to
+    recent_concerns: dict  # for places: record -> {30: n, 90: n, 365: n}
+
+
+def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
+    """Possible matches for each person or place in a referral, by name (misspelling tolerant),
+    date of birth or postcode, among the records the manager may pick."""
+    from cases.models import ReferralSubject
+    from contexts.models import Context
+    from safeguarding.search import search_named, search_young_people
+
+    known = []
+    rows = visibility.restrict(user, ReferralSubject, visibility.VIEW).filter(referral=referral)
+    for row in rows.select_related("subject"):
+        matches = []
+        if row.kind == "young_person":
+            found = {}
+            if row.described_name:
+                for yp in search_young_people(
+                    user=user, text=row.described_name, action=visibility.MATCH
+                ):
+                    found[yp.pk] = yp
+            if row.described_date_of_birth:
+                born = visibility.restrict(user, YoungPerson, visibility.MATCH).filter(
+                    date_of_birth=row.described_date_of_birth
+                )
+                for yp in born.select_related("subject")[:10]:
+                    found.setdefault(yp.pk, yp)
+            matches = list(found.values())
+        elif row.kind == "context" and row.described_name:
+            matches = list(
+                search_named(Context, user=user, text=row.described_name, action=visibility.MATCH)
+            )
+        if row.subject_id:  # already linked (a reference the referrer gave): offered first
+            linked = row.subject.concrete
+            if visibility.can(user, linked, visibility.MATCH):
+                matches = [linked, *(m for m in matches if m.pk != linked.pk)]
+        recent = {}
+        if row.kind == "context":
+            for place in matches[:5]:
+                recent[place] = concern_counts_at(user=user, subject=place.subject)
+        known.append(Known(row=row, matches=matches, recent_concerns=recent))
+    return known
