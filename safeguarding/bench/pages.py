@@ -134,9 +134,9 @@ def find_targets() -> Targets:
 
 def issue_api_token() -> str:
     """A token for the borough's police, for this run (revoked runs leave it listed)."""
-    from safeguarding.accounts.demo import AUTHORITY_NAME, PARTNERS
     from safeguarding.accounts.models import Organisation, User
     from safeguarding.api.services import api_token_issue
+    from safeguarding.demo.data import AUTHORITY_NAME, PARTNERS
 
     police = Organisation.objects.get(name=PARTNERS[0][0], authority__name=AUTHORITY_NAME)
     admin = User.objects.get(username="admin.dpo")

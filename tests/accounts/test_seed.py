@@ -37,8 +37,12 @@ from peers.models import (
     PeerGroupUserObjectPermission,
     Relationship,
 )
-from safeguarding.accounts import demo, visibility
+from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
+from safeguarding.demo import data
+from safeguarding.demo.builder import BoroughBuilder, borough_counts
+from safeguarding.demo.core import SUBJECT_FIELDS
+from safeguarding.demo.writer import TableWriter
 from safeguarding.subjects.models import Subject, new_references
 
 SCALE = 0.1
@@ -64,20 +68,20 @@ def seed(**options) -> str:
 @pytest.fixture
 def borough(harm_categories):
     output = seed(scale=SCALE)
-    return Organisation.objects.get(name=demo.AUTHORITY_NAME), output
+    return Organisation.objects.get(name=data.AUTHORITY_NAME), output
 
 
 def test_counts_follow_the_scale(borough):
     la, _ = borough
-    counts = demo.borough_counts(la)
+    counts = borough_counts(la)
     assert counts["young people"] == round(300 * SCALE) == 30
     assert counts["contexts"] == 40  # never fewer than 40 places
     assert counts["peer groups"] == round(20 * SCALE) == 2
     assert counts["concerns"] == round(2000 * SCALE) == 200
     assert counts["referrals"] == round(400 * SCALE) == 40
     assert counts["actions"] > 0  # My work and the partners' actions have something to show
-    assert counts["teams"] == len(demo.TEAMS)
-    assert counts["partner organisations"] == len(demo.PARTNERS)
+    assert counts["teams"] == len(data.TEAMS)
+    assert counts["partner organisations"] == len(data.PARTNERS)
     assert counts["restricted"] >= 2
     assert 0 < counts["unallocated"] < counts["open cases"]
 
@@ -112,16 +116,16 @@ def test_every_role_has_a_user_and_demo_logins_work(borough):
         assert User.objects.filter(role=role).exists(), role
     admin = User.objects.get(username="admin.dpo")
     assert admin.is_staff and not admin.is_superuser
-    for username, *_ in demo.DEMO_USERS:
+    for username, *_ in data.DEMO_USERS:
         user = User.objects.get(username=username)
         user.full_clean(exclude=["password"])  # the model's own role and team rules
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(data.DEMO_PASSWORD)
         assert user.mfa_exempt_demo  # honoured in development mode only
         assert username in output
-    assert demo.DEMO_PASSWORD in output
+    assert data.DEMO_PASSWORD in output
     assert "demo users without a second factor" in output
     # The caseworkers without a usable password are not demo logins: no exemption.
-    demo_names = {username for username, *_ in demo.DEMO_USERS}
+    demo_names = {username for username, *_ in data.DEMO_USERS}
     assert not User.objects.filter(mfa_exempt_demo=True).exclude(username__in=demo_names).exists()
     assert "Counts: " in output
 
@@ -139,11 +143,11 @@ def test_every_referral_status_and_decision_appears(borough):
 
 def test_running_twice_creates_nothing_more(borough):
     la, _ = borough
-    before = demo.borough_counts(la)
+    before = borough_counts(la)
     totals = (User.objects.count(), Subject.objects.count(), Organisation.objects.count())
     output = seed(scale=SCALE)
     assert "already exists" in output
-    assert demo.borough_counts(la) == before
+    assert borough_counts(la) == before
     assert (User.objects.count(), Subject.objects.count(), Organisation.objects.count()) == totals
 
 
@@ -170,7 +174,7 @@ def test_refused_in_production(settings, harm_categories):
     with pytest.raises(CommandError, match="production"):
         seed(scale=SCALE)
     assert not User.objects.exists()
-    assert not Organisation.objects.filter(name=demo.AUTHORITY_NAME).exists()
+    assert not Organisation.objects.filter(name=data.AUTHORITY_NAME).exists()
 
 
 def test_grants_match_the_cases(borough):
@@ -250,7 +254,7 @@ def test_a_social_worker_sees_their_caseload_and_not_others(borough):
 
 def test_concerns_per_young_person_sets_the_concern_count(db):
     seed(scale=0.05, concerns_per_young_person=10)
-    counts = demo.borough_counts(Organisation.objects.get(name=demo.AUTHORITY_NAME))
+    counts = borough_counts(Organisation.objects.get(name=data.AUTHORITY_NAME))
     assert counts["young people"] == 15
     assert counts["concerns"] == 150
 
@@ -396,14 +400,12 @@ def test_copy_and_plain_inserts_write_the_same_borough(harm_categories, monkeypa
     their boundaries (the setting is the builder's own, not a stand-in for it).
     """
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 20, 55, tzinfo=UTC))
-    monkeypatch.setattr(demo, "CHUNK", 97)
-    monkeypatch.setattr(demo, "BLOCK", 150)
+    monkeypatch.setattr(BoroughBuilder, "CHUNK", 97)
+    monkeypatch.setattr(BoroughBuilder, "BLOCK", 150)
     snapshots = []
     for use_copy in (True, False):
         with transaction.atomic():
-            builder = demo.BoroughBuilder(
-                scale=SCALE, concerns_per_young_person=10, use_copy=use_copy
-            )
+            builder = BoroughBuilder(scale=SCALE, concerns_per_young_person=10, use_copy=use_copy)
             assert builder.writer.use_copy is use_copy
             la = builder.build().authority
             snapshots.append(borough_snapshot(la))
@@ -418,12 +420,12 @@ def test_copy_and_plain_inserts_write_the_same_borough(harm_categories, monkeypa
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_a_failed_copy_is_raised_where_the_builder_can_see_it(db):
     la = Organisation.objects.create(name="Test borough", kind=Organisation.Kind.LOCAL_AUTHORITY)
-    writer = demo.TableWriter()
+    writer = TableWriter()
     ids = writer.ids(Subject, 2)
     same = "YP-0000000000"
     rows = [(pk, Subject.Kind.YOUNG_PERSON, same, la.pk) for pk in ids]
     with pytest.raises(IntegrityError), transaction.atomic():
-        writer.write(Subject, demo.SUBJECT_FIELDS, rows)  # handed to the writer thread
+        writer.write(Subject, SUBJECT_FIELDS, rows)  # handed to the writer thread
         writer.wait()
     assert isinstance(writer.close(), IntegrityError)  # the thread has stopped
     assert not Subject.objects.filter(pk__in=ids).exists()

@@ -1,4 +1,9 @@
-"""``manage.py seed_borough``: the fictional London Borough of Eastbrook, for demos and tests."""
+"""``manage.py seed_borough``: the fictional London Borough of Eastbrook, for demos and tests.
+
+The borough and its builder are in ``safeguarding/demo/``; this command checks it may run,
+builds the borough once (``safeguarding.demo.builder.build_borough``), works out what the bulk
+writes sent no signals for, and prints the demo logins and the counts.
+"""
 
 import time
 
@@ -8,8 +13,8 @@ from django.db import transaction
 
 from cases import audience, figures
 from cases.models import BoroughFigures, HarmCategory
-from safeguarding.accounts import demo
 from safeguarding.accounts.models import Organisation, User
+from safeguarding.demo import builder, data
 
 
 class Command(BaseCommand):
@@ -38,7 +43,7 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="Multiplier for every count (default 1)."
         )
         parser.add_argument(
-            "--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default 2026)."
+            "--seed", type=int, default=data.DEFAULT_SEED, help="Random seed (default 2026)."
         )
         parser.add_argument(
             "--concerns-per-young-person",
@@ -58,9 +63,9 @@ class Command(BaseCommand):
             raise CommandError("--scale must be greater than 0.")
         if concerns_per_young_person is not None and concerns_per_young_person <= 0:
             raise CommandError("--concerns-per-young-person must be greater than 0.")
-        existing = Organisation.objects.filter(name=demo.AUTHORITY_NAME).first()
+        existing = Organisation.objects.filter(name=data.AUTHORITY_NAME).first()
         if existing is not None:
-            self.stdout.write(f"{demo.AUTHORITY_NAME} already exists: nothing created.")
+            self.stdout.write(f"{data.AUTHORITY_NAME} already exists: nothing created.")
             if not BoroughFigures.objects.filter(authority=existing, as_of__isnull=False).exists():
                 # A borough seeded before hotspots and themes were counted ahead: count them.
                 figures.borough_figures_refresh(authority=existing)
@@ -68,14 +73,14 @@ class Command(BaseCommand):
             return
         if not HarmCategory.objects.filter(is_active=True).exists():
             raise CommandError("There are no active harm categories: run migrate first.")
-        taken = User.objects.filter(username__in=[u[0] for u in demo.DEMO_USERS])
+        taken = User.objects.filter(username__in=[u[0] for u in data.DEMO_USERS])
         if taken.exists():
             names = ", ".join(taken.values_list("username", flat=True))
             raise CommandError(f"Demo usernames already in use outside the borough: {names}.")
 
         started = time.monotonic()
         with transaction.atomic():
-            result = demo.build_borough(
+            result = builder.build_borough(
                 scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
             )
             # Bulk inserts send no signals: work out who may see each concern at a place in
@@ -85,13 +90,13 @@ class Command(BaseCommand):
         figures.borough_figures_refresh(authority=result.authority)
         elapsed = time.monotonic() - started
 
-        self.stdout.write(self.style.SUCCESS(f"Created {demo.AUTHORITY_NAME} in {elapsed:.1f}s."))
+        self.stdout.write(self.style.SUCCESS(f"Created {data.AUTHORITY_NAME} in {elapsed:.1f}s."))
         self._logins(result.logins)
         self._summary(result.authority)
 
     def _logins(self, logins):
         rows = [("Username", "Role", "Team or organisation", "Password")]
-        rows += [(x.username, x.role, x.where, demo.DEMO_PASSWORD) for x in logins]
+        rows += [(x.username, x.role, x.where, data.DEMO_PASSWORD) for x in logins]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
         self.stdout.write(
@@ -106,5 +111,5 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def _summary(self, authority):
-        counts = demo.borough_counts(authority)
+        counts = builder.borough_counts(authority)
         self.stdout.write("Counts: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
