@@ -88,7 +88,7 @@ def name_staff(*, young_person: YoungPerson, person: User, by: User, reason: str
     reason = _reason(reason, missing="Say why they need to see this record")
     if not (
         person.is_active
-        and person.role in User.STAFF_ROLES
+        and visibility.is_council_staff(person)
         and person.organisation_id == record.subject.authority_id
     ):
         raise ApplicationError({"person": "Choose a member of staff of this authority"})

@@ -31,7 +31,6 @@ from cases.concerns.services import (  # noqa: F401
 from cases.front_door.services import (  # noqa: F401
     DECISIONS_THAT_OPEN_WORK,
     NEW,
-    REFERRER_ROLES,
     ReferralMessages,
     ReferredPlace,
     ReferredYoungPerson,

@@ -5,7 +5,6 @@ from safeguarding.accounts.admin_base import (
     GrantAdmin,
     RestrictedModelAdmin,
     RestrictedTabularInline,
-    is_administrator,
 )
 from safeguarding.accounts.models import Organisation
 
@@ -37,7 +36,7 @@ class ContextGuardianInline(GuardianChoicesMixin, RestrictedTabularInline):
     extra = 0
 
     def _may(self, request, obj, action) -> bool:
-        if not is_administrator(request.user):
+        if not visibility.administers(request.user):
             return False
         return obj is None or visibility.can(request.user, obj, action)
 

@@ -39,7 +39,7 @@ ITEMS = [
         {"notifications:log"},
         visibility.reads_delivery_log,
     ),
-    ("Search", "search", {"search"}, lambda u: u.role != u.Role.PARTNER),
+    ("Search", "search", {"search"}, visibility.searches),
 ]
 
 
@@ -60,4 +60,9 @@ def navigation(request):
         except NoReverseMatch:  # a page not built yet
             continue
         items.append(NavItem(label=label, url=url, active=current in current_for))
-    return {"nav_items": items, "demo_without_second_factor": second_factor_exempt(user)}
+    return {
+        "nav_items": items,
+        "demo_without_second_factor": second_factor_exempt(user),
+        # The 404 page offers the search page to those who may use it.
+        "may_search": visibility.searches(user),
+    }

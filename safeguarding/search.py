@@ -33,7 +33,6 @@ from contextlib import contextmanager
 from datetime import date
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import (
@@ -58,6 +57,7 @@ from peers.models import PeerGroup
 from safeguarding import text as text_rule
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_shown
+from safeguarding.views import AllowedUsersMixin
 
 #: A word of the query matches a young person's name (or alias) when pg_trgm's
 #: ``word_similarity(word, name)`` reaches this. 0.3 is pg_trgm's own default for similarity
@@ -310,14 +310,15 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class SearchView(LoginRequiredMixin, TemplateView):
+class SearchView(AllowedUsersMixin, TemplateView):
     """The search page. What is searched for (names, dates of birth, postcodes) is sent by
     POST, so it never appears in a URL, a browser's history or an access log. Which records
     a search showed is audited (one row per search, :func:`record_shown`); what was typed is
     not. Text the rule refuses is shown back as typed, with a GOV.UK error, and nothing is
-    searched."""
+    searched. Who may search is :func:`visibility.searches` (not partner agencies: a 404)."""
 
     template_name = "search.html"
+    allowed_users = visibility.searches
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", SearchForm())

@@ -184,6 +184,43 @@ def test_search_page(world, named, client):
     assert "at least 2" in client.post(reverse("search"), {"q": "J"}).content.decode()
 
 
+@both_databases
+def test_partners_do_not_search_it_is_a_404_like_their_other_closed_pages(world, named, client):
+    """Searching is for the council's people (``visibility.searches``): a partner agency's user
+    is answered 404 for the page and for a search, as for the team caseload (a page partners
+    cannot use), nothing is searched or audited, and neither the menu nor the 404 page offers
+    it. (The search page has no endpoints of its own; the pickers are another matter.)"""
+    from auditlog.models import LogEntry
+
+    client.force_login(world.users["partner"])
+    closed = client.get(reverse("cases:team"))
+    assert closed.status_code == 404
+    shown = LogEntry.objects.filter(object_repr="Shown: search")
+    for response in (
+        client.get(reverse("search")),
+        client.get(reverse("search") + "?q=Test"),
+        client.post(reverse("search"), {"q": "Test"}),  # a place the partner guards
+        client.post(reverse("search"), {"q": "Jayden Okonkwo"}),
+    ):
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert '<h1 class="govuk-heading-l">Page not found</h1>' in page  # as for any missing one
+        assert f'href="{reverse("search")}"' not in page
+    assert not shown.exists()
+    assert f'href="{reverse("search")}"' not in client.get(reverse("home")).content.decode()
+
+
+@both_databases
+@pytest.mark.parametrize("user", ["sw", "tm", "sm", "admin"])
+def test_the_councils_people_search_and_are_offered_it(world, named, client, user):
+    client.force_login(world.users[user])
+    assert client.get(reverse("search")).status_code == 200
+    assert client.post(reverse("search"), {"q": "Test"}).status_code == 200
+    search_link = f'href="{reverse("search")}"'
+    assert search_link in client.get(reverse("home")).content.decode()
+    assert search_link in client.get("/no-such-page/").content.decode()
+
+
 def _plan_without_table_scans(search_query) -> str:
     """The plan PostgreSQL makes for the one query ``search_query()`` runs on the searched
     table when it may not scan whole tables: a table scan left in it is one no index can

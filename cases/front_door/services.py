@@ -197,10 +197,6 @@ class ReferredPlace:
     postcode: str = ""
 
 
-#: Who may make a referral (administrators and senior managers do not).
-REFERRER_ROLES = (User.Role.PARTNER, User.Role.SOCIAL_WORKER, User.Role.TEAM_MANAGER)
-
-
 class ReferralMessages:
     """What a refused referral is told (the API checks the simple rules up front, too)."""
 
@@ -249,10 +245,10 @@ def referral_receive(
     upper-cased, lengths checked after that) and is stored as given: transforming it here,
     after the length checks, could make it too long for its column.
     """
-    if referred_by.role not in REFERRER_ROLES or not referred_by.organisation_id:
+    if not visibility.refers(referred_by):
         raise PermissionDenied("Your role does not make referrals.")
     organisation = referred_by.organisation
-    is_partner = referred_by.role == User.Role.PARTNER
+    is_partner = visibility.is_partner_agency(referred_by)
     authority = organisation.authority if is_partner else organisation
     if authority is None or not organisation.is_active:
         raise PermissionDenied("Your organisation is not set up to make referrals.")

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import passwords, visibility
-from .admin_base import RestrictedModelAdmin, is_administrator
+from .admin_base import RestrictedModelAdmin
 from .models import Organisation, Team, User
 
 
@@ -227,7 +227,7 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class ReadOnlyGroupAdmin(GroupAdmin):
     def has_module_permission(self, request):
-        return is_administrator(request.user) or request.user.is_superuser
+        return visibility.reviews_sign_in_setup(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -265,7 +265,7 @@ class SecondFactorAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(user__in=people.values("pk"))
 
     def has_module_permission(self, request):
-        return is_administrator(request.user) or request.user.is_superuser
+        return visibility.reviews_sign_in_setup(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and (

@@ -39,10 +39,6 @@ DIRECTORIES = frozenset(
 )
 
 
-def is_administrator(user) -> bool:
-    return user.is_active and user.is_staff and user.role == user.Role.ADMINISTRATOR
-
-
 def directory_fields(model) -> tuple[str, ...]:
     """The names of ``model``'s own foreign keys and many-to-many fields to a directory."""
     return tuple(
@@ -142,25 +138,25 @@ class RestrictedModelAdmin(RestrictedChoicesMixin, admin.ModelAdmin):
         return visibility.restrict(request.user, super().get_queryset(request), visibility.VIEW)
 
     def has_module_permission(self, request):
-        return is_administrator(request.user)
+        return visibility.administers(request.user)
 
     def has_view_permission(self, request, obj=None):
-        if not is_administrator(request.user):
+        if not visibility.administers(request.user):
             return False
         return obj is None or visibility.can(request.user, obj, visibility.VIEW)
 
     def has_change_permission(self, request, obj=None):
-        if not is_administrator(request.user):
+        if not visibility.administers(request.user):
             return False
         if obj is None:
             return visibility.restrict(request.user, self.model, visibility.CHANGE).exists()
         return visibility.can(request.user, obj, visibility.CHANGE)
 
     def has_add_permission(self, request):
-        return self.administrators_manage and is_administrator(request.user)
+        return self.administrators_manage and visibility.administers(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        if not (self.administrators_manage and is_administrator(request.user)):
+        if not (self.administrators_manage and visibility.administers(request.user)):
             return False
         return obj is None or visibility.can(request.user, obj, visibility.CHANGE)
 

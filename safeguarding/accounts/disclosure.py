@@ -37,6 +37,8 @@ from dataclasses import is_dataclass, replace
 from django.core.paginator import Page
 from django.db.models import Manager, Model, QuerySet
 
+from . import visibility
+
 #: Model label (``app_label.modelname``, lower case) -> the names a partner may read.
 PARTNER_READS: dict[str, frozenset[str]] = {
     # The partner's own referral: what it sent, where it is, and what was decided — not why
@@ -145,10 +147,9 @@ def _label(model) -> str:
 
 
 def is_partner(user) -> bool:
-    """Whether ``user`` reads through this list (a partner agency's person or API token)."""
-    from safeguarding.accounts.models import User
-
-    return bool(getattr(user, "is_authenticated", False) and user.role == User.Role.PARTNER)
+    """Whether ``user`` reads through this list: a partner agency's person or API token
+    (:func:`safeguarding.accounts.visibility.is_partner_agency`)."""
+    return visibility.is_partner_agency(user)
 
 
 def partner_may_read(model, name: str) -> bool:

@@ -156,4 +156,7 @@ class User(AbstractUser):
 
     @property
     def is_council_staff(self) -> bool:
-        return self.role in self.STAFF_ROLES
+        """For templates: :func:`safeguarding.accounts.visibility.is_council_staff`."""
+        from safeguarding.accounts import visibility
+
+        return visibility.is_council_staff(self)

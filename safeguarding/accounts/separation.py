@@ -44,6 +44,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, pre_save
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from . import visibility
+
 #: A user's own fields that decide what they may see and do.
 PROTECTED_USER_FIELDS = ("role", "team_id", "organisation_id", "is_staff", "is_superuser")
 
@@ -71,10 +73,6 @@ def acting_user():
     with pre_save.lock:
         active = any(key[0] == duid for key, *_ in pre_save.receivers)
     return actor if active else None
-
-
-def _is_administrator(user) -> bool:
-    return getattr(user, "role", None) == "administrator"
 
 
 def _user_protected_fields_changed(sender, instance, update_fields=None, **kwargs):
@@ -107,12 +105,11 @@ def _user_protected_fields_changed(sender, instance, update_fields=None, **kwarg
 
 def _account_added(instance, actor) -> None:
     """An administrator adding an account: it starts inactive, noting who added it."""
-    if not _is_administrator(actor):
+    if not visibility.is_administrator(actor):
         return
     # A partner organisation's API service account (accounts for tokens: no email address and
     # no usable password, so nobody can sign in with it) is not a person's account.
-    can_sign_in = bool(instance.email) or instance.has_usable_password()
-    if instance.is_active and can_sign_in:
+    if instance.is_active and not visibility.is_partner_system(instance):
         raise SelfAccessChange(
             "An account you add starts inactive: another administrator activates it."
         )
@@ -148,7 +145,7 @@ def _email_changed_by_someone_else(sender, instance, actor) -> None:
 
 def _password_set_by_administrator(sender, instance, actor, update_fields) -> None:
     """An administrator giving someone else a password they know (and so their access)."""
-    if not _is_administrator(actor) or not instance.has_usable_password():
+    if not visibility.is_administrator(actor) or not instance.has_usable_password():
         return
     if update_fields is not None and "password" not in update_fields:
         return
@@ -197,7 +194,7 @@ def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwar
 
 def _grant_names_actor(sender, instance, **kwargs):
     actor = acting_user()
-    if actor is None or not _is_administrator(actor):
+    if actor is None or not visibility.is_administrator(actor):
         return
     if isinstance(instance, UserObjectPermissionBase) and instance.user_id == actor.pk:
         raise SelfAccessChange("You cannot name yourself on a record.")

@@ -2,6 +2,9 @@
 
 Every page, API endpoint, export and task gets its querysets through :func:`restrict` (or
 :func:`get_or_404`, :func:`can`). Nothing else in the code base decides access to case content.
+Who may do something at all (open a manager's page, search, refer, register webhooks, issue
+tokens, use the admin) is a named predicate here too (:func:`logs_concerns`, :func:`searches`,
+:func:`refers` …): no other module tests a user's role to decide it.
 
 The rule, in words:
 
@@ -12,7 +15,8 @@ The rule, in words:
 * **Partner agency user** (a person, or an organisation's API token acting as its API user):
   only what their organisation submitted (referrals) or was assigned (actions; contexts it is
   a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
-  and reference only) from its authority's directory of places.
+  and reference only) from its authority's directory of places. It does not search (the
+  search page is a 404 to it).
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
   no case content unless named on a record. Their own authority's audit, no other's.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
@@ -185,9 +189,11 @@ def can(user, obj: Model, action: str = VIEW) -> bool:
     return restrict(user, type(obj), action).filter(pk=obj.pk).exists()
 
 
-# --- what a role may do beyond single records (pages of managers) --------------------------
-# Records on those pages still come through restrict(); these say who may open the page at all.
-# A user who may not is answered 404, like a missing page.
+# --- what a role may do beyond single records (pages, the API, the admin) --------------------
+# Records on those pages still come through restrict(); these say who may open the page (or
+# call the endpoint, or do the thing) at all. Every "who may do this" test of a role is here:
+# code elsewhere asks these, never ``user.role``. A user who may not open a page is answered
+# 404, like a missing page; the API answers 403 where the docstring says so.
 
 
 def logs_concerns(user) -> bool:
@@ -220,6 +226,101 @@ def oversees_authority(user) -> bool:
     )
 
 
+def searches(user) -> bool:
+    """The search page (young people, places and peer groups, each through the rule): everyone
+    signed in except partner agencies. A partner's work comes to it as referrals and actions,
+    so it searches nothing: the page is a 404 for partners, like the other pages they cannot
+    use. (To refer to a known place a partner *picks* it, ``PICK``, by name, kind and
+    reference.)"""
+    return bool(user.is_authenticated and user.is_active and not is_partner_agency(user))
+
+
+def refers(user) -> bool:
+    """Making a referral to the front door (``cases.services.referral_receive``; the API's
+    ``POST /api/v1/referrals/``): partner agencies (their people and API tokens), social workers
+    and team managers, of an organisation: whoever holds the concern about a young person or a
+    place. Senior managers (who oversee) and administrators (who do no casework) do not; they,
+    and anyone else, are refused with ``PermissionDenied`` (the API's 403)."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id
+        and user.role in (R.PARTNER, R.SOCIAL_WORKER, R.TEAM_MANAGER)
+    )
+
+
+def registers_webhook_endpoints(user) -> bool:
+    """The partner API's webhook endpoints (``/api/v1/webhook-endpoints/``, for the caller's own
+    organisation): partner agencies of an organisation, through its API token or one of its
+    people signed in. Council staff are refused (the API's 403): the authority's
+    administrators manage every organisation's channels in the admin site."""
+    return bool(is_partner_agency(user) and user.is_active and user.organisation_id)
+
+
+def issues_tokens(user) -> bool:
+    """Issuing partner API tokens (the admin's *API tokens → Add*, ``manage.py
+    issue_api_token``): active administrators of an authority, and only for the partner
+    agencies they may change (``api_token_rule``, checked by the service). A token lets a
+    partner's system act as that agency, so it is given by whoever sets up the authority's
+    partners, never by a practitioner or by a partner itself."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == _roles().ADMINISTRATOR
+        and user.organisation_id
+    )
+
+
+def administers(user) -> bool:
+    """The admin site (users, organisations, teams, reference data, the directory of places,
+    tokens, channels, the audit): active administrators with Django's staff flag, which the
+    admin site itself asks for. What each of its lists holds is still the rule's
+    (``admin_base.RestrictedModelAdmin``)."""
+    return bool(user.is_active and user.is_staff and user.role == _roles().ADMINISTRATOR)
+
+
+def reviews_sign_in_setup(user) -> bool:
+    """The admin's read-only lists of auth groups (the teams' guardian groups) and second
+    factors (where a lost one is deleted): administrators (:func:`administers`) and superusers,
+    the deployment's own accounts. Nobody changes a group or sets a second factor there
+    (separation of duties)."""
+    return bool(administers(user) or user.is_superuser)
+
+
+def is_administrator(user) -> bool:
+    """Holds the administrator role, active or not and whatever its flags: whose changes the
+    separation of duties checks (``separation.py``: accounts they add start inactive, they set
+    nobody's password, no grant names them). Administrators do no casework, so no record is
+    ever theirs to be named on; staff who do are named by the services of their work."""
+    return getattr(user, "role", None) == _roles().ADMINISTRATOR
+
+
+def is_council_staff(user) -> bool:
+    """Council staff who do casework (active or not): social workers, team managers and senior
+    managers (``User.STAFF_ROLES``; not administrators, not partner agencies). Only they may be
+    named on a restricted young person (``cases/naming.py``), and pages show only them what the
+    council keeps to itself (a referral's decision reason, a place's description)."""
+    return bool(user.is_authenticated and user.role in _user_model().STAFF_ROLES)
+
+
+def is_partner_agency(user) -> bool:
+    """A partner agency's person, or its organisation's API token (which acts as the
+    organisation's API user), active or not: sees only what its organisation submitted or was
+    assigned, and of that only the fields ``disclosure.PARTNER_READS`` lists; refers to the
+    authority it works with, describing young people rather than naming council records."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == _roles().PARTNER)
+
+
+def is_partner_system(user) -> bool:
+    """A partner organisation's API service account (``api.services.api_service_user_for``),
+    which every token of the organisation acts as: a partner-role account with no email address
+    and no usable password, so no person signs in as it and no reset link reaches it. Not a
+    person's account, so the four-eyes rule on new accounts (``separation.py``) does not hold it
+    inactive: it is made, active, when a token is issued."""
+    return bool(is_partner_agency(user) and not user.email and not user.has_usable_password())
+
+
 # --- helpers -------------------------------------------------------------------------------
 #
 # Every rule below is a condition on one row, written with the row's own keys: "is there a
@@ -234,6 +335,12 @@ def _roles():
     from safeguarding.accounts.models import User
 
     return User.Role
+
+
+def _user_model():
+    from safeguarding.accounts.models import User
+
+    return User
 
 
 def _is(user, *roles) -> bool:

@@ -91,10 +91,11 @@ def api_token_issue(
 ) -> IssuedToken:
     """Issue a token for a partner organisation. The secret is returned once and never stored.
 
-    ``issued_by`` must be an administrator who may change the organisation (under the rule, an
-    administrator of the authority the partner works with).
+    ``issued_by`` must issue tokens (``visibility.issues_tokens``: an administrator) and may
+    change the organisation (under the rule, an administrator of the authority the partner
+    works with).
     """
-    if issued_by.role != User.Role.ADMINISTRATOR or not visibility.can(
+    if not visibility.issues_tokens(issued_by) or not visibility.can(
         issued_by, organisation, visibility.CHANGE
     ):
         raise ApplicationError({"organisation": "Choose a partner organisation you look after."})

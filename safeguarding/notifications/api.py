@@ -3,8 +3,12 @@
 A partner agency's system registers where it wants to be told, and about which events: each
 endpoint is a webhook ``Channel`` of the caller's organisation. The rules:
 
-* Only partner callers (an organisation's API token, or a partner agency's user): council staff
-  are refused (403); the authority's administrators manage every channel in the admin site.
+* Only partner callers (an organisation's API token, or a partner agency's user:
+  ``visibility.registers_webhook_endpoints``): council staff are refused (403); the authority's
+  administrators manage every channel in the admin site.
+* Every write is a service (``services.webhook_endpoint_create``, ``_update``, ``_delete``,
+  ``_rotate_secret``: the checks, the transaction, the outbox); the views check the request's
+  shape, call it, and turn its errors into the problems below.
 * Endpoints are read through the visibility rule (``channel_rule``): an organisation sees and
   changes its own, never another agency's (a 404, as for a missing one).
 * The address is checked when the endpoint is registered (``webhooks.check_url``: https, a host
@@ -24,7 +28,6 @@ import math
 import re
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -33,10 +36,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from safeguarding.accounts import visibility
-from safeguarding.accounts.models import Organisation, User
 from safeguarding.api.errors import ProblemException
 from safeguarding.api.idempotency import (
     HEADER,
@@ -48,17 +49,14 @@ from safeguarding.api.idempotency import (
 from safeguarding.api.serializers import StrictSerializer, TextField
 from safeguarding.api.views import ApiViewMixin, RestrictedViewSet
 
-from .models import Channel, Notification, RotationInProgress
+from . import services
+from .models import Channel
 from .services import EVENT_TYPES
 from .webhooks import UnsafeURL, check_url
 
 URL_MAX_LENGTH = Channel._meta.get_field("url").max_length
 EVENT_TYPE_CHOICES = [(name, kind.title) for name, kind in EVENT_TYPES.items()]
 EVENTS_LINK = "GET /api/v1/event-types/"
-
-
-def endpoints_per_organisation() -> int:
-    return settings.WEBHOOK_ENDPOINTS_PER_ORGANISATION
 
 
 # --- the address ------------------------------------------------------------------------------
@@ -262,21 +260,13 @@ class EventTypeSerializer(serializers.Serializer):
 
 
 class IsPartner(permissions.BasePermission):
-    """Partner agencies only: an organisation's API token, or a partner agency's user."""
+    """Partner agencies only (``visibility.registers_webhook_endpoints``): an organisation's API
+    token, or a partner agency's user."""
 
-    message = (
-        "Webhook endpoints are registered by partner agencies' systems. The council's "
-        "administrators manage every organisation's notifications in the admin site."
-    )
+    message = services.ONLY_PARTNERS_REGISTER
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and user.role == User.Role.PARTNER
-            and user.organisation_id
-        )
+        return visibility.registers_webhook_endpoints(request.user)
 
 
 ENDPOINT_ID = OpenApiParameter(
@@ -358,31 +348,9 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     def _create(self, request):
         serializer = WebhookEndpointCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        limit = endpoints_per_organisation()
-        with transaction.atomic():
-            # One registration at a time per organisation, so two at once cannot pass the limit.
-            Organisation.objects.select_for_update().filter(pk=request.user.organisation_id).get()
-            return self._create_within_limit(request, data, limit)
-
-    def _create_within_limit(self, request, data, limit):
-        if self.get_queryset().count() >= limit:
-            raise ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        f"Your organisation has {limit} webhook endpoints, the most it may "
-                        "have: delete one it no longer uses first."
-                    ]
-                }
-            )
-        channel = Channel.objects.create(
-            organisation_id=request.user.organisation_id,
-            kind=Channel.Kind.WEBHOOK,
-            url=data["url"],
-            event_types=data["event_types"],
-            description=data.get("description", ""),
-            created_by=request.user,
-        )
+        # An ApplicationError (the organisation's limit) is a 422 validation-failed problem
+        # (problem_exception_handler), not about a field.
+        channel = services.webhook_endpoint_create(by=request.user, **serializer.validated_data)
         # The signing secret, shown this once to whoever made it (not a field partners read).
         body = WebhookEndpointCreatedSerializer(channel).data
         location = request.build_absolute_uri(
@@ -403,11 +371,9 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         channel = self.get_object()
         serializer = WebhookEndpointUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
-        if changes:
-            for name, value in changes.items():
-                setattr(channel, name, value)
-            channel.save(update_fields=list(changes))
+        channel = services.webhook_endpoint_update(
+            endpoint=channel, by=request.user, **serializer.validated_data
+        )
         return Response(self.represent(WebhookEndpointSerializer, channel))
 
     @extend_schema(
@@ -436,11 +402,11 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
     def _rotate(self, request):
         channel = self.get_object()
         try:
-            channel.rotate_secret()
-        except RotationInProgress as e:
+            channel = services.webhook_endpoint_rotate_secret(endpoint=channel, by=request.user)
+        except services.SecretRotationInProgress as e:
             wait = max(1, math.ceil((e.until - timezone.now()).total_seconds()))
             raise ProblemException(
-                "secret-rotation-in-progress", str(e), headers={"Retry-After": str(wait)}
+                "secret-rotation-in-progress", e.messages[0], headers={"Retry-After": str(wait)}
             ) from e
         # The new signing secret, shown this once to whoever rotated it.
         return Response(WebhookSecretSerializer(channel).data)
@@ -455,13 +421,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         responses={204: OpenApiResponse(description="Deleted.")},
     )
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic():
-            channel = self.get_object()
-            Notification.objects.filter(channel=channel, status=Notification.Status.PENDING).update(
-                status=Notification.Status.DEAD,
-                last_error="The endpoint was removed by its organisation.",
-            )
-            channel.delete()
+        services.webhook_endpoint_delete(endpoint=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -14,16 +14,28 @@ After the transaction commits, each row is queued for a Celery worker
 (``tasks.deliver_notification``); the beat sweep (``tasks.dispatch_due_notifications``) sends
 whatever was not queued or not finished. Adding a kind of notification is a subclass here with
 an ``event_type`` and a ``title``, and one call from the service where the event happens.
+
+A partner agency's own webhook endpoints (webhook ``Channel``s it registers through the partner
+API, ``api.py``) are registered, changed, deleted and given new secrets by the
+``webhook_endpoint_*`` services at the end of this module.
 """
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import partial
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
-from .models import Notification
+from safeguarding.accounts import visibility
+from safeguarding.accounts.models import Organisation, User
+from safeguarding.errors import ApplicationError
+
+from .models import Channel, Notification, RotationInProgress
 
 logger = logging.getLogger(__name__)
 
@@ -258,3 +270,181 @@ class EmailAddressChanged(NotificationType):
     @classmethod
     def link_for(cls, notification) -> str:
         return notification.link
+
+
+# --- webhook endpoints: a partner agency's own channels (the partner API) ---------------------
+#
+# Each change is one transaction; the channel's row changes are audited by django-auditlog
+# (``notifications.Channel`` is registered, its secrets excluded), with the acting user of the
+# request. A caller that may not register endpoints is refused (PermissionDenied); an endpoint
+# it may not change is missing (Http404), as the API answers for one that does not exist.
+
+#: What a caller who may not register webhook endpoints is told (the API's 403).
+ONLY_PARTNERS_REGISTER = (
+    "Webhook endpoints are registered by partner agencies' systems. The council's "
+    "administrators manage every organisation's notifications in the admin site."
+)
+#: Why a waiting delivery to a deleted endpoint was given up (the delivery log shows it).
+ENDPOINT_REMOVED = "The endpoint was removed by its organisation."
+
+
+class SecretRotationInProgress(ApplicationError):
+    """A rotation refused: the secret was rotated recently, and the one before it still signs
+    deliveries until ``until`` (a datetime, UTC): rotating now would stop it at once. The API
+    answers 409 with ``Retry-After``."""
+
+    def __init__(self, message: str, *, until: datetime):
+        super().__init__(message, code="rotation_in_progress")
+        self.until = until
+
+
+def webhook_endpoints_per_organisation() -> int:
+    """The most webhook endpoints an organisation may have
+    (``WEBHOOK_ENDPOINTS_PER_ORGANISATION``)."""
+    return settings.WEBHOOK_ENDPOINTS_PER_ORGANISATION
+
+
+def _require_registrant(by: User) -> None:
+    if not visibility.registers_webhook_endpoints(by):
+        raise PermissionDenied(ONLY_PARTNERS_REGISTER)
+
+
+def _clean_event_types(event_types: Sequence[str]) -> list[str]:
+    """Names of ``EVENT_TYPES``, each once, in the order given (ApplicationError otherwise)."""
+    chosen = list(dict.fromkeys(event_types))
+    if not chosen:
+        raise ApplicationError({"event_types": "Choose at least one event type."})
+    unknown = [name for name in chosen if name not in EVENT_TYPES]
+    if unknown:
+        raise ApplicationError(
+            {
+                "event_types": f"Not event types: {', '.join(unknown)}. Choose from: "
+                f"{', '.join(EVENT_TYPES)}."
+            }
+        )
+    return chosen
+
+
+def _endpoint(endpoint: Channel, by: User) -> Channel:
+    """``endpoint`` read again and locked, if ``by`` may change it (the rule: its own
+    organisation's); Http404 otherwise, as for a missing one."""
+    _require_registrant(by)
+    endpoints = Channel.objects.filter(kind=Channel.Kind.WEBHOOK)
+    try:
+        return (
+            visibility.restrict(by, endpoints, visibility.CHANGE)
+            .select_for_update()
+            .get(pk=endpoint.pk)
+        )
+    except Channel.DoesNotExist:
+        raise Http404("No such webhook endpoint") from None
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, by: User, url: str, event_types: Sequence[str], description: str = ""
+) -> Channel:
+    """Register a webhook endpoint of ``by``'s organisation, to be sent ``event_types`` (names
+    of :data:`EVENT_TYPES`; repeats count once) at ``url``, and make its signing secret.
+
+    ``by``: a partner agency's API user or person (``visibility.registers_webhook_endpoints``),
+    otherwise ``PermissionDenied``. ``url`` is checked for its form here (``https://``, a host,
+    no user name or password: ``webhooks.check_url`` without resolving); the caller's field has
+    checked where the host resolves (only public addresses), and every delivery checks it again.
+    An organisation has at most :func:`webhook_endpoints_per_organisation` endpoints: one more
+    is an ``ApplicationError`` not about a field. Registrations of one organisation are made one
+    at a time (its row is locked), so two at once cannot pass the limit.
+
+    Returns the new channel; its ``secret`` (made by ``Channel.save``) is shown to whoever
+    registered it, once, and never again.
+    """
+    from .webhooks import UnsafeURL, check_url
+
+    _require_registrant(by)
+    try:
+        check_url(url, resolve=False)
+    except UnsafeURL as e:
+        raise ApplicationError({"url": str(e)}) from e
+    event_types = _clean_event_types(event_types)
+    limit = webhook_endpoints_per_organisation()
+    # One registration at a time per organisation, so two at once cannot pass the limit.
+    organisation = Organisation.objects.select_for_update().get(pk=by.organisation_id)
+    if (
+        Channel.objects.filter(organisation=organisation, kind=Channel.Kind.WEBHOOK).count()
+        >= limit
+    ):
+        raise ApplicationError(
+            f"Your organisation has {limit} webhook endpoints, the most it may have: delete "
+            "one it no longer uses first."
+        )
+    return Channel.objects.create(
+        organisation=organisation,
+        kind=Channel.Kind.WEBHOOK,
+        url=url,
+        event_types=event_types,
+        description=description,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *,
+    endpoint: Channel,
+    by: User,
+    event_types: Sequence[str] | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> Channel:
+    """Set the given fields of one of ``by``'s organisation's webhook endpoints (``None``: as it
+    is): the events it is sent (names of :data:`EVENT_TYPES`, at least one; repeats count once),
+    its description, whether it is on. The address cannot change (a new endpoint, with a new
+    secret, is registered instead). Setting values, not adding to them: safe to repeat.
+
+    Returns the endpoint as saved. ``PermissionDenied`` for a caller who does not register
+    endpoints, ``Http404`` for an endpoint ``by`` may not change, ``ApplicationError`` for
+    event types that are not.
+    """
+    channel = _endpoint(endpoint, by)
+    changes = {}
+    if event_types is not None:
+        changes["event_types"] = _clean_event_types(event_types)
+    if description is not None:
+        changes["description"] = description
+    if is_active is not None:
+        changes["is_active"] = is_active
+    if changes:
+        for name, value in changes.items():
+            setattr(channel, name, value)
+        channel.save(update_fields=list(changes))
+    return channel
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: Channel, by: User) -> None:
+    """Delete one of ``by``'s organisation's webhook endpoints and its secrets: nothing more is
+    sent to it. Deliveries to it still waiting (pending, or being retried) are given up at once
+    (*dead*, :data:`ENDPOINT_REMOVED`); the delivery log keeps them, without the endpoint.
+    ``PermissionDenied``/``Http404`` as for :func:`webhook_endpoint_update`."""
+    channel = _endpoint(endpoint, by)
+    Notification.objects.filter(channel=channel, status=Notification.Status.PENDING).update(
+        status=Notification.Status.DEAD, last_error=ENDPOINT_REMOVED
+    )
+    channel.delete()
+
+
+@transaction.atomic
+def webhook_endpoint_rotate_secret(*, endpoint: Channel, by: User) -> Channel:
+    """Give one of ``by``'s organisation's webhook endpoints a new signing secret
+    (``Channel.rotate_secret``): for 24 hours deliveries are signed with the old one as well.
+
+    Returns the endpoint with its new ``secret`` and ``previous_secret_expires_at``: shown to
+    whoever rotated it, once. :class:`SecretRotationInProgress` while an earlier rotation's
+    24 hours run; ``PermissionDenied``/``Http404`` as for :func:`webhook_endpoint_update`.
+    """
+    channel = _endpoint(endpoint, by)
+    try:
+        channel.rotate_secret()
+    except RotationInProgress as e:
+        raise SecretRotationInProgress(str(e), until=e.until) from e
+    return channel

@@ -188,7 +188,8 @@ STAFF, PARTNER = True, False
 ROUTES = {
     "home": (_none, [""], PARTNER),
     "healthz": (_none, [""], PARTNER),
-    "search": (_none, ["", "?q=Test", "?q=place", "?q=ZQX", "?q=2010-01-01"], PARTNER),
+    # Partners do not search (visibility.searches): a 404, like the other pages they cannot use.
+    "search": (_none, ["", "?q=Test", "?q=place", "?q=ZQX", "?q=2010-01-01"], STAFF),
     "pick": (lambda w: [{"slug": slug} for slug in PICKERS], [""], PARTNER),  # POST: see below
     "login": (_none, [""], PARTNER),
     "logout": (_none, [""], PARTNER),
@@ -396,7 +397,6 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
         "api:referral-detail",
         "api:action-detail",
         "pick",
-        "search",
     } <= seen_ok
 
 

@@ -418,6 +418,81 @@ def test_inactive_and_anonymous_users_see_nothing(world):
     assert not visibility.restrict(tm, YoungPerson).exists()
 
 
+# --- who may do what at all: the role predicates, as a table -------------------------------
+
+#: Each predicate's answer per user, in the order of the columns below. "system" is a partner
+#: organisation's API service account (what its tokens act as); "root" a superuser whose role
+#: is the model's default; "inactive tm" a team manager deactivated.
+GATES = [
+    "logs_concerns",
+    "manages_team",
+    "oversees_authority",
+    "reads_delivery_log",
+    "searches",
+    "refers",
+    "registers_webhook_endpoints",
+    "issues_tokens",
+    "administers",
+    "reviews_sign_in_setup",
+    "is_administrator",
+    "is_council_staff",
+    "is_partner_agency",
+    "is_partner_system",
+]
+GATE_TABLE = {
+    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys
+    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0),
+    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0),
+    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0),
+    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0),
+    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1),
+    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0),
+    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0),
+    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0),
+    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0),
+}  # fmt: skip
+
+
+def _gate_users(world) -> dict:
+    from django.contrib.auth.models import AnonymousUser
+
+    from safeguarding.accounts.models import User
+    from safeguarding.api.services import api_service_user_for
+
+    inactive_tm = User.objects.get(pk=world.users["tm"].pk)
+    inactive_tm.is_active = False
+    return {
+        **{name: world.users[name] for name in ("sw", "tm", "sm", "partner", "admin")},
+        "system": api_service_user_for(world.records["accounts.organisation"]["p1"]),
+        "root": User(username="root", is_superuser=True, is_staff=True),
+        "inactive tm": inactive_tm,
+        "anonymous": AnonymousUser(),
+    }
+
+
+def test_who_may_do_what_is_a_predicate_of_the_rule_per_role(world):
+    users = _gate_users(world)
+    assert set(users) == set(GATE_TABLE)
+    wrong = [
+        f"{name}: {gate} is {answer}, expected {bool(want)}"
+        for name, row in GATE_TABLE.items()
+        for gate, want in zip(GATES, row, strict=True)
+        if (answer := getattr(visibility, gate)(users[name])) is not bool(want)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_partner_system_is_told_apart_by_having_no_way_to_sign_in(world):
+    """A partner-role account with an email address or a usable password is a person's."""
+    system = _gate_users(world)["system"]
+    assert visibility.is_partner_system(system)
+    system.email = "systems@p1.example.org"
+    assert not visibility.is_partner_system(system)
+    system.email = ""
+    system.set_password("a-password-someone-knows")
+    assert not visibility.is_partner_system(system)
+
+
 def test_get_or_404_treats_denied_like_missing(world):
     from django.http import Http404
 
