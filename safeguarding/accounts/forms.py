@@ -44,42 +44,43 @@ class CodeForm(forms.Form):
         raise forms.ValidationError(self.wrong_message)
 
 
-class AppCodeForm(CodeForm):
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6-digit code the app shows now, for example 123456.",
+def code_field(*, label: str, help_text: str, empty_message: str, width: int, **attrs):
+    """The one text input of a code page: GOV.UK fixed width (``govuk-input--width-{width}``),
+    no spell checking, and the browser hints in ``attrs`` (``autocomplete``, ``inputmode``...)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=40,
         strip=True,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={"required": empty_message},
         widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input--width-10",
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-            }
+            attrs={"class": f"govuk-input--width-{width}", **attrs, "spellcheck": "false"}
         ),
     )
+
+
+class AppCodeForm(CodeForm):
     empty_message = "Enter the 6-digit code from your authenticator app"
     wrong_message = "The code is not right: enter the code your authenticator app shows now"
+    code = code_field(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now, for example 123456.",
+        empty_message=empty_message,
+        width=10,
+        autocomplete="one-time-code",
+        inputmode="numeric",
+    )
 
 
 class RecoveryCodeForm(CodeForm):
-    code = forms.CharField(
+    empty_message = "Enter a recovery code"
+    wrong_message = "The recovery code is not right, or it has been used already"
+    code = code_field(
         label="Recovery code",
         help_text="One of the recovery codes you were given when you set up your app. "
         "Each works once.",
-        max_length=40,
-        strip=True,
-        error_messages={"required": "Enter a recovery code"},
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input--width-20",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autocapitalize": "none",
-            }
-        ),
+        empty_message=empty_message,
+        width=20,
+        autocomplete="off",
+        autocapitalize="none",
     )
-    empty_message = "Enter a recovery code"
-    wrong_message = "The recovery code is not right, or it has been used already"
