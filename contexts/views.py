@@ -1,9 +1,6 @@
-import csv
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -12,7 +9,7 @@ from cases.figures import refresh_minutes as figure_refresh_minutes
 from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
-from safeguarding.audit.registry import record_export, spreadsheet_safe
+from safeguarding.exports import csv_response
 from safeguarding.pagination import page_number
 from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
@@ -59,18 +56,19 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         if request.GET.get("export") == "places":
-            return self.csv_response(context)
+            return self.ranking_csv(context)
         return self.render_to_response(context)
 
-    def csv_response(self, context):
+    def ranking_csv(self, context):
         """The whole ranking as a spreadsheet, with the filters applied; the download is
-        audited."""
+        audited (:func:`safeguarding.exports.csv_response`)."""
         days, threshold = context["days"], context["threshold"]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="hotspots-{days}-days.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
+        return csv_response(
+            user=self.request.user,
+            model=Context,
+            name="hotspots",
+            filename=f"hotspots-{days}-days.csv",
+            header=[
                 "Place",
                 "Reference",
                 "Kind",
@@ -78,28 +76,21 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
                 f"{days} days before",
                 "Change",
                 "Emerging hotspot",
-            ]
-        )
-        count = 0
-        for row in context["ranking"].iterator(chunk_size=2000):
-            place = row.place
-            writer.writerow(
+            ],
+            rows=(
                 [
-                    spreadsheet_safe(place.name),
-                    place.reference,
-                    place.get_kind_display(),
+                    row.place.name,
+                    row.place.reference,
+                    row.place.get_kind_display(),
                     row.current,
                     row.previous,
                     row.current - row.previous,
                     "yes" if row.current >= threshold > row.previous else "no",
                 ]
-            )
-            count += 1
-        filters = {"days": days, "harm": context["chosen_harm"], "kind": context["chosen_kind"]}
-        record_export(
-            user=self.request.user, model=Context, name="hotspots", rows=count, filters=filters
+                for row in context["ranking"].iterator(chunk_size=2000)
+            ),
+            filters={"days": days, "harm": context["chosen_harm"], "kind": context["chosen_kind"]},
         )
-        return response
 
     def get_context_data(self, **kwargs):
         params, user = self.request.GET, self.request.user

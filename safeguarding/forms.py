@@ -6,6 +6,10 @@
   ``{{ form.field.as_field_group }}`` by ``templates/govuk/forms/field.html``: a
   ``govuk-form-group`` with label (or fieldset and legend for radios, checkboxes and date
   inputs), hint, error message and the input;
+* radios (``RadioSelect``) as GOV.UK Frontend's radios, by ``templates/govuk/forms/radios.html``;
+  with :class:`safeguarding.widgets.ConditionalRadioSelect` (``reveals={value: [field names]}``)
+  an option reveals those fields under it (GOV.UK Frontend's conditional reveal), and
+  ``{{ form }}`` does not render them again;
 * GOV.UK classes on the widgets (``govuk-input``, ``govuk-select``, ``govuk-textarea``,
   ``govuk-checkboxes__input``, ``govuk-radios__input``...) and the ``--error`` modifiers when the
   field has errors, added at render time by :class:`GovukBoundField`. Classes a form sets on a
@@ -90,6 +94,27 @@ class GovukBoundField(forms.BoundField):
             for part in widget.widgets:
                 part.attrs["class"] = govuk_widget_attrs(part, error=True)
         return super().as_widget(widget, attrs, only_initial)
+
+    @property
+    def radio_items(self) -> list[tuple["forms.boundfield.BoundWidget", list["GovukBoundField"]]]:
+        """Radios: each option (a ``BoundWidget``) with the form's bound fields revealed under
+        it (:class:`safeguarding.widgets.ConditionalRadioSelect`'s ``reveals``; none for plain
+        radios). ``templates/govuk/forms/radios.html`` renders them."""
+        reveals = getattr(self.field.widget, "reveals", {})
+        return [
+            (option, [self.form[name] for name in reveals.get(str(option.data["value"]), [])])
+            for option in self.subwidgets
+        ]
+
+    @property
+    def is_revealed(self) -> bool:
+        """Whether this field is shown under an option of the form's conditional radios: it is
+        rendered there, so ``{{ form }}`` does not render it again."""
+        return any(
+            self.name in names
+            for field in self.form.fields.values()
+            for names in getattr(field.widget, "reveals", {}).values()
+        )
 
     @property
     def error_anchor(self) -> str:

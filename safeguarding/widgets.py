@@ -87,3 +87,29 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+class ConditionalRadioSelect(forms.RadioSelect):
+    """GOV.UK radios whose options reveal more questions (GOV.UK Frontend's "conditionally
+    revealing a related question").
+
+    ``reveals`` maps an option's value to the names of the form's fields shown under it, e.g.
+    ``{"worker": ["owner_user"], "organisation": ["owner_organisation"]}``. Those fields are
+    rendered inside the radios, each option's in a ``govuk-radios__conditional`` block with the
+    id ``conditional-<the option's id>`` (``templates/govuk/forms/radios.html``, from
+    ``{{ form.field.as_field_group }}`` or ``{{ form }}``, which does not render them again).
+    The option's input carries ``data-aria-controls`` naming that block, as GOV.UK Frontend 6's
+    template does; its radios JavaScript turns it into ``aria-controls``, keeps
+    ``aria-expanded`` and shows only the chosen option's block. Without JavaScript every block
+    is shown. The form's ``clean()`` must ignore the fields of the options not chosen.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, reveals: dict[str, list[str]] | None = None):
+        super().__init__(attrs, choices)
+        self.reveals = {str(value): list(names) for value, names in (reveals or {}).items()}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.reveals.get(str(value)) and option["attrs"].get("id"):
+            option["attrs"]["data-aria-controls"] = f"conditional-{option['attrs']['id']}"
+        return option

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from safeguarding import text
 from safeguarding.pickers import PickerField, PickerFormMixin
-from safeguarding.widgets import GovukDateField
+from safeguarding.widgets import ConditionalRadioSelect, GovukDateField
 
 
 class AllocateForm(forms.Form):
@@ -68,18 +68,6 @@ class TransferDecisionForm(forms.Form):
         return data
 
 
-class ConditionalRadioSelect(forms.RadioSelect):
-    """GOV.UK radios whose options reveal more questions: each input controls the element
-    ``conditional-<its id>`` (the template renders those; GOV.UK Frontend shows and hides them,
-    and without JavaScript they are all shown)."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if option["attrs"].get("id"):
-            option["attrs"]["data-aria-controls"] = f"conditional-{option['attrs']['id']}"
-        return option
-
-
 class ActionForm(PickerFormMixin, forms.Form):
     """Someone must do something about a subject by a date: a worker of the authority (picked:
     give the form ``user=``) or a partner organisation (``organisations=``, a few: a select).
@@ -103,7 +91,9 @@ class ActionForm(PickerFormMixin, forms.Form):
     owner_kind = forms.ChoiceField(
         label="Who will do it?",
         choices=[(WORKER, "A worker of the council"), (ORGANISATION, "A partner organisation")],
-        widget=ConditionalRadioSelect,
+        widget=ConditionalRadioSelect(
+            reveals={WORKER: ["owner_user"], ORGANISATION: ["owner_organisation"]}
+        ),
         error_messages={"required": "Choose who will do it"},
     )
     owner_user = PickerField("workers", label="Worker", required=False)

@@ -1,9 +1,7 @@
 """Logging a concern, a concern's page, the borough's themes."""
 
-import csv
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -21,8 +19,8 @@ from cases.models import (
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding.accounts import visibility
-from safeguarding.audit.registry import record_export, spreadsheet_safe
 from safeguarding.errors import ApplicationError
+from safeguarding.exports import csv_response
 from safeguarding.views import (
     AllowedUsersMixin,
     RecordDetailView,
@@ -147,24 +145,16 @@ class ThemesView(AllowedUsersMixin, TemplateView):
             table = next((t for t in tables if t.key == export), None)
             if table is None:
                 raise Http404("No such table")
-            return self.csv_response(table)
+            return csv_response(
+                user=request.user,
+                model=self.EXPORT_MODELS[table.key],
+                name=table.key,
+                filename=f"{table.key}.csv",
+                header=[table.row_heading, *(m.strftime("%Y-%m") for m in table.months), "Total"],
+                rows=([label, *counts, total] for label, counts, total in table.rows),
+            )
         return self.render_to_response(
             self.get_context_data(
                 tables=tables, figures=worked_out, figures_every=figures.refresh_minutes()
             )
         )
-
-    def csv_response(self, table):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{table.key}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([table.row_heading, *(m.strftime("%Y-%m") for m in table.months), "Total"])
-        for label, counts, total in table.rows:
-            writer.writerow([spreadsheet_safe(label), *counts, total])
-        record_export(
-            user=self.request.user,
-            model=self.EXPORT_MODELS[table.key],
-            name=table.key,
-            rows=len(table.rows),
-        )
-        return response

@@ -308,7 +308,8 @@ def record_shown(view: str, shown: dict) -> None:
 def record_export(*, user, model, name: str, rows: int, filters: dict | None = None) -> None:
     """Write an audit row saying ``user`` exported ``rows`` rows built from ``model``'s records.
 
-    Exports are audited like reads: who, what (the export's name and filters), when.
+    Exports are audited like reads: who, what (the export's name and filters), when. Called
+    by :func:`safeguarding.exports.csv_response`, which every export goes through.
     """
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
@@ -322,10 +323,3 @@ def record_export(*, user, model, name: str, rows: int, filters: dict | None = N
         actor_email=getattr(user, "email", "") or None,
         additional_data={"export": name, "rows": rows, "filters": filters or {}},
     )
-
-
-def spreadsheet_safe(value):
-    """A cell value that a spreadsheet will not run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -343,6 +343,40 @@ def test_the_page_opens_for_the_worker_and_lists_whom_to_choose(world, client):
     assert 'id="conditional-id_owner_kind_1"' in page
 
 
+def test_the_radios_are_govuk_frontends_conditional_reveal_and_work_without_javascript(
+    world, client
+):
+    """GOV.UK Frontend 6's radios template (templates/govuk/forms/radios.html): the input says
+    which block it reveals in data-aria-controls (GOV.UK Frontend's JavaScript sets aria-controls
+    and aria-expanded: the page never does), the block follows its item inside the radios,
+    hidden unless chosen; each revealed field is rendered once. A plain POST adds the action."""
+    yp = world.records["cases.youngperson"]["own"]
+    client.force_login(world.users["sw"])
+    page = client.get(_url(yp)).content.decode()
+    form = page[page.index('<form method="post" novalidate>') :]
+    form = form[: form.index("</form>")]
+    assert "aria-expanded" not in form and " aria-controls=" not in form
+    radios = page[page.index('<div class="govuk-radios" data-module="govuk-radios">') :]
+    for n, field in enumerate(["owner_user", "owner_organisation"]):
+        item = radios.index(f'id="id_owner_kind_{n}"')
+        tag = radios[radios.rindex("<input", 0, item) : radios.index(">", item)]
+        assert f'data-aria-controls="conditional-id_owner_kind_{n}"' in tag
+        block = radios.index(
+            '<div class="govuk-radios__conditional govuk-radios__conditional--hidden" '
+            f'id="conditional-id_owner_kind_{n}">'
+        )
+        assert item < block < radios.index(f'id="id_{field}"')
+        assert page.count(f'id="id_{field}"') == 1
+    assert radios.index('id="id_owner_user"') < radios.index('id="id_owner_kind_1"')
+
+    p2 = _org(world, "p2")
+    data = _form_data(owner_organisation=str(p2.pk), owner_user=str(world.users["sw2"].pk))
+    response = client.post(_url(yp), data)
+    assert response.status_code == 302 and response["Location"] == yp.get_absolute_url()
+    action = Action.objects.get(subject=yp.subject, created_by=world.users["sw"])
+    assert (action.owner_organisation, action.owner_user) == (p2, None)
+
+
 def test_without_javascript_a_worker_is_found_then_chosen(world, client):
     yp, sw3 = world.records["cases.youngperson"]["own"], world.users["sw3"]
     client.force_login(world.users["sw"])

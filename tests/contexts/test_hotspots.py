@@ -108,7 +108,7 @@ def test_themes_count_and_export_as_audited_csv(world, client):
     response = client.get(reverse("cases:themes"), {"export": "referrals-by-source"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().strip().splitlines()
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Source agency,") and lines[0].endswith(",Total")
     totals = {line.split(",")[0]: int(line.split(",")[-1]) for line in lines[1:]}
     assert totals == {"Test Borough Council": 1, "Test Police": 1, "Test Academy": 1}
@@ -125,7 +125,7 @@ def test_hotspot_ranking_exports_as_audited_csv(world, client):
     client.force_login(sm)
     response = client.get(reverse("contexts:hotspots"), {"days": "30", "export": "places"})
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().strip().splitlines()
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Place,Reference,Kind,Last 30 days")
     assert lines[1].startswith("Test team place,")
     entry = LogEntry.objects.filter(object_pk="export").latest("timestamp")
