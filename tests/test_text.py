@@ -7,6 +7,8 @@ kind of value: the page comes back (200) with the GOV.UK error summary linking t
 keeps what else was typed, and stores nothing; good values are stored in NFC.
 """
 
+import importlib
+import pkgutil
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,9 +20,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases import forms as case_forms
+import cases
+import contexts
+import peers
+import safeguarding
 from cases.models import Action, Concern, Referral, TransferRequest
-from peers import forms as peer_forms
 from peers.models import PeerGroup
 from safeguarding import search, text
 from safeguarding.views import RecordUpdateView
@@ -126,11 +130,19 @@ def test_a_form_fields_length_is_checked_after_nfc(typed, valid):
 
 # --- every form uses it -----------------------------------------------------------------------
 
-FORM_MODULES = [case_forms, peer_forms, search]
+
+def _form_modules():
+    """Every module of ours that defines forms: each app's ``forms`` modules (``cases``
+    keeps its forms by domain, ``cases/<domain>/forms.py``) and the search page's."""
+    for package in (cases, peers, contexts, safeguarding):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name.rsplit(".", 1)[-1] == "forms":
+                yield importlib.import_module(info.name)
+    yield search
 
 
 def _form_classes():
-    for module in FORM_MODULES:
+    for module in _form_modules():
         for value in vars(module).values():
             if (
                 isinstance(value, type)

@@ -3,6 +3,8 @@
 from django import forms
 from django.template.defaultfilters import pluralize
 
+from safeguarding import text
+
 from . import mfa
 
 
@@ -14,7 +16,7 @@ class CodeForm(forms.Form):
     (django-otp's throttling: wait the seconds said, then try again).
     """
 
-    code = forms.CharField(
+    code = text.CharField(
         label="Code",
         max_length=40,
         strip=True,
@@ -47,7 +49,7 @@ class CodeForm(forms.Form):
 def code_field(*, label: str, help_text: str, empty_message: str, width: int, **attrs):
     """The one text input of a code page: GOV.UK fixed width (``govuk-input--width-{width}``),
     no spell checking, and the browser hints in ``attrs`` (``autocomplete``, ``inputmode``...)."""
-    return forms.CharField(
+    return text.CharField(
         label=label,
         help_text=help_text,
         max_length=40,
