@@ -14,8 +14,8 @@ Both change the grant rows through ``safeguarding.accounts.grants`` in their own
 so ``ConcernAudience`` (``cases/audience.py``, kept by signals on those rows) follows at once,
 and write one audit row on the young person (who was named or un-named, by whom, why), besides
 the audit rows of the grant rows themselves. A refusal is an ``ApplicationError`` by field
-(``person``, ``reason``); someone who may not name staff on the record gets ``Http404``, as if it
-did not exist.
+(``person``, ``reason``); someone who may not name staff on the record gets
+``safeguarding.errors.RecordNotFound``, as if it did not exist (a 404 on the pages).
 """
 
 from auditlog.models import LogEntry
@@ -62,8 +62,9 @@ def _reason(reason: str, *, missing: str) -> str:
 
 
 def _locked(young_person: YoungPerson, by: User) -> YoungPerson:
-    """The record, locked for the change, if ``by`` may name staff on it (else 404)."""
-    visibility.get_or_404(by, YoungPerson, visibility.NAME, pk=young_person.pk)
+    """The record, locked for the change, if ``by`` may name staff on it (else
+    ``RecordNotFound``)."""
+    visibility.require(by, young_person, visibility.NAME)
     return YoungPerson.objects.select_for_update().select_related("subject").get(pk=young_person.pk)
 
 

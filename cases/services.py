@@ -8,7 +8,7 @@ from cases.casework.services import (  # noqa: F401
     _end_current_allocation,
     _move_case,
     _pending_transfer_for_update,
-    _require,
+    _require_unless_system,
     _tell_requester,
     action_assign,
     action_record_progress,
@@ -38,4 +38,8 @@ from cases.front_door.services import (  # noqa: F401
     referral_decide,
     referral_receive,
     referral_start_screening,
+)
+from cases.young_people.services import (  # noqa: F401
+    YOUNG_PERSON_FIELDS,
+    young_person_update,
 )

@@ -13,7 +13,7 @@ from safeguarding.exports import csv_response
 from safeguarding.pagination import page_number
 from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
-from . import selectors
+from . import selectors, services
 from .models import Context, ContextGuardian
 
 
@@ -39,7 +39,8 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
 class ContextUpdateView(RecordUpdateView):
     model = Context
     audit_reads = False  # a place, not a person's record
-    fields = ["name", "kind", "address", "postcode", "description"]
+    fields = services.CONTEXT_FIELDS
+    service = services.context_update
 
     def get_success_url(self):
         return reverse("contexts:context", args=[self.object.pk])

@@ -1,21 +1,39 @@
-"""Peer group services: memberships over time and relationships, each with its source."""
+"""Peer group services: the group's own details, memberships over time and relationships, each
+with its source.
 
+Each checks the caller through the rule (``visibility.require``): a record the user may not see,
+or not change where that is asked, is ``safeguarding.errors.RecordNotFound``, as if missing.
+Refusals are ``ApplicationError``, by field where they can be."""
+
+from collections.abc import Mapping
 from datetime import date
 
 from django.db import transaction
-from django.http import Http404
 
 from cases.models import YoungPerson
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
+from safeguarding.subjects.services import record_update
 
 from .models import PeerGroup, PeerGroupMembership, Relationship
 
+#: What the edit page may change. Who works with the group (grants) and its members change only
+#: through their own services.
+PEER_GROUP_FIELDS = ("name", "description")
 
-def _require(user, obj, action):
-    if not visibility.can(user, obj, action):
-        raise Http404("No such record")
+
+def peer_group_update(
+    peer_group: PeerGroup, *, by: User, changes: Mapping[str, object]
+) -> PeerGroup:
+    """Save ``changes`` (a name of :data:`PEER_GROUP_FIELDS` → its cleaned value) to the group
+    for ``by``, who must be able to change it, and return it as saved.
+
+    In one transaction, re-read through the rule after the change
+    (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
+    change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
+    it out of ``by``'s reach. The audit gets its change row."""
+    return record_update(peer_group, by=by, changes=changes, fields=PEER_GROUP_FIELDS)
 
 
 @transaction.atomic
@@ -30,8 +48,8 @@ def membership_add(
     source_detail: str = "",
 ) -> PeerGroupMembership:
     """Record that a young person is (or was, from ``joined_on``) in a peer group."""
-    _require(by, peer_group, visibility.CHANGE)
-    _require(by, young_person, visibility.VIEW)
+    visibility.require(by, peer_group, visibility.CHANGE)
+    visibility.require(by, young_person, visibility.VIEW)
     if joined_on and joined_on > date.today():
         raise ApplicationError({"joined_on": "The date joined must be today or in the past."})
     if peer_group.memberships.filter(young_person=young_person, left_on__isnull=True).exists():
@@ -53,7 +71,7 @@ def membership_end(
 ) -> PeerGroupMembership:
     """Record that a member has left: membership is kept as history, not deleted."""
     membership = PeerGroupMembership.objects.select_for_update().get(pk=membership.pk)
-    _require(by, membership, visibility.CHANGE)
+    visibility.require(by, membership, visibility.CHANGE)
     left_on = left_on or date.today()
     if membership.left_on:
         raise ApplicationError("They have already left the group.")
@@ -77,8 +95,8 @@ def relationship_add(
 ) -> Relationship:
     if from_person.pk == to_person.pk:
         raise ApplicationError({"to_person": "Choose two different young people."})
-    _require(by, from_person, visibility.VIEW)
-    _require(by, to_person, visibility.VIEW)
+    visibility.require(by, from_person, visibility.VIEW)
+    visibility.require(by, to_person, visibility.VIEW)
     if not (
         visibility.can(by, from_person, visibility.CHANGE)
         or visibility.can(by, to_person, visibility.CHANGE)
@@ -104,5 +122,5 @@ def relationship_add(
 @transaction.atomic
 def relationship_remove(*, relationship: Relationship, by: User) -> None:
     """Remove a relationship recorded in error (the audit keeps what it was)."""
-    _require(by, relationship, visibility.CHANGE)
+    visibility.require(by, relationship, visibility.CHANGE)
     relationship.delete()

@@ -1,16 +1,14 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
-from django.views.generic import FormView
 
 from cases.models import YoungPerson
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
-from safeguarding.errors import ApplicationError
-from safeguarding.views import RecordDetailView, RecordUpdateView, add_service_errors
+from safeguarding.views import (
+    RecordActionView,
+    RecordDetailView,
+    RecordUpdateView,
+    ServiceFormView,
+)
 
 from . import selectors, services
 from .forms import MembershipForm, RelationshipForm
@@ -40,120 +38,123 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
 
 class PeerGroupUpdateView(RecordUpdateView):
     model = PeerGroup
-    fields = ["name", "description"]
+    fields = services.PEER_GROUP_FIELDS
+    service = services.peer_group_update
 
     def get_success_url(self):
         return reverse("peers:peer-group", args=[self.object.pk])
 
 
-class PeerGroupFormView(LoginRequiredMixin, FormView):
+class PeerGroupFormView(ServiceFormView):
     """Base for the forms on a peer group: the group must be one the user may change."""
 
-    template_name = "form_page.html"
+    model = PeerGroup
+    action = visibility.CHANGE
     page_title = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.peer_group = visibility.get_or_404(
-            request.user, PeerGroup, visibility.CHANGE, pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
     def get_success_url(self):
-        return self.peer_group.get_absolute_url()
+        return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=self.page_title,
-            caption=self.peer_group.name,
+            caption=self.object.name,
             cancel_url=self.get_success_url(),
             **kwargs,
         )
-
-    def apply_errors(self, form, error: ApplicationError):
-        add_service_errors(form, error)
-        return self.form_invalid(form)
 
 
 class MembershipAddView(PeerGroupFormView):
     form_class = MembershipForm
     page_title = "Add a member"
+    service = services.membership_add
+    success_message = "{young_person.full_name} added to the group."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
+    def service_arguments(self, form):
         data = form.cleaned_data
-        try:
-            services.membership_add(
-                peer_group=self.peer_group,
-                young_person=data["young_person"],
-                by=self.request.user,
-                joined_on=data["joined_on"],
-                confidence=data["confidence"],
-                source=data["source"],
-                source_detail=data["source_detail"],
-            )
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
-        messages.success(self.request, f"{data['young_person'].full_name} added to the group.")
-        return super().form_valid(form)
+        return {
+            "peer_group": self.object,
+            "young_person": data["young_person"],
+            "by": self.request.user,
+            "joined_on": data["joined_on"],
+            "confidence": data["confidence"],
+            "source": data["source"],
+            "source_detail": data["source_detail"],
+        }
 
 
 class RelationshipAddView(PeerGroupFormView):
     form_class = RelationshipForm
     page_title = "Add a relationship"
+    service = services.relationship_add
+    success_message = "Relationship added."
 
     def get_form_kwargs(self):
-        members = self.peer_group.memberships.values("young_person_id")
+        members = self.object.memberships.values("young_person_id")
         people = visibility.restrict(self.request.user, YoungPerson).filter(pk__in=members)
         return {**super().get_form_kwargs(), "people": people}
 
-    def form_valid(self, form):
+    def service_arguments(self, form):
         data = form.cleaned_data
-        try:
-            services.relationship_add(
-                from_person=data["from_person"],
-                to_person=data["to_person"],
-                kind=data["kind"],
-                source=data["source"],
-                reliability=data["reliability"],
-                notes=data["notes"],
-                by=self.request.user,
-            )
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
-        messages.success(self.request, "Relationship added.")
-        return super().form_valid(form)
+        return {
+            "from_person": data["from_person"],
+            "to_person": data["to_person"],
+            "kind": data["kind"],
+            "source": data["source"],
+            "reliability": data["reliability"],
+            "notes": data["notes"],
+            "by": self.request.user,
+        }
 
 
-@require_POST
-@login_required
-def membership_end(request, pk, membership_pk):
-    membership = visibility.get_or_404(
-        request.user, PeerGroupMembership, visibility.CHANGE, pk=membership_pk, peer_group_id=pk
-    )
-    try:
-        services.membership_end(membership=membership, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{membership.young_person.full_name} marked as having left.")
-    return redirect(membership.peer_group)
+class MembershipEndView(RecordActionView):
+    """POST: a member has left the group (the membership is kept as history)."""
+
+    model = PeerGroupMembership
+    action = visibility.CHANGE
+    pk_url_kwarg = "membership_pk"
+    service = services.membership_end
+    success_message = "{object.young_person.full_name} marked as having left."
+
+    def get_queryset(self):
+        return super().get_queryset().filter(peer_group_id=self.kwargs["pk"])
+
+    def service_arguments(self):
+        return {"membership": self.object, "by": self.request.user}
+
+    def get_redirect_url(self):
+        return self.object.peer_group.get_absolute_url()
 
 
-@require_POST
-@login_required
-def relationship_remove(request, pk, relationship_pk):
-    group = visibility.get_or_404(request.user, PeerGroup, visibility.CHANGE, pk=pk)
-    members = group.memberships.values("young_person_id")
-    relationship = visibility.get_or_404(
-        request.user,
-        Relationship.objects.filter(from_person__in=members, to_person__in=members),
-        visibility.CHANGE,
-        pk=relationship_pk,
-    )
-    services.relationship_remove(relationship=relationship, by=request.user)
-    messages.success(request, "Relationship removed.")
-    return redirect(group)
+class RelationshipRemoveView(RecordActionView):
+    """POST: remove a relationship between two of the group's members, recorded in error."""
+
+    model = Relationship
+    action = visibility.CHANGE
+    pk_url_kwarg = "relationship_pk"
+    service = services.relationship_remove
+    success_message = "Relationship removed."
+
+    def get_object(self):
+        # The group first (which the user must be able to change), then one of its relationships.
+        self.peer_group = visibility.get_or_404(
+            self.request.user, PeerGroup, visibility.CHANGE, pk=self.kwargs["pk"]
+        )
+        return super().get_object()
+
+    def get_queryset(self):
+        members = self.peer_group.memberships.values("young_person_id")
+        return super().get_queryset().filter(from_person__in=members, to_person__in=members)
+
+    def service_arguments(self):
+        return {"relationship": self.object, "by": self.request.user}
+
+    def get_redirect_url(self):
+        return self.peer_group.get_absolute_url()
+
+
+membership_end = MembershipEndView.as_view()
+relationship_remove = RelationshipRemoveView.as_view()

@@ -143,6 +143,9 @@ MIDDLEWARE = [
     "safeguarding.audit.middleware.AuditlogMiddleware",
     # A partner agency's pages show only the fields it may read (accounts/disclosure.py).
     "safeguarding.accounts.disclosure.DisclosureMiddleware",
+    # A service's RecordNotFound that no view answered is a 404, its NotAllowed a 403
+    # (safeguarding/errors.py): the pages' bases and the API answer them themselves.
+    "safeguarding.errors.DomainErrorMiddleware",
     # Answers a locked-out sign-in attempt with templates/registration/locked_out.html. Last.
     "axes.middleware.AxesMiddleware",
 ]

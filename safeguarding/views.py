@@ -1,13 +1,31 @@
-"""Base views: every page starts from a queryset already restricted by the one rule."""
+"""Base views: every page starts from records read through the one rule. Views declare; the
+bases behave.
 
+* :class:`RecordDetailView`: a record's page (``model``/``queryset``, ``action``); reads audited.
+* :class:`ServiceFormView`: a form about a record whose cleaned data a service acts on.
+* :class:`RecordUpdateView`: a record's edit page, saved through its ``<entity>_update``
+  service.
+* :class:`RecordActionView`: a button (POST) that asks a service to do something to a record.
+* :class:`AllowedUsersMixin`: a page for some roles only.
+
+A record the user may not see (or not do this to) is a 404, exactly like a missing one: when the
+page reads it, and when a service raises ``safeguarding.errors.RecordNotFound``. A service's
+refusal (``safeguarding.errors.ApplicationError``) is shown on the form, with everything typed
+kept, or as a message on the page a button returns to.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
 from django.forms import modelform_factory
-from django.http import Http404
-from django.views.generic import DetailView, UpdateView
+from django.http import Http404, HttpResponseRedirect
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, View
 
 from safeguarding import text
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
+from safeguarding.errors import ApplicationError, RecordNotFound
 
 
 class RestrictedQuerysetMixin(LoginRequiredMixin):
@@ -33,15 +51,131 @@ class RecordDetailView(RestrictedQuerysetMixin, DetailView):
         return obj
 
 
-class RecordUpdateView(RestrictedQuerysetMixin, UpdateView):
-    """Edit a record's ``fields``. Its text columns get the form fields of the one text rule
+class RecordMixin(LoginRequiredMixin):
+    """The record a page acts on, read through the rule once, before anything else the view
+    does (``self.object``).
+
+    Declare ``model`` (or ``queryset``; narrow it per request in ``get_queryset()``, e.g. to
+    the manager's team), ``action`` (``visibility.VIEW`` unless said) and which URL keyword
+    holds its key: ``pk_url_kwarg`` (default ``"pk"``), matched against the field
+    ``lookup_field`` (default ``"pk"``). Missing, not visible or not allowed for ``action``: a
+    404, the same for all three. Signed out: the sign-in page. Override ``get_object()`` to do
+    more with the record when it is read (an audited read, say).
+    """
+
+    model = None
+    queryset = None
+    action = visibility.VIEW
+    pk_url_kwarg = "pk"
+    lookup_field = "pk"
+
+    def get_queryset(self):
+        if self.queryset is not None:
+            return self.queryset.all()
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no model or queryset")
+        return self.model._default_manager.all()
+
+    def get_object(self):
+        lookup = {self.lookup_field: self.kwargs[self.pk_url_kwarg]}
+        return visibility.get_or_404(self.request.user, self.get_queryset(), self.action, **lookup)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _message(template: str, **values) -> str:
+    """A success message from its template (``str.format`` fields, e.g.
+    ``"{object.subject.reference} allocated to {worker}."``)."""
+    return template.format_map(values) if template else ""
+
+
+class ServiceFormView(RecordMixin, FormView):
+    """A form about one record, whose cleaned data a service acts on.
+
+    Declare:
+
+    * the record: ``model`` or ``queryset``, ``action`` (:class:`RecordMixin`);
+    * ``form_class`` (and ``template_name``; default ``form_page.html``);
+    * ``service``, a function, called inside the request with ``service_arguments(form)``
+      (a dict of keyword arguments); or override ``perform(form)`` where the call depends on
+      the form. What it returns is ``self.result``;
+    * ``error_fields``: the form's name of a field the service names differently (or
+      ``get_error_fields(form)``);
+    * where to go (``success_url`` or ``get_success_url()``) and ``success_message``: a
+      ``str.format`` template of the cleaned data and ``object``, ``result`` and ``view``
+      (or ``get_success_message(form)``); empty for none.
+
+    Behaviour: GET renders the form. POST validates it; if valid, calls the service. Its
+    ``ApplicationError`` is put on the form field by field (:func:`add_service_errors`) and
+    the page is shown again (200) with everything the user typed; its ``RecordNotFound`` is a
+    404. Otherwise: the success message, and a redirect.
+    """
+
+    template_name = "form_page.html"
+    service = None
+    success_message = ""
+    error_fields: dict[str, str] = {}
+
+    def service_arguments(self, form) -> dict:
+        raise ImproperlyConfigured(f"{type(self).__name__} declares no service_arguments()")
+
+    def perform(self, form):
+        service = type(self).service
+        if service is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no service")
+        return service(**self.service_arguments(form))
+
+    def get_error_fields(self, form) -> dict[str, str]:
+        return self.error_fields
+
+    def get_success_message(self, form) -> str:
+        values = {**form.cleaned_data, "object": self.object, "result": self.result, "view": self}
+        return _message(self.success_message, **values)
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ApplicationError as error:
+            add_service_errors(form, error, self.get_error_fields(form))
+            return self.form_invalid(form)
+        except RecordNotFound:
+            raise Http404("No such record") from None
+        message = self.get_success_message(form)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RecordUpdateView(ServiceFormView):
+    """Edit a record's ``fields`` through its ``<entity>_update`` service.
+
+    Declare ``model`` (or ``queryset``), ``fields`` (the service's editable fields), ``service``
+    (called as ``service(record, by=user, changes={field: cleaned value})``; it saves in a
+    transaction and re-reads the result through the rule, e.g.
+    ``cases.young_people.services.young_person_update``) and ``get_success_url()``. The record
+    is read through the rule for ``visibility.CHANGE``.
+
+    Its text columns get the form fields of the one text rule
     (:func:`safeguarding.text.model_formfield`: NFC, control characters refused, postcodes
-    upper-cased, lengths checked after that)."""
+    upper-cased, lengths checked after that). The page (``record_form.html``) has ``form`` and
+    ``object``.
+    """
 
     action = visibility.CHANGE
     template_name = "record_form.html"
+    fields = None
     #: The edit page shows the whole record: opening it is a read, and is audited.
     audit_reads = True
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.audit_reads and self.request.method == "GET":
+            record_read(obj)
+        return obj
 
     def get_form_class(self):
         if self.form_class is not None:
@@ -50,11 +184,65 @@ class RecordUpdateView(RestrictedQuerysetMixin, UpdateView):
             self.model, fields=self.fields, formfield_callback=text.model_formfield
         )
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if self.audit_reads and self.request.method == "GET":
-            record_read(obj)
-        return obj
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def perform(self, form):
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        return type(self).service(self.object, by=self.request.user, changes=changes)
+
+
+class RecordActionView(RecordMixin, View):
+    """A button: POST asks a service to do something to one record, then redirects.
+
+    Declare the record (:class:`RecordMixin`), ``service`` with ``service_arguments()`` (or
+    override ``perform()``; what it returns is ``self.result``), ``get_redirect_url()`` and
+    ``success_message`` (a ``str.format`` template of ``object``, ``result`` and ``view``, or
+    ``get_success_message()``; empty for none).
+
+    Behaviour: POST only; any other method is a 405, before anything else. The service's
+    ``ApplicationError`` becomes an error message (its messages joined) on the page redirected
+    to; its ``RecordNotFound`` is a 404. Otherwise the success message, and the redirect.
+    """
+
+    http_method_names = ["post"]
+    service = None
+    success_message = ""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return require_POST(super().as_view(**initkwargs))
+
+    def service_arguments(self) -> dict:
+        raise ImproperlyConfigured(f"{type(self).__name__} declares no service_arguments()")
+
+    def perform(self):
+        service = type(self).service
+        if service is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no service")
+        return service(**self.service_arguments())
+
+    def get_redirect_url(self) -> str:
+        raise ImproperlyConfigured(f"{type(self).__name__} declares no get_redirect_url()")
+
+    def get_success_message(self) -> str:
+        return _message(self.success_message, object=self.object, result=self.result, view=self)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.result = self.perform()
+        except ApplicationError as error:
+            messages.error(request, " ".join(error.messages))
+        except RecordNotFound:
+            raise Http404("No such record") from None
+        else:
+            message = self.get_success_message()
+            if message:
+                messages.success(request, message)
+        return HttpResponseRedirect(self.get_redirect_url())
 
 
 class AllowedUsersMixin(LoginRequiredMixin):
@@ -72,12 +260,14 @@ class AllowedUsersMixin(LoginRequiredMixin):
 
 
 def add_service_errors(form, error, field_names=None) -> None:
-    """Put a service's ApplicationError on a form, field by field (others on the form).
+    """Put a service's ApplicationError on a form, field by field; a message about no field
+    (or a field the form does not have) goes on the form as a whole.
 
     ``field_names`` maps a service's field name to the form's where they differ.
     """
     field_names = field_names or {}
-    for field, messages in error.message_dict.items():
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, messages_ in by_field.items():
         target = field_names.get(field, field)
-        for message in messages:
+        for message in messages_:
             form.add_error(target if target in form.fields else None, message)

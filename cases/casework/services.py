@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from cases.models import (
 )
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import Organisation, Team, User
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, RecordNotFound
 from safeguarding.notifications.services import (
     ActionAssigned,
     ActionOverdue,
@@ -28,10 +27,11 @@ from safeguarding.notifications.services import (
 from safeguarding.subjects.models import Subject
 
 
-def _require(user, obj, action: str) -> None:
-    if user is not None and not visibility.can(user, obj, action):
-        # Indistinguishable from a missing record.
-        raise Http404("No such record")
+def _require_unless_system(user: User | None, obj, action: str) -> None:
+    """``visibility.require`` for a person; ``None`` is the system (a task, a migration), which
+    the services that accept it do not check. ``RecordNotFound`` if the person may not."""
+    if user is not None:
+        visibility.require(user, obj, action)
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def case_allocate(*, case: Case, worker: User, allocated_by: User | None, reason
     transaction as the allocation row. ``allocated_by`` must be able to change the case.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(allocated_by, case, visibility.CHANGE)
+    _require_unless_system(allocated_by, case, visibility.CHANGE)
     if case.status == Case.Status.CLOSED:
         raise ApplicationError("A closed case cannot be allocated.")
     if worker.team_id != case.team_id or not worker.is_active:
@@ -126,7 +126,7 @@ def case_transfer(
 ) -> Case:
     """Move a case to another team's unallocated queue; access moves with it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(transferred_by, case, visibility.CHANGE)
+    _require_unless_system(transferred_by, case, visibility.CHANGE)
     return _move_case(case=case, to_team=to_team, by=transferred_by, reason=reason)
 
 
@@ -169,7 +169,7 @@ def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Ca
 @transaction.atomic
 def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(closed_by, case, visibility.CHANGE)
+    _require_unless_system(closed_by, case, visibility.CHANGE)
     if not case.can_move_to(Case.Status.CLOSED):
         raise ApplicationError("This case is already closed.")
     if not reason.strip():
@@ -190,9 +190,9 @@ def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
 def transfer_request(*, case: Case, to_team: Team, requested_by: User, reason: str):
     """Offer a case to another team. Nothing moves until its manager accepts."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(requested_by, case, visibility.CHANGE)
+    visibility.require(requested_by, case, visibility.CHANGE)
     if not visibility.manages_team(requested_by):
-        raise Http404("No such record")
+        raise RecordNotFound()
     errors = {}
     if to_team.pk == case.team_id:
         errors["to_team"] = "Choose another team."
@@ -220,7 +220,7 @@ def transfer_request(*, case: Case, to_team: Team, requested_by: User, reason: s
 
 def _pending_transfer_for_update(request: TransferRequest, user: User) -> TransferRequest:
     request = TransferRequest.objects.select_for_update().get(pk=request.pk)
-    _require(user, request, visibility.CHANGE)
+    visibility.require(user, request, visibility.CHANGE)
     if request.status != TransferRequest.Status.PENDING:
         raise ApplicationError("This transfer has already been decided.")
     return request
@@ -232,7 +232,7 @@ def transfer_accept(*, request: TransferRequest, accepted_by: User) -> Case:
     in this transaction."""
     request = _pending_transfer_for_update(request, accepted_by)
     if accepted_by.team_id != request.to_team_id:
-        raise Http404("No such record")
+        raise RecordNotFound()
     case = Case.objects.select_for_update().get(pk=request.case_id)
     if case.team_id != request.from_team_id or case.status == Case.Status.CLOSED:
         raise ApplicationError("The case has changed since the transfer was asked for.")
@@ -257,7 +257,7 @@ def _tell_requester(request: TransferRequest) -> None:
 def transfer_reject(*, request: TransferRequest, rejected_by: User, reason: str) -> None:
     request = _pending_transfer_for_update(request, rejected_by)
     if rejected_by.team_id != request.to_team_id:
-        raise Http404("No such record")
+        raise RecordNotFound()
     if not reason.strip():
         raise ApplicationError({"reason": "Say why the transfer is rejected."})
     request.status = TransferRequest.Status.REJECTED
@@ -273,7 +273,7 @@ def transfer_withdraw(*, request: TransferRequest, withdrawn_by: User) -> None:
     managers, who were asked, are told."""
     request = _pending_transfer_for_update(request, withdrawn_by)
     if withdrawn_by.team_id != request.from_team_id or not visibility.manages_team(withdrawn_by):
-        raise Http404("No such record")
+        raise RecordNotFound()
     request.status = TransferRequest.Status.WITHDRAWN
     request.decided_by, request.decided_at = withdrawn_by, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
@@ -300,7 +300,7 @@ def action_record_progress(
     changed this way. Moving to *done* records when; moving away from it clears that.
     """
     action = Action.objects.select_for_update().get(pk=action.pk)
-    _require(by, action, visibility.CHANGE)
+    visibility.require(by, action, visibility.CHANGE)
     if status is None and progress_note is None:
         return action
     if action.status == Action.Status.CANCELLED:
@@ -332,7 +332,7 @@ def action_assign(
     """Give someone something to do about a subject by a date: a worker of the authority, or a
     partner organisation of it (the police, a school, a station's operator...). The owner is
     told (``ActionAssigned``). ``assigned_by`` must be able to change the subject."""
-    _require(assigned_by, subject.concrete, visibility.CHANGE)
+    visibility.require(assigned_by, subject.concrete, visibility.CHANGE)
     authority = subject.authority
     errors = {}
     if not description.strip():

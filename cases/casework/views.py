@@ -1,11 +1,9 @@
 """Casework pages: My work, a case, allocating and transferring, team caseloads, actions."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView
 
 from cases import selectors, services
 from cases.forms import (
@@ -21,13 +19,13 @@ from cases.models import (
 )
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
-from safeguarding.errors import ApplicationError
 from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
 from safeguarding.views import (
     AllowedUsersMixin,
+    RecordActionView,
     RecordDetailView,
-    add_service_errors,
+    ServiceFormView,
 )
 
 
@@ -57,61 +55,53 @@ class CaseDetailView(RecordDetailView):
         )
 
 
-class ActionAddView(LoginRequiredMixin, FormView):
+class ActionAddView(ServiceFormView):
     """Add an action on a young person, a place or a peer group: a worker of the authority or a
     partner organisation must do something by a date. For users who may change the record."""
 
+    queryset = Subject.objects.select_related("authority")
+    action = visibility.CHANGE
+    pk_url_kwarg = lookup_field = "reference"
     template_name = "cases/action_form.html"
     form_class = ActionForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.subject = visibility.get_or_404(
-            request.user,
-            Subject.objects.select_related("authority"),
-            visibility.CHANGE,
-            reference=kwargs["reference"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+    service = services.action_assign
 
     def get_form_kwargs(self):
         user = self.request.user
         # A worker is picked from the authority's (the service checks it is the subject's).
         organisations = (
             visibility.restrict(user, Organisation)
-            .filter(authority=self.subject.authority, is_active=True)
+            .filter(authority=self.object.authority, is_active=True)
             .order_by("name", "pk")
         )
         return {**super().get_form_kwargs(), "user": user, "organisations": organisations}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            subject=self.subject, cancel_url=self.get_success_url(), **kwargs
+            subject=self.object, cancel_url=self.get_success_url(), **kwargs
         )
 
     def get_success_url(self):
-        return self.subject.get_absolute_url()
+        return self.object.get_absolute_url()
 
-    def form_valid(self, form):
+    def service_arguments(self, form):
         data = form.cleaned_data
-        try:
-            action = services.action_assign(
-                subject=self.subject,
-                description=data["description"],
-                due_on=data["due_on"],
-                assigned_by=self.request.user,
-                owner_user=data["owner_user"],
-                owner_organisation=data["owner_organisation"],
-            )
-        except ApplicationError as error:
-            add_service_errors(form, error, {"owner": form.owner_field})
-            return self.form_invalid(form)
+        return {
+            "subject": self.object,
+            "description": data["description"],
+            "due_on": data["due_on"],
+            "assigned_by": self.request.user,
+            "owner_user": data["owner_user"],
+            "owner_organisation": data["owner_organisation"],
+        }
+
+    def get_error_fields(self, form):
+        return {"owner": form.owner_field}
+
+    def get_success_message(self, form):
+        action = self.result
         owner = action.owner_organisation or action.owner_user
-        messages.success(
-            self.request, f"Action added for {owner}, due by {action.due_on:%-d %B %Y}."
-        )
-        return super().form_valid(form)
+        return f"Action added for {owner}, due by {action.due_on:%-d %B %Y}."
 
 
 class TeamManagerMixin(AllowedUsersMixin):
@@ -122,10 +112,6 @@ class TeamManagerMixin(AllowedUsersMixin):
     @property
     def team(self):
         return self.request.user.team
-
-    def apply_errors(self, form, error: ApplicationError):
-        add_service_errors(form, error)
-        return self.form_invalid(form)
 
 
 class TeamCaseloadView(TeamManagerMixin, TemplateView):
@@ -182,36 +168,19 @@ class WorkerCasesView(TeamManagerMixin, TemplateView):
         )
 
 
-class CaseFormView(TeamManagerMixin, FormView):
-    """A form about one case of the manager's team."""
+class CaseFormView(TeamManagerMixin, ServiceFormView):
+    """A form about one case of the manager's team (which they may change; else 404)."""
 
-    template_name = "form_page.html"
+    queryset = Case.objects.select_related("subject", "team", "allocated_worker")
+    action = visibility.CHANGE
     page_title = ""
+    success_url = reverse_lazy("cases:team")
 
-    def get_case(self):
-        if not hasattr(self, "_case"):
-            self._case = visibility.get_or_404(
-                self.request.user,
-                Case.objects.select_related("subject", "team", "allocated_worker"),
-                visibility.CHANGE,
-                pk=self.kwargs["pk"],
-                team=self.team,
-            )
-        return self._case
-
-    def get(self, request, *args, **kwargs):
-        self.get_case()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.get_case()
-        return super().post(request, *args, **kwargs)
-
-    def get_success_url(self):
-        return reverse("cases:team")
+    def get_queryset(self):
+        return super().get_queryset().filter(team=self.team)
 
     def get_context_data(self, **kwargs):
-        case = self.get_case()
+        case = self.object
         return super().get_context_data(
             title=self.page_title,
             caption=f"{case.subject.display_name} · {case.subject.reference}",
@@ -223,120 +192,84 @@ class CaseFormView(TeamManagerMixin, FormView):
 class CaseAllocateView(CaseFormView):
     form_class = AllocateForm
     page_title = "Allocate"
+    service = services.case_allocate
+    success_message = "{object.subject.reference} allocated to {worker}."
 
     def get_form_kwargs(self):
-        case = self.get_case()
-        return {**super().get_form_kwargs(), "team": self.team, "exclude": case.allocated_worker}
+        exclude = self.object.allocated_worker
+        return {**super().get_form_kwargs(), "team": self.team, "exclude": exclude}
 
-    def form_valid(self, form):
-        case, worker = self.get_case(), form.cleaned_data["worker"]
-        try:
-            services.case_allocate(
-                case=case,
-                worker=worker,
-                allocated_by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
-        messages.success(self.request, f"{case.subject.reference} allocated to {worker}.")
-        return super().form_valid(form)
+    def service_arguments(self, form):
+        return {
+            "case": self.object,
+            "worker": form.cleaned_data["worker"],
+            "allocated_by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+        }
 
 
 class CaseTransferView(CaseFormView):
     form_class = TransferForm
     page_title = "Transfer to another team"
+    service = services.transfer_request
+    success_message = "Transfer of {object.subject.reference} offered to {to_team}."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "team": self.team}
 
-    def form_valid(self, form):
-        case = self.get_case()
-        try:
-            services.transfer_request(
-                case=case,
-                to_team=form.cleaned_data["to_team"],
-                requested_by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
-        messages.success(
-            self.request,
-            f"Transfer of {case.subject.reference} offered to {form.cleaned_data['to_team']}.",
-        )
-        return super().form_valid(form)
+    def service_arguments(self, form):
+        return {
+            "case": self.object,
+            "to_team": form.cleaned_data["to_team"],
+            "requested_by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+        }
 
 
-class TransferWithdrawView(TeamManagerMixin, View):
+class TransferWithdrawView(TeamManagerMixin, RecordActionView):
     """POST: the offering team's manager takes back a transfer that is still waiting."""
 
-    http_method_names = ["post"]
+    queryset = TransferRequest.objects.select_related("case__subject", "to_team")
+    service = services.transfer_withdraw
+    success_message = "Transfer of {object.case.subject.reference} to {object.to_team} withdrawn."
 
-    def post(self, request, *args, **kwargs):
-        transfer = visibility.get_or_404(
-            request.user,
-            TransferRequest.objects.select_related("case__subject", "to_team"),
-            pk=kwargs["pk"],
-            from_team=self.team,
-        )
-        try:
-            services.transfer_withdraw(request=transfer, withdrawn_by=request.user)
-        except ApplicationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(
-                request,
-                f"Transfer of {transfer.case.subject.reference} to {transfer.to_team} withdrawn.",
-            )
-        return redirect("cases:team")
+    def get_queryset(self):
+        return super().get_queryset().filter(from_team=self.team)
 
+    def service_arguments(self):
+        return {"request": self.object, "withdrawn_by": self.request.user}
 
-class TransferDecisionView(TeamManagerMixin, FormView):
-    template_name = "cases/transfer_decision.html"
-    form_class = TransferDecisionForm
-
-    def get_transfer(self):
-        if not hasattr(self, "_transfer"):
-            self._transfer = visibility.get_or_404(
-                self.request.user,
-                TransferRequest.objects.select_related(
-                    "case__subject", "from_team", "to_team", "requested_by"
-                ),
-                pk=self.kwargs["pk"],
-                to_team=self.team,
-                status=TransferRequest.Status.PENDING,
-            )
-        return self._transfer
-
-    def get(self, request, *args, **kwargs):
-        self.get_transfer()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.get_transfer()
-        return super().post(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(transfer=self.get_transfer(), **kwargs)
-
-    def get_success_url(self):
+    def get_redirect_url(self):
         return reverse("cases:team")
 
-    def form_valid(self, form):
-        transfer, user = self.get_transfer(), self.request.user
-        try:
-            if form.cleaned_data["decision"] == "accept":
-                services.transfer_accept(request=transfer, accepted_by=user)
-                messages.success(
-                    self.request,
-                    f"{transfer.case.subject.reference} is now in your team's unallocated queue.",
-                )
-            else:
-                services.transfer_reject(
-                    request=transfer, rejected_by=user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(self.request, "Transfer rejected.")
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
-        return super().form_valid(form)
+
+class TransferDecisionView(TeamManagerMixin, ServiceFormView):
+    """Accept or reject a transfer offered to the manager's team, while it waits."""
+
+    queryset = TransferRequest.objects.select_related(
+        "case__subject", "from_team", "to_team", "requested_by"
+    )
+    template_name = "cases/transfer_decision.html"
+    form_class = TransferDecisionForm
+    success_url = reverse_lazy("cases:team")
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().filter(to_team=self.team, status=TransferRequest.Status.PENDING)
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(transfer=self.object, **kwargs)
+
+    def perform(self, form):
+        transfer, user = self.object, self.request.user
+        if form.cleaned_data["decision"] == "accept":
+            return services.transfer_accept(request=transfer, accepted_by=user)
+        return services.transfer_reject(
+            request=transfer, rejected_by=user, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_message(self, form):
+        if form.cleaned_data["decision"] == "accept":
+            return f"{self.object.case.subject.reference} is now in your team's unallocated queue."
+        return "Transfer rejected."

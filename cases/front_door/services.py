@@ -4,11 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from cases.casework.services import _require, case_open
+from cases.casework.services import case_open
 from cases.models import (
     Case,
     HarmCategory,
@@ -20,7 +19,7 @@ from cases.models import (
 from contexts.models import Context
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, NotAllowed
 from safeguarding.notifications.services import (
     ReferralDecided,
     ReferralReceived,
@@ -43,7 +42,7 @@ NEW = "new"
 @transaction.atomic
 def referral_start_screening(*, referral: Referral, by: User) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require(by, referral, visibility.CHANGE)
+    visibility.require(by, referral, visibility.CHANGE)
     if referral.status != Referral.Status.RECEIVED:
         raise ApplicationError("Only a newly received referral can move to screening.")
     referral.status = Referral.Status.SCREENING
@@ -69,7 +68,7 @@ def referral_decide(
     date) through the API.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require(decided_by, referral, visibility.CHANGE)
+    visibility.require(decided_by, referral, visibility.CHANGE)
     errors = {}
     if referral.status not in (Referral.Status.RECEIVED, Referral.Status.SCREENING):
         raise ApplicationError("This referral has already been decided.")
@@ -239,19 +238,19 @@ def referral_receive(
     Partners *describe* young people: a council reference from a partner is refused whether or
     not it exists, so the answer reveals nothing. Places may be named by the reference of a place
     the referrer may pick (for partners, the directory of their authority's places). Raises
-    ``PermissionDenied`` for roles that do not make referrals.
+    ``safeguarding.errors.NotAllowed`` for roles that do not make referrals (the API's 403).
 
     Text arrives as the caller's fields cleaned it (:mod:`safeguarding.text`: NFC, postcodes
     upper-cased, lengths checked after that) and is stored as given: transforming it here,
     after the length checks, could make it too long for its column.
     """
     if not visibility.refers(referred_by):
-        raise PermissionDenied("Your role does not make referrals.")
+        raise NotAllowed("Your role does not make referrals.")
     organisation = referred_by.organisation
     is_partner = visibility.is_partner_agency(referred_by)
     authority = organisation.authority if is_partner else organisation
     if authority is None or not organisation.is_active:
-        raise PermissionDenied("Your organisation is not set up to make referrals.")
+        raise NotAllowed("Your organisation is not set up to make referrals.")
 
     errors: dict[str, str] = {}
     today = timezone.localdate()
@@ -383,4 +382,4 @@ def referral_receive(
         link=referral.get_absolute_url(),
     )
     # Re-read through the rule: a referral its maker could not see would be a bug, not a save.
-    return visibility.get_or_404(referred_by, Referral, pk=referral.pk)
+    return visibility.require(referred_by, referral)

@@ -1,12 +1,8 @@
 """The front door: the triage queue and deciding a referral."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_POST
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from cases import selectors, services
 from cases.casework.views import TeamManagerMixin
@@ -18,10 +14,11 @@ from cases.models import (
 )
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
-from safeguarding.errors import ApplicationError
 from safeguarding.pagination import paginate
 from safeguarding.views import (
+    RecordActionView,
     RecordDetailView,
+    ServiceFormView,
 )
 
 
@@ -58,65 +55,66 @@ class TriageQueueView(TeamManagerMixin, TemplateView):
         )
 
 
-class TriageDecideView(TeamManagerMixin, FormView):
+class TriageDecideView(TeamManagerMixin, ServiceFormView):
+    """Decide a referral waiting at the front door (received or being screened): the people
+    and places it may be about, and the decision. Opening it is an audited read."""
+
+    queryset = Referral.objects.select_related("source_organisation").prefetch_related(
+        "harm_categories"
+    )
+    action = visibility.CHANGE
     template_name = "cases/triage_decide.html"
     form_class = TriageDecisionForm
+    service = services.referral_decide
+    success_url = reverse_lazy("cases:triage")
 
-    def get_referral(self):
-        if not hasattr(self, "_referral"):
-            self._referral = visibility.get_or_404(
-                self.request.user,
-                Referral.objects.select_related("source_organisation").prefetch_related(
-                    "harm_categories"
-                ),
-                visibility.CHANGE,
-                pk=self.kwargs["pk"],
-                status__in=[Referral.Status.RECEIVED, Referral.Status.SCREENING],
-            )
-            record_read(self._referral)
-            self._known = selectors.known_for_referral(
-                user=self.request.user, referral=self._referral
-            )
-        return self._referral
+    def get_queryset(self):
+        statuses = [Referral.Status.RECEIVED, Referral.Status.SCREENING]
+        return super().get_queryset().filter(status__in=statuses)
+
+    def get_object(self):
+        referral = super().get_object()
+        record_read(referral)
+        self.known = selectors.known_for_referral(user=self.request.user, referral=referral)
+        return referral
 
     def get_form_kwargs(self):
-        self.get_referral()
-        return {**super().get_form_kwargs(), "known": self._known}
+        return {**super().get_form_kwargs(), "known": self.known}
 
     def get_context_data(self, **kwargs):
-        referral = self.get_referral()
         return super().get_context_data(
-            referral=referral,
-            known=self._known,
-            time_left=referral.decision_due_at - timezone.now(),
+            referral=self.object,
+            known=self.known,
+            time_left=self.object.decision_due_at - timezone.now(),
             **kwargs,
         )
 
-    def form_valid(self, form):
-        referral = self.get_referral()
-        try:
-            services.referral_decide(
-                referral=referral,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                decided_by=self.request.user,
-                links=form.links(),
-            )
-        except ApplicationError as error:
-            return self.apply_errors(form, error)
+    def service_arguments(self, form):
+        return {
+            "referral": self.object,
+            "decision": form.cleaned_data["decision"],
+            "reason": form.cleaned_data["reason"],
+            "decided_by": self.request.user,
+            "links": form.links(),
+        }
+
+    def get_success_message(self, form):
         decision = Referral.Decision(form.cleaned_data["decision"]).label
-        messages.success(self.request, f"Referral {referral.reference}: {decision}.")
-        return redirect("cases:triage")
+        return f"Referral {self.object.reference}: {decision}."
 
 
-@require_POST
-@login_required
-def triage_start_screening(request, pk):
-    if not visibility.manages_team(request.user):
-        raise Http404("No such page")
-    referral = visibility.get_or_404(request.user, Referral, visibility.CHANGE, pk=pk)
-    try:
-        services.referral_start_screening(referral=referral, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("cases:triage-decide", pk=referral.pk)
+class TriageStartScreeningView(TeamManagerMixin, RecordActionView):
+    """POST: a team manager starts screening a referral just received, and goes on to it."""
+
+    model = Referral
+    action = visibility.CHANGE
+    service = services.referral_start_screening
+
+    def service_arguments(self):
+        return {"referral": self.object, "by": self.request.user}
+
+    def get_redirect_url(self):
+        return reverse("cases:triage-decide", args=[self.object.pk])
+
+
+triage_start_screening = TriageStartScreeningView.as_view()

@@ -1,12 +1,8 @@
 """A young person's page and edit page; naming staff on a restricted record."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView
 
 from cases import naming
 from cases.forms import (
@@ -23,12 +19,13 @@ from cases.subject_pages.views import SubjectPageMixin
 from peers.models import PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
-from safeguarding.errors import ApplicationError
 from safeguarding.views import (
     RecordDetailView,
     RecordUpdateView,
-    add_service_errors,
+    ServiceFormView,
 )
+
+from . import services
 
 
 class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
@@ -59,60 +56,57 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
 
 class YoungPersonUpdateView(RecordUpdateView):
     model = YoungPerson
-    fields = [
-        "given_name",
-        "family_name",
-        "preferred_name",
-        "date_of_birth",
-        "gender",
-        "ethnicity",
-        "address",
-        "postcode",
-        "nhs_number",
-        "unique_pupil_number",
-        "vulnerabilities",
-    ]
+    fields = services.YOUNG_PERSON_FIELDS
+    service = services.young_person_update
 
     def get_success_url(self):
         return reverse("cases:young-person", args=[self.object.pk])
 
 
-class NamedStaffMixin(LoginRequiredMixin):
+class NamedStaffMixin(ServiceFormView):
     """Pages about who is named on a restricted young person: a team manager of the team
     holding the record (``visibility.NAME``); 404 for everyone else. They show the record's
-    reference, never the child's name: the manager need not be named on it."""
+    reference, never the child's name: the manager need not be named on it. Each calls its
+    ``cases.naming`` service with the person and the reason, then goes back to the list."""
 
-    def get_young_person(self) -> YoungPerson:
-        if not hasattr(self, "_young_person"):
-            self._young_person = visibility.get_or_404(
-                self.request.user,
-                YoungPerson.objects.select_related("subject"),
-                visibility.NAME,
-                pk=self.kwargs["pk"],
-            )
-        return self._young_person
+    queryset = YoungPerson.objects.select_related("subject")
+    action = visibility.NAME
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.get_young_person()
-        return super().dispatch(request, *args, **kwargs)
+    def get_person(self, form) -> User:
+        raise NotImplementedError
+
+    def service_arguments(self, form):
+        return {
+            "young_person": self.object,
+            "person": self.get_person(form),
+            "by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+        }
+
+    def get_success_url(self):
+        return self.list_url()
 
     def list_url(self) -> str:
         return reverse("cases:young-person-named", args=[self.kwargs["pk"]])
 
 
-class NamedStaffView(NamedStaffMixin, FormView):
+class NamedStaffView(NamedStaffMixin):
     """GET: the people named on the record, with a form to name someone else (a staff picker
     that works without JavaScript, and a reason). POST: name them."""
 
     template_name = "cases/named_staff.html"
     form_class = NameStaffForm
+    service = naming.name_staff
+    success_message = "{person} is now named on this record."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_person(self, form) -> User:
+        return form.cleaned_data["person"]
+
     def get_context_data(self, **kwargs):
-        yp = self.get_young_person()
+        yp = self.object
         return super().get_context_data(
             young_person=yp,
             named=naming.named_staff(yp),
@@ -120,55 +114,30 @@ class NamedStaffView(NamedStaffMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        person = form.cleaned_data["person"]
-        try:
-            naming.name_staff(
-                young_person=self.get_young_person(),
-                person=person,
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{person} is now named on this record.")
-        return redirect(self.list_url())
 
-
-class UnnameStaffView(NamedStaffMixin, FormView):
-    """GET: confirm un-naming one person, with a reason; POST: un-name them."""
+class UnnameStaffView(NamedStaffMixin):
+    """GET: confirm un-naming one person, with a reason; POST: un-name them. Someone not named
+    on the record: 404."""
 
     template_name = "cases/unname_staff.html"
     form_class = UnnameStaffForm
+    service = naming.unname_staff
+    success_message = "{view.person} is no longer named on this record."
 
-    def get_person(self) -> User:
-        person = (
-            naming.named_staff(self.get_young_person()).filter(pk=self.kwargs["user_pk"]).first()
-        )
-        if person is None:
+    def get_object(self):
+        young_person = super().get_object()
+        self.person = naming.named_staff(young_person).filter(pk=self.kwargs["user_pk"]).first()
+        if self.person is None:
             raise Http404("No such person")
-        return person
+        return young_person
+
+    def get_person(self, form) -> User:
+        return self.person
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            young_person=self.get_young_person(),
-            person=self.get_person(),
+            young_person=self.object,
+            person=self.person,
             cancel_url=self.list_url(),
             **kwargs,
         )
-
-    def form_valid(self, form):
-        person = self.get_person()
-        try:
-            naming.unname_staff(
-                young_person=self.get_young_person(),
-                person=person,
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{person} is no longer named on this record.")
-        return redirect(self.list_url())

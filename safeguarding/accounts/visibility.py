@@ -1223,3 +1223,19 @@ def audit_rule(user, action):
 def audit_chain_rule(user, action):
     # The hash chain is checked by `manage.py verify_audit_chain`, not read in the app.
     return NOTHING
+
+
+# --- for services: the rule's answer as a domain error ---------------------------------------
+
+
+def require(user, obj: Model, action: str = VIEW) -> Model:
+    """``obj`` read again through the rule for ``user`` and ``action`` (a fresh instance), or
+    ``safeguarding.errors.RecordNotFound`` whether it is missing or denied: like
+    :func:`get_or_404` and :func:`can`, for services, which answer no HTTP (pages answer the
+    error with a 404, the API with its ``not-found`` problem)."""
+    from safeguarding.errors import RecordNotFound
+
+    try:
+        return restrict(user, type(obj), action).get(pk=obj.pk)
+    except ObjectDoesNotExist:
+        raise RecordNotFound() from None

@@ -38,6 +38,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from safeguarding.errors import NotAllowed, RecordNotFound
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -299,9 +301,9 @@ def problem_exception_handler(exc, context):
     request = context.get("request")
     instance = request.path if request is not None else ""
     headers = {}
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | RecordNotFound):  # a service's RecordNotFound: missing or denied
         exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
+    elif isinstance(exc, DjangoPermissionDenied | NotAllowed):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, RequestDataTooBig):  # Django's own limit, behind the API's
         exc = PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

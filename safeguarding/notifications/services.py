@@ -26,14 +26,12 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 
 from .models import Channel, Notification, RotationInProgress
 
@@ -276,8 +274,8 @@ class EmailAddressChanged(NotificationType):
 #
 # Each change is one transaction; the channel's row changes are audited by django-auditlog
 # (``notifications.Channel`` is registered, its secrets excluded), with the acting user of the
-# request. A caller that may not register endpoints is refused (PermissionDenied); an endpoint
-# it may not change is missing (Http404), as the API answers for one that does not exist.
+# request. A caller that may not register endpoints is refused (NotAllowed); an endpoint
+# it may not change is missing (RecordNotFound), as the API answers for one that does not exist.
 
 #: What a caller who may not register webhook endpoints is told (the API's 403).
 ONLY_PARTNERS_REGISTER = (
@@ -306,7 +304,7 @@ def webhook_endpoints_per_organisation() -> int:
 
 def _require_registrant(by: User) -> None:
     if not visibility.registers_webhook_endpoints(by):
-        raise PermissionDenied(ONLY_PARTNERS_REGISTER)
+        raise NotAllowed(ONLY_PARTNERS_REGISTER)
 
 
 def _clean_event_types(event_types: Sequence[str]) -> list[str]:
@@ -327,7 +325,7 @@ def _clean_event_types(event_types: Sequence[str]) -> list[str]:
 
 def _endpoint(endpoint: Channel, by: User) -> Channel:
     """``endpoint`` read again and locked, if ``by`` may change it (the rule: its own
-    organisation's); Http404 otherwise, as for a missing one."""
+    organisation's); RecordNotFound otherwise, as for a missing one."""
     _require_registrant(by)
     endpoints = Channel.objects.filter(kind=Channel.Kind.WEBHOOK)
     try:
@@ -337,7 +335,7 @@ def _endpoint(endpoint: Channel, by: User) -> Channel:
             .get(pk=endpoint.pk)
         )
     except Channel.DoesNotExist:
-        raise Http404("No such webhook endpoint") from None
+        raise RecordNotFound("No such webhook endpoint") from None
 
 
 @transaction.atomic
@@ -348,7 +346,7 @@ def webhook_endpoint_create(
     of :data:`EVENT_TYPES`; repeats count once) at ``url``, and make its signing secret.
 
     ``by``: a partner agency's API user or person (``visibility.registers_webhook_endpoints``),
-    otherwise ``PermissionDenied``. ``url`` is checked for its form here (``https://``, a host,
+    otherwise ``NotAllowed``. ``url`` is checked for its form here (``https://``, a host,
     no user name or password: ``webhooks.check_url`` without resolving); the caller's field has
     checked where the host resolves (only public addresses), and every delivery checks it again.
     An organisation has at most :func:`webhook_endpoints_per_organisation` endpoints: one more
@@ -401,8 +399,8 @@ def webhook_endpoint_update(
     its description, whether it is on. The address cannot change (a new endpoint, with a new
     secret, is registered instead). Setting values, not adding to them: safe to repeat.
 
-    Returns the endpoint as saved. ``PermissionDenied`` for a caller who does not register
-    endpoints, ``Http404`` for an endpoint ``by`` may not change, ``ApplicationError`` for
+    Returns the endpoint as saved. ``NotAllowed`` for a caller who does not register
+    endpoints, ``RecordNotFound`` for an endpoint ``by`` may not change, ``ApplicationError`` for
     event types that are not.
     """
     channel = _endpoint(endpoint, by)
@@ -425,7 +423,7 @@ def webhook_endpoint_delete(*, endpoint: Channel, by: User) -> None:
     """Delete one of ``by``'s organisation's webhook endpoints and its secrets: nothing more is
     sent to it. Deliveries to it still waiting (pending, or being retried) are given up at once
     (*dead*, :data:`ENDPOINT_REMOVED`); the delivery log keeps them, without the endpoint.
-    ``PermissionDenied``/``Http404`` as for :func:`webhook_endpoint_update`."""
+    ``NotAllowed``/``RecordNotFound`` as for :func:`webhook_endpoint_update`."""
     channel = _endpoint(endpoint, by)
     Notification.objects.filter(channel=channel, status=Notification.Status.PENDING).update(
         status=Notification.Status.DEAD, last_error=ENDPOINT_REMOVED
@@ -440,7 +438,7 @@ def webhook_endpoint_rotate_secret(*, endpoint: Channel, by: User) -> Channel:
 
     Returns the endpoint with its new ``secret`` and ``previous_secret_expires_at``: shown to
     whoever rotated it, once. :class:`SecretRotationInProgress` while an earlier rotation's
-    24 hours run; ``PermissionDenied``/``Http404`` as for :func:`webhook_endpoint_update`.
+    24 hours run; ``NotAllowed``/``RecordNotFound`` as for :func:`webhook_endpoint_update`.
     """
     channel = _endpoint(endpoint, by)
     try:

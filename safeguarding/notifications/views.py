@@ -20,9 +20,10 @@ from django_filters.views import FilterView
 
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation
+from safeguarding.errors import ApplicationError
 from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
-from safeguarding.views import AllowedUsersMixin
+from safeguarding.views import AllowedUsersMixin, RecordActionView
 
 from . import delivery
 from .models import Notification
@@ -156,30 +157,32 @@ def _back_to_log(request) -> str:
     return log
 
 
-@require_POST
-@login_required
-def retry(request, pk):
-    if not visibility.reads_delivery_log(request.user):
-        raise Http404("No such page")
-    notification = visibility.get_or_404(request.user, Notification, visibility.CHANGE, pk=pk)
-    back = _back_to_log(request)
-    reference = shown_reference(request.user, notification)
-    if notification.status != Notification.Status.DEAD:
-        messages.error(
-            request,
-            f"{reference}: only a notification that failed can be sent again. "
-            f"This one is “{notification.get_status_display()}”.",
-        )
-        return redirect(back)
-    if delivery.retry(notification, by=request.user):
-        messages.success(request, f"{reference}: the notification will be sent again.")
-    else:
-        messages.error(
-            request,
-            f"{reference}: the notification was not sent again, because it had "
-            "already been retried.",
-        )
-    return redirect(back)
+class RetryView(AllowedUsersMixin, RecordActionView):
+    """POST: send a failed (dead-lettered) notification again, then back to the log."""
+
+    allowed_users = visibility.reads_delivery_log
+    model = Notification
+    action = visibility.CHANGE
+    success_message = "{view.reference}: the notification will be sent again."
+
+    def perform(self):
+        notification, self.reference = self.object, shown_reference(self.request.user, self.object)
+        if notification.status != Notification.Status.DEAD:
+            raise ApplicationError(
+                f"{self.reference}: only a notification that failed can be sent again. "
+                f"This one is “{notification.get_status_display()}”."
+            )
+        if not delivery.retry(notification, by=self.request.user):
+            raise ApplicationError(
+                f"{self.reference}: the notification was not sent again, because it had "
+                "already been retried."
+            )
+
+    def get_redirect_url(self):
+        return _back_to_log(self.request)
+
+
+retry = RetryView.as_view()
 
 
 @require_POST

@@ -5,14 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
 from cases.models import Action, HarmCategory
 from contexts.models import ContextGuardian
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, RecordNotFound
 from safeguarding.notifications.models import Channel, Notification
 from safeguarding.notifications.services import ActionAssigned
 
@@ -99,7 +98,7 @@ def test_due_today_is_allowed(world):
 )
 def test_someone_who_cannot_change_the_subject_gets_404(world, user_name, record):
     subject = world.records[record[0]][record[1]].subject
-    with pytest.raises(Http404):
+    with pytest.raises(RecordNotFound):
         _assign(world, by=user_name, subject=subject, owner_organisation=_org(world, "p1"))
     assert not Action.objects.filter(subject=subject, created_by=world.users[user_name]).exists()
 

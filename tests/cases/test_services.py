@@ -2,12 +2,11 @@
 
 import pytest
 from django.db import transaction
-from django.http import Http404
 
 from cases import services
 from cases.models import Allocation, Case, YoungPerson
 from safeguarding.accounts import grants, visibility
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, RecordNotFound
 
 
 def _can(user, yp, action=visibility.VIEW):
@@ -38,7 +37,7 @@ def test_allocating_a_restricted_young_person_names_the_worker(world):
     grants_before = visibility.restrict(tm, YoungPerson).filter(pk=yp.pk).exists()
     assert not grants_before  # a manager not named on a restricted record cannot see it
     # ...and so cannot allocate it either: the record looks missing.
-    with pytest.raises(Http404):
+    with pytest.raises(RecordNotFound):
         services.case_allocate(case=case, worker=sw, allocated_by=tm)
     services.case_allocate(case=case, worker=sw, allocated_by=sw2)
     assert _can(sw, yp) and not _can(sw2, yp)
@@ -72,7 +71,7 @@ def test_a_refused_allocation_changes_no_grant(world):
 
 def test_a_social_worker_cannot_allocate(world):
     case = world.records["cases.case"]["team"]
-    with pytest.raises(Http404):
+    with pytest.raises(RecordNotFound):
         services.case_allocate(case=case, worker=world.users["sw"], allocated_by=world.users["sw"])
 
 

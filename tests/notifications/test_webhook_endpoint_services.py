@@ -4,10 +4,8 @@ The API's answers are tests/api/test_webhook_endpoints.py and test_webhook_rotat
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.notifications import services
 from safeguarding.notifications.models import Channel, Notification
 
@@ -42,7 +40,7 @@ def test_a_partner_registers_its_organisations_endpoint_with_a_new_secret(world)
 @pytest.mark.parametrize("user", ["sw", "tm", "sm", "admin"])
 def test_council_staff_register_nothing(world, user):
     before = Channel.objects.count()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         _create(world.users[user])
     assert Channel.objects.count() == before
 
@@ -102,7 +100,7 @@ def test_another_organisations_endpoint_is_missing_to_every_service(world):
         lambda: services.webhook_endpoint_rotate_secret(endpoint=channel, by=partner),
         lambda: services.webhook_endpoint_delete(endpoint=channel, by=partner),
     ):
-        with pytest.raises(Http404):
+        with pytest.raises(RecordNotFound):
             change()
     channel.refresh_from_db()
     assert channel.is_active and channel.secret == secret
