@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,14 +12,8 @@ from cases.forms import (
     NameStaffForm,
     UnnameStaffForm,
 )
-from cases.models import (
-    Alias,
-    Case,
-    HarmFlag,
-    YoungPerson,
-)
+from cases.models import YoungPerson
 from cases.subject_pages.views import SubjectPageMixin
-from peers.models import PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
@@ -39,19 +32,6 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
         user, yp = self.request.user, self.object
         return super().get_context_data(
             **self.subject_context(yp),
-            memberships=visibility.restrict(user, PeerGroupMembership)
-            .filter(young_person=yp)
-            .select_related("peer_group"),
-            relationships=visibility.restrict(user, Relationship)
-            .filter(Q(from_person=yp) | Q(to_person=yp))
-            .select_related("from_person", "to_person"),
-            aliases=visibility.about(user, Alias, self.access),
-            flags=visibility.about(user, HarmFlag, self.access)
-            .filter(is_active=True)
-            .select_related("harm_category"),
-            cases=visibility.about(user, Case, self.access).select_related(
-                "team", "allocated_worker"
-            ),
             can_name_staff=yp.restricted and visibility.can(user, yp, visibility.NAME),
             **kwargs,
         )
