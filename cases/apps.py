@@ -10,3 +10,14 @@ class CasesConfig(AppConfig):
         from . import audience
 
         audience.connect()
+
+        # What hangs off a subject, each record type declared with its domain.
+        from safeguarding.subjects import registry
+
+        from .casework import records as casework
+        from .concerns import records as concerns
+        from .front_door import records as front_door
+        from .young_people import records as young_people
+
+        for domain in (young_people, casework, concerns, front_door):
+            registry.register(*domain.RECORD_TYPES)

@@ -26,7 +26,6 @@ from cases.front_door.selectors import (  # noqa: F401
     referrals_awaiting_triage,
 )
 from cases.subject_pages.selectors import (  # noqa: F401
-    CHRONOLOGY_KINDS,
     CHRONOLOGY_PER_PAGE,
     CONCERN_WINDOWS,
     LINKED_FROM_LATEST,
@@ -35,6 +34,7 @@ from cases.subject_pages.selectors import (  # noqa: F401
     Linked,
     _Chronology,
     chronology_for_subject,
+    chronology_kinds,
     concern_counts_at,
     latest_concern_ids,
     linked_through_concerns,

@@ -4,7 +4,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from cases import selectors as case_selectors
 from cases.figures import refresh_minutes as figure_refresh_minutes
 from cases.models import HarmCategory
 from cases.views import SubjectPageMixin
@@ -14,7 +13,7 @@ from safeguarding.pagination import page_number
 from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
 
 from . import selectors, services
-from .models import Context, ContextGuardian
+from .models import Context
 
 
 class ContextDetailView(SubjectPageMixin, RecordDetailView):
@@ -23,17 +22,7 @@ class ContextDetailView(SubjectPageMixin, RecordDetailView):
     audit_reads = False  # a place, not a person's record
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            **self.subject_context(self.object),
-            concern_counts=case_selectors.concern_counts_at(
-                user=user, subject=self.object.subject, access=self.access
-            ),
-            guardians=visibility.about(user, ContextGuardian, self.access).select_related(
-                "organisation"
-            ),
-            **kwargs,
-        )
+        return super().get_context_data(**self.subject_context(self.object), **kwargs)
 
 
 class ContextUpdateView(RecordUpdateView):

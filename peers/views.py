@@ -20,18 +20,11 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
     queryset = PeerGroup.objects.select_related("subject")
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        group = self.object
-        memberships = list(selectors.memberships_for_group(user=user, peer_group=group))
-        relationships = list(selectors.relationships_within_group(user=user, peer_group=group))
         return super().get_context_data(
-            **self.subject_context(group),
-            memberships=memberships,
-            relationships=relationships,
-            network=selectors.network_for_group(
-                user=user, peer_group=group, memberships=memberships, relationships=relationships
+            **self.subject_context(self.object),
+            group_contexts=selectors.contexts_linked_to_group(
+                user=self.request.user, peer_group=self.object
             ),
-            group_contexts=selectors.contexts_linked_to_group(user=user, peer_group=group),
             **kwargs,
         )
 

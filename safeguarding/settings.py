@@ -173,8 +173,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.navigation.navigation",
             ],
-            # {% load pagination %}: the tag behind templates/includes/pagination.html.
-            "libraries": {"pagination": "safeguarding.pagination"},
+            # {% load pagination %}: the tag behind templates/includes/pagination.html;
+            # {% load govuk %}: GOV.UK components such as {% summary_row %}.
+            "libraries": {
+                "pagination": "safeguarding.pagination",
+                "govuk": "safeguarding.templatetags.govuk",
+            },
         },
     },
 ]

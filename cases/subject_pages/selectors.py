@@ -13,29 +13,32 @@ from django.db.models import (
 from django.utils import timezone
 
 from cases.models import (
-    Allocation,
-    Concern,
     ConcernSubject,
-    Referral,
     YoungPerson,
 )
 from safeguarding.accounts import disclosure, visibility
 from safeguarding.accounts.models import User
 from safeguarding.pagination import page_number
+from safeguarding.subjects import registry
 from safeguarding.subjects.models import Subject
 
 
 @dataclass(frozen=True)
 class ChronologyEntry:
     when: datetime
-    kind: str  # "concern", "referral", "allocation"
+    kind: str  # a chronology kind of a record type, e.g. "concern", "referral", "allocation"
     title: str
     detail: str
     by: str
     obj: object
+    tag: str = "grey"  # the GOV.UK tag colour of its kind
 
 
-CHRONOLOGY_KINDS = {"concern": "Concerns", "referral": "Referrals", "allocation": "Allocations"}
+def chronology_kinds() -> dict[str, str]:
+    """The kinds of chronology entry and the filter's label for each, in order (every record
+    type with a ``Chronology`` in ``safeguarding.subjects.registry``), e.g. ``{"concern":
+    "Concerns", "referral": "Referrals", "allocation": "Allocations"}``."""
+    return registry.chronology_kinds()
 
 
 #: Entries on one page of a chronology (the MoJ timeline), newest first.
@@ -51,33 +54,49 @@ LINKED_FROM_LATEST = 200
 LINKED_SHOWN = 25
 
 
+class _Keys:
+    """A record type's rows about a subject read as keys: ``(when, pk)``, newest first, each
+    record once (a record linked to the subject twice, or matching a filter twice, is one
+    entry). ``visibility.ConcernRows`` answers the same for concerns."""
+
+    def __init__(self, rows, date_field: str):
+        self.rows = rows.values("pk", date_field).distinct()
+        self.date_field = date_field
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def newest(self, stop: int) -> list[tuple]:
+        date = self.date_field
+        return [(r[date], r["pk"]) for r in self.rows.order_by(f"-{date}", "-pk")[:stop]]
+
+
 class _Chronology:
     """What happened to a subject, newest first, as far as the user may see: a sequence that
-    Django's Paginator pages. Each kind of entry is read in date order, only as far as the page
-    asked for reaches (a page costs in proportion to how far back it is, not to everything the
-    subject has), and the kinds are merged.
+    Django's Paginator pages. Each record type with a chronology (``registry.chronology()``) is
+    read in date order, only as far as the page asked for reaches (a page costs in proportion
+    to how far back it is, not to everything the subject has), and the kinds are merged; then
+    the records the page shows are read, one query for each kind on the page.
     """
 
     def __init__(self, *, user: User, access, kind: str | None, harm: str | None):
-        subject = access.subject
-        concerns = visibility.concerns_about(user, subject, access)
-        referrals = visibility.about(user, Referral, access)
-        allocations = visibility.about(user, Allocation, access)
-        if harm:
-            concerns = concerns.filter(concern__harm_categories__slug=harm)
-            referrals = referrals.filter(harm_categories__slug=harm)
-            allocations = allocations.none()
-        if kind in CHRONOLOGY_KINDS:
-            concerns = concerns if kind == "concern" else concerns.none()
-            referrals = referrals if kind == "referral" else referrals.none()
-            allocations = allocations if kind == "allocation" else allocations.none()
         self.user = user
-        self.concerns = concerns
-        self.referrals = referrals.values("pk", "received_at").distinct()
-        self.allocations = allocations
+        self.sources = []
+        record_types = registry.chronology()
+        kinds = {r.chronology.kind for r in record_types}
+        for record_type in record_types:
+            source = record_type.chronology
+            rows = source.rows(user, access)
+            if harm:
+                rows = rows.filter(**{source.harm: harm}) if source.harm else rows.none()
+            if kind in kinds and kind != source.kind:
+                rows = rows.none()
+            if not source.whole and not isinstance(rows, visibility.ConcernRows):
+                rows = _Keys(rows, source.date_field)
+            self.sources.append((record_type, rows))
 
     def count(self) -> int:
-        return self.concerns.count() + self.referrals.count() + self.allocations.count()
+        return sum(rows.count() for _, rows in self.sources)
 
     def __len__(self):
         return self.count()
@@ -87,74 +106,53 @@ class _Chronology:
             raise TypeError("A chronology is read a page at a time")
         start, stop = index.start or 0, index.stop
         # The newest `stop` entries of each kind are enough to know the newest `stop` of all.
-        concern_rows = self.concerns.newest(stop)
-        referral_rows = list(self.referrals.order_by("-received_at", "-pk")[:stop])
-        allocations = list(
-            self.allocations.select_related("team", "worker", "allocated_by").order_by(
-                "-started_at", "-pk"
-            )[:stop]
-        )
-        merged = sorted(
-            [(when, "concern", pk) for when, pk in concern_rows]
-            + [(r["received_at"], "referral", r["pk"]) for r in referral_rows]
-            + [(a.started_at, "allocation", a) for a in allocations],
-            key=lambda e: e[0],
-            reverse=True,
-        )[start:stop]
-        wanted = {k: [e[2] for e in merged if e[1] == k] for k in ("concern", "referral")}
-        concerns = Concern.objects.in_bulk(wanted["concern"])
-        referrals = Referral.objects.select_related("source_organisation").in_bulk(
-            wanted["referral"]
-        )
-        if concerns:
-            prefetch_related_objects(list(concerns.values()), "harm_categories", "logged_by")
-        found = {"concern": concerns, "referral": referrals}
+        # An entry: (when, which record type, its pk or, read whole, the record).
+        newest = []
+        for n, (record_type, rows) in enumerate(self.sources):
+            source = record_type.chronology
+            if source.whole:
+                records = rows.select_related(*source.select_related).order_by(
+                    f"-{source.date_field}", "-pk"
+                )[:stop]
+                newest += [(getattr(r, source.date_field), n, r) for r in records]
+            else:
+                newest += [(when, n, pk) for when, pk in rows.newest(stop)]
+        # Newest first; entries at the same time keep the order of their kinds.
+        merged = sorted(newest, key=lambda e: e[0], reverse=True)[start:stop]
+        found = {}
+        for n, (record_type, _) in enumerate(self.sources):
+            source = record_type.chronology
+            if source.whole:
+                continue
+            wanted = [key for _, m, key in merged if m == n]
+            records = record_type.model._default_manager.select_related(
+                *source.select_related
+            ).in_bulk(wanted)
+            if records and source.prefetch:
+                prefetch_related_objects(list(records.values()), *source.prefetch)
+            found[n] = records
         return [
-            self._entry(kind, found[kind][key] if kind in found else key) for _, kind, key in merged
+            self._entry(self.sources[n][0], found[n][key] if n in found else key)
+            for _, n, key in merged
         ]
 
-    def _entry(self, kind: str, obj) -> ChronologyEntry:
+    def _entry(self, record_type, obj) -> ChronologyEntry:
         # Every part of an entry is read through the disclosure list: a partner agency that
         # may see an entry (its own referral about a place it guards) reads only what it may
         # read of the record (the decision, not the council's reason for it).
         def read(name):
             return disclosure.read(self.user, obj, name)
 
-        if kind == "concern":
-            harms = read("harm_categories")
-            return ChronologyEntry(
-                when=read("occurred_at"),
-                kind="concern",
-                title=("Concern: " + ", ".join(h.name for h in harms.all()))
-                if harms
-                else "Concern",
-                detail=read("narrative"),
-                by=str(read("logged_by") or ""),
-                obj=obj,
-            )
-        if kind == "referral":
-            decision = (
-                f": {obj.get_decision_display()}"
-                if read("decision")
-                else f" ({obj.get_status_display()})"
-            )
-            return ChronologyEntry(
-                when=read("received_at"),
-                kind="referral",
-                title=f"Referral from {read('source_organisation')}{decision}",
-                detail=read("decision_reason"),
-                by=read("referrer_name"),
-                obj=obj,
-            )
-        worker, team = read("worker"), read("team")
+        source = record_type.chronology
+        text = source.entry(obj, read)
         return ChronologyEntry(
-            when=read("started_at"),
-            kind="allocation",
-            title=(f"Allocated to {worker}" if worker else "Waiting for allocation")
-            + (f" ({team})" if team else ""),
-            detail=read("reason"),
-            by=str(read("allocated_by") or ""),
+            when=read(source.date_field),
+            kind=source.kind,
+            title=text.title,
+            detail=text.detail,
+            by=text.by,
             obj=obj,
+            tag=source.tag,
         )
 
 
@@ -171,8 +169,9 @@ def chronology_for_subject(
     """One page (a Django ``Page`` of ``ChronologyEntry``) of what happened to a subject,
     newest first, as far as ``user`` may see.
 
-    ``kind`` keeps one kind of entry; ``harm`` (a harm category slug) keeps the concerns and
-    referrals about that harm. ``page`` past the end gives the last page, and one that is not
+    ``kind`` keeps one kind of entry (:func:`chronology_kinds`); ``harm`` (a harm category
+    slug) keeps the entries about that harm (of the record types that have harms: concerns and
+    referrals). ``page`` past the end gives the last page, and one that is not
     a number the first (``safeguarding.pagination.page_number``). ``access`` is the user's
     ``visibility.access_to`` the subject, if the caller has it. A fixed number of queries
     whatever the number of entries.

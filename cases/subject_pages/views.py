@@ -1,19 +1,19 @@
 """The parts every subject page (young person, place, peer group) shares."""
 
-from django.utils import timezone
+from django.core.exceptions import ImproperlyConfigured
 
 from cases import selectors
-from cases.models import (
-    Action,
-    HarmCategory,
-)
+from cases.models import HarmCategory
 from safeguarding.accounts import visibility
+from safeguarding.subjects import registry
 from safeguarding.subjects.models import Subject
 
 
 class SubjectPageMixin:
-    """The parts every subject page shares: its chronology, filtered by type and harm, and
-    the places and people it is linked to through concerns."""
+    """The parts every subject page shares: the panels of the record types that hang off the
+    subject (``safeguarding.subjects.registry``: its actions, cases, guardians, memberships …),
+    its chronology, filtered by type and harm, and the places and people it is linked to
+    through concerns. The page's template extends ``templates/subjects/detail_base.html``."""
 
     def subject_context(self, record) -> dict:
         user, params = self.request.user, self.request.GET
@@ -21,7 +21,8 @@ class SubjectPageMixin:
         # Whether the user may see and change the subject, decided once (the page has just
         # read it through the rule): what hangs off it is read through it (visibility.about).
         self.access = access = visibility.access_to(user, record, seen=True)
-        kind = params.get("type") if params.get("type") in selectors.CHRONOLOGY_KINDS else ""
+        kinds = selectors.chronology_kinds()
+        kind = params.get("type") if params.get("type") in kinds else ""
         harm = params.get("harm", "")
         harm_categories = list(HarmCategory.objects.filter(is_active=True))
         if harm not in {h.slug for h in harm_categories}:
@@ -36,8 +37,9 @@ class SubjectPageMixin:
         )
         linked = selectors.linked_through_concerns(user=user, subject=subject, access=access)
         return {
+            **self.panel_context(record, access),
             "chronology": chronology,
-            "chronology_kinds": selectors.CHRONOLOGY_KINDS,
+            "chronology_kinds": kinds,
             "harm_categories": harm_categories,
             "chosen_type": kind,
             "chosen_harm": harm,
@@ -48,13 +50,22 @@ class SubjectPageMixin:
             "linked_from_latest": selectors.LINKED_FROM_LATEST,
             "can_log_concern": visibility.logs_concerns(user),
             "can_change": access.change,
-            "actions": self.subject_actions(access),
-            "today": timezone.localdate(),
         }
 
-    def subject_actions(self, access) -> list[Action]:
-        """What must be done about the subject: open actions first, soonest due first."""
-        actions = visibility.about(self.request.user, Action, access).select_related(
-            "owner_user", "owner_organisation"
-        )
-        return sorted(actions, key=lambda a: (a.status not in Action.OPEN_STATUSES, a.due_on, a.pk))
+    def panel_context(self, record, access) -> dict:
+        """The panels of the record types that hang off this kind of subject, in order: what
+        each gives the page, and ``panels`` and ``detail_rows`` (the templates of the sections
+        and of the details card's rows, in order)."""
+        page = registry.SubjectPage(user=self.request.user, record=record, access=access)
+        context = {}
+        places = {"panels": registry.SECTION, "detail_rows": registry.DETAILS}
+        for name, place in places.items():
+            shown = registry.panels(page.kind, place)
+            for panel in shown:
+                given = panel.context(page)
+                clash = (set(given) & set(context)) | (set(given) & set(places))
+                if clash:
+                    raise ImproperlyConfigured(f"Two panels give {sorted(clash)} on one page")
+                context.update(given)
+            context[name] = [panel.template for panel in shown]
+        return context

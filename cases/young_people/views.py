@@ -1,6 +1,5 @@
 """A young person's page and edit page; naming staff on a restricted record."""
 
-from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
@@ -9,14 +8,8 @@ from cases.forms import (
     NameStaffForm,
     UnnameStaffForm,
 )
-from cases.models import (
-    Alias,
-    Case,
-    HarmFlag,
-    YoungPerson,
-)
+from cases.models import YoungPerson
 from cases.subject_pages.views import SubjectPageMixin
-from peers.models import PeerGroupMembership, Relationship
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 from safeguarding.views import (
@@ -36,19 +29,6 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
         user, yp = self.request.user, self.object
         return super().get_context_data(
             **self.subject_context(yp),
-            memberships=visibility.restrict(user, PeerGroupMembership)
-            .filter(young_person=yp)
-            .select_related("peer_group"),
-            relationships=visibility.restrict(user, Relationship)
-            .filter(Q(from_person=yp) | Q(to_person=yp))
-            .select_related("from_person", "to_person"),
-            aliases=visibility.about(user, Alias, self.access),
-            flags=visibility.about(user, HarmFlag, self.access)
-            .filter(is_active=True)
-            .select_related("harm_category"),
-            cases=visibility.about(user, Case, self.access).select_related(
-                "team", "allocated_worker"
-            ),
             can_name_staff=yp.restricted and visibility.can(user, yp, visibility.NAME),
             **kwargs,
         )

@@ -91,6 +91,16 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "is_overdue",
         }
     ),
+    # Case content a partner reads nothing of, even where the rule lets it see a row: each
+    # record type that hangs off a subject (safeguarding/subjects/registry.py) has its entry
+    # here, so adding one means deciding what partners read of it.
+    "cases.alias": frozenset(),
+    "cases.harmflag": frozenset(),
+    "cases.case": frozenset(),
+    "cases.allocation": frozenset(),
+    "cases.concern": frozenset(),
+    "peers.peergroupmembership": frozenset(),
+    "peers.relationship": frozenset(),
     # A subject by its reference (never a child's name).
     "subjects.subject": frozenset({"kind", "reference", "__str__"}),
     # A place the partner guards: where it is, not what the council writes about it.

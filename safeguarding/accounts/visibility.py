@@ -743,33 +743,77 @@ def access_to(user, record, *, seen: bool = False) -> SubjectAccess:
     return SubjectAccess(subject=record.subject, view=row["may_view"], change=row["may_change"])
 
 
+# --- records read through their subject ------------------------------------------------------
+#
+# A record type that hangs off one subject (safeguarding/subjects/registry.py) declares how it
+# is seen through it: ``through_subject(gate)``, where the gate is the rest of its rule once
+# the subject's own verdict is known (``seen``). The record's ``@policy`` above says the same
+# with the subject decided row by row (for cases, allocations, actions and referrals, by
+# calling the same helper), so ``about()`` gives what ``restrict()`` gives
+# (tests/accounts/test_concern_audience.py checks every registered record type).
+
+
+def as_its_subject(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Seen and changed exactly as its subject (aliases, harm flags)."""
+    return seen(action)
+
+
+def case_work(user, action: str, seen: Callable[[str], Q], prefix: str = "") -> Q:
+    """Case work (cases; allocations with ``prefix="case__"``): see :func:`_case`."""
+    return _case(user, action, seen, prefix=prefix)
+
+
+def assigned_work(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Actions: see :func:`action_rule`."""
+    return _action(user, action, seen)
+
+
+def referred(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Referrals: see :func:`referral_rule`."""
+    return _referral(user, action, lambda: seen(VIEW))
+
+
+def guarded(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """A place's guardians: a partner agency sees its own guardianship only (see
+    :func:`context_guardian_rule`)."""
+    own = Q(organisation_id=user.organisation_id) if _is(user, _roles().PARTNER) else EVERYTHING
+    return seen(action) & own
+
+
+@dataclass(frozen=True)
+class ThroughSubject:
+    """A record visible through the one subject it hangs off, with the role gates of its own
+    rule: ``gate(user, action, seen, **options)`` where ``seen(action)`` is the condition that
+    the subject may be seen (VIEW) or changed (CHANGE)."""
+
+    gate: Callable[..., Q]
+    options: tuple[tuple[str, object], ...] = ()
+
+    def rule(self, user, action: str, access: "SubjectAccess") -> Q:
+        return self.gate(user, action, access.seen, **dict(self.options))
+
+
+def through_subject(gate: Callable[..., Q] = as_its_subject, **options) -> ThroughSubject:
+    """How a record type is seen through its subject (a record type's ``visibility``):
+    ``gate`` is one of the gates above (default: exactly as its subject), ``options`` its
+    keyword arguments."""
+    return ThroughSubject(gate, tuple(sorted(options.items())))
+
+
 #: Records that hang off one subject, and their rule with the subject's own verdict given:
-#: label -> (path from the record to its subject, rule(user, action, access)).
-_ABOUT = {
-    "cases.alias": ("young_person__subject", lambda user, action, access: access.seen(action)),
-    "cases.harmflag": ("young_person__subject", lambda user, action, access: access.seen(action)),
-    "cases.case": ("subject", lambda user, action, access: _case(user, action, access.seen)),
-    "cases.allocation": (
-        "case__subject",
-        lambda user, action, access: _case(user, action, access.seen, prefix="case__"),
-    ),
-    "cases.action": ("subject", lambda user, action, access: _action(user, action, access.seen)),
-    "cases.referral": (
-        "about__subject",
-        lambda user, action, access: _referral(user, action, lambda: access.seen(VIEW)),
-    ),
-    "contexts.contextguardian": (
-        "context__subject",
-        lambda user, action, access: (
-            access.seen(action)
-            & (
-                Q(organisation_id=user.organisation_id)
-                if _is(user, _roles().PARTNER)
-                else EVERYTHING
-            )
-        ),
-    ),
-}
+#: label -> (path from the record to its subject, rule(user, action, access)). Filled by
+#: :func:`hangs_off_subject` from the registered record types.
+_ABOUT: dict[str, tuple[str, Callable[..., Q]]] = {}
+
+
+def hangs_off_subject(label: str, path: str, through: ThroughSubject) -> None:
+    """Let :func:`about` read the records of ``label`` (``app_label.ModelName``) through the
+    subject at ``path`` (a lookup from the record to its ``Subject``). Called by
+    ``safeguarding.subjects.registry.register``; the model must have a ``@policy``."""
+    label = label.lower()
+    if label not in _POLICIES:
+        raise LookupError(f"No visibility rule for {label}")
+    _ABOUT[label] = (path, through.rule)
 
 
 def about(user, model, access: SubjectAccess, action: str = VIEW) -> QuerySet:

@@ -13,21 +13,15 @@ from django.db.models.signals import pre_save
 
 # Every record that holds or reveals a young person's information: changes to these are
 # written to the audit automatically (django-auditlog, with the signed-in user as actor).
+# Record types that hang off a subject (aliases, flags, cases, allocations, concerns, referrals,
+# actions, memberships, relationships …) are added from their declarations
+# (``safeguarding.subjects.registry``, ``audit=Audit(...)``): see :func:`audit_record_type`.
 AUDITED_MODELS = [
     "cases.YoungPerson",
-    "cases.Alias",
-    "cases.HarmFlag",
-    "cases.Case",
-    "cases.Allocation",
-    "cases.Concern",
     "cases.ConcernSubject",
-    "cases.Referral",
     "cases.ReferralSubject",
-    "cases.Action",
     "cases.TransferRequest",
     "peers.PeerGroup",
-    "peers.PeerGroupMembership",
-    "peers.Relationship",
     "cases.YoungPersonUserObjectPermission",
     "cases.YoungPersonGroupObjectPermission",
     # Where partners are told (a webhook's signing secret is never written to the audit), and
@@ -42,7 +36,8 @@ AUDITED_MODELS = [
 #: text) or not (``False``: choices, references, dates of the work). A personal field's change
 #: is written as the field's name with :data:`MASK` for both values: the audit says *that* it
 #: changed, never from what to what. ``tests/audit/test_personal_fields.py`` fails when an
-#: audited model has a text or date field missing here.
+#: audited model has a text or date field missing here. A record type that hangs off a subject
+#: declares its own (``Audit(personal=...)`` in its declaration), added here when registered.
 PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
     "cases.YoungPerson": {
         "given_name": True,
@@ -58,39 +53,7 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "vulnerabilities": True,
         "restricted_reason": True,
     },
-    "cases.Alias": {"name": True, "notes": True},
-    "cases.HarmFlag": {"note": True, "raised_on": False, "review_by": False},
-    "cases.Case": {
-        "status": False,
-        "risk": False,
-        "next_review_due": False,
-        "closure_reason": True,
-    },
-    "cases.Allocation": {"reason": True},
-    "cases.Concern": {
-        "reference": False,
-        "location_description": True,
-        "narrative": True,
-        "source": False,
-        "source_detail": True,
-        "reliability": False,
-    },
     "cases.ConcernSubject": {"part": False},
-    "cases.Referral": {
-        "reference": False,
-        "referrer_name": True,
-        "referrer_role": True,
-        "referrer_email": True,
-        "referrer_phone": True,
-        "urgency": False,
-        "narrative": True,
-        "consent": False,
-        "lawful_basis": False,
-        "lawful_basis_detail": True,
-        "status": False,
-        "decision": False,
-        "decision_reason": True,
-    },
     "cases.ReferralSubject": {
         "kind": False,
         "described_name": True,
@@ -99,29 +62,8 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "described_postcode": True,
         "described_place_kind": False,
     },
-    "cases.Action": {
-        "description": True,
-        "due_on": False,
-        "status": False,
-        "progress_note": True,
-    },
     "cases.TransferRequest": {"reason": True, "status": False, "decision_reason": True},
     "peers.PeerGroup": {"name": True, "description": True},
-    "peers.PeerGroupMembership": {
-        "joined_on": False,
-        "left_on": False,
-        "confidence": False,
-        "source": False,
-        "source_detail": True,
-    },
-    "peers.Relationship": {
-        "kind": False,
-        "source": False,
-        "reliability": False,
-        "notes": True,
-        "started_on": False,
-        "ended_on": False,
-    },
     "cases.YoungPersonUserObjectPermission": {},
     "cases.YoungPersonGroupObjectPermission": {},
     "notifications.Channel": {
@@ -148,19 +90,10 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
 #: an organisation whose authority it is (the first that is set). See :func:`authority_of`.
 AUTHORITY_PATHS: dict[str, tuple[str, ...]] = {
     "cases.YoungPerson": ("subject__authority_id",),
-    "cases.Alias": ("young_person__subject__authority_id",),
-    "cases.HarmFlag": ("young_person__subject__authority_id",),
-    "cases.Case": ("subject__authority_id",),
-    "cases.Allocation": ("case__subject__authority_id",),
-    "cases.Concern": ("authority_id",),
     "cases.ConcernSubject": ("concern__authority_id",),
-    "cases.Referral": ("authority_id",),
     "cases.ReferralSubject": ("referral__authority_id",),
-    "cases.Action": ("subject__authority_id",),
     "cases.TransferRequest": ("case__subject__authority_id",),
     "peers.PeerGroup": ("subject__authority_id",),
-    "peers.PeerGroupMembership": ("peer_group__subject__authority_id",),
-    "peers.Relationship": ("from_person__subject__authority_id",),
     "cases.YoungPersonUserObjectPermission": ("content_object__subject__authority_id",),
     "cases.YoungPersonGroupObjectPermission": ("content_object__subject__authority_id",),
     "notifications.Channel": ("organisation__authority_id", "organisation_id"),
@@ -185,7 +118,7 @@ def authority_of(model, pk) -> int | None:
 #: Audited models whose ``str()`` holds personal data (a peer group's name, a mailbox), which
 #: django-auditlog would write as the row's ``object_repr``: their rows name the record by its
 #: kind and id instead (:func:`neutral_repr`).
-NEUTRAL_REPR = {"peers.PeerGroup", "peers.PeerGroupMembership", "notifications.Channel"}
+NEUTRAL_REPR = {"peers.PeerGroup", "notifications.Channel"}
 
 
 def neutral_repr(sender, instance, **kwargs):
@@ -251,17 +184,40 @@ def personal_fields(label: str) -> list[str]:
     return sorted(name for name, personal in PERSONAL_FIELDS.get(label, {}).items() if personal)
 
 
+def audit_record_type(
+    label: str, *, personal, authority: tuple[str, ...], neutral_repr: bool = False
+) -> None:
+    """Audit a record type that hangs off a subject, as its declaration says
+    (``safeguarding.subjects.registry.register``): its entries in :data:`AUDITED_MODELS`,
+    :data:`PERSONAL_FIELDS`, :data:`AUTHORITY_PATHS` (and :data:`NEUTRAL_REPR`) come from it.
+    A label already declared here is an error: one declaration per model."""
+    labels = {entry[0] if isinstance(entry, tuple) else entry for entry in AUDITED_MODELS}
+    if label in labels or label in PERSONAL_FIELDS or label in AUTHORITY_PATHS:
+        raise ValueError(f"{label} is audited twice")
+    AUDITED_MODELS.append(label)
+    PERSONAL_FIELDS[label] = dict(personal)
+    AUTHORITY_PATHS[label] = tuple(authority)
+    if neutral_repr:
+        NEUTRAL_REPR.add(label)
+    # The audit app's ready() registered what was declared before it; this one now.
+    _register(label)
+
+
+def _register(label: str, options: dict | None = None) -> None:
+    model = apps.get_model(label)
+    if not auditlog.contains(model):
+        auditlog.register(
+            model,
+            mask_fields=personal_fields(label),
+            mask_callable="safeguarding.audit.registry.mask_changed",
+            **(options or {}),
+        )
+
+
 def register_audited_models():
     for entry in AUDITED_MODELS:
         label, options = entry if isinstance(entry, tuple) else (entry, {})
-        model = apps.get_model(label)
-        if not auditlog.contains(model):
-            auditlog.register(
-                model,
-                mask_fields=personal_fields(label),
-                mask_callable="safeguarding.audit.registry.mask_changed",
-                **options,
-            )
+        _register(label, options)
 
 
 def record_read(obj) -> None:

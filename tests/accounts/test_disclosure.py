@@ -450,6 +450,22 @@ def test_the_declared_list_decides(label, name, readable):
     assert disclosure.partner_may_read(apps.get_model(label), name) is readable
 
 
+def test_every_record_type_has_its_entry_in_the_disclosure_list():
+    """Each record type that hangs off a subject (safeguarding/subjects/registry.py) has its
+    entry in ``PARTNER_READS`` (empty: partners read nothing of it), naming what it has."""
+    from safeguarding.subjects import registry
+
+    for record_type in registry.record_types():
+        assert record_type.label_lower in disclosure.PARTNER_READS, record_type.label
+        model = record_type.model
+        unknown = {
+            name
+            for name in disclosure.PARTNER_READS[record_type.label_lower]
+            if not hasattr(model, name)
+        }
+        assert not unknown, f"{record_type.label} has no {sorted(unknown)}"
+
+
 def test_a_partner_view_refuses_what_is_not_listed(world):
     referral = world.records["cases.referral"]["agency"]
     seen = disclosure.shown(world.users["partner"], referral)

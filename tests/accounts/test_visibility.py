@@ -258,6 +258,20 @@ def test_every_model_is_in_the_table():
     )
 
 
+def test_every_record_type_that_hangs_off_a_subject_is_governed():
+    """Each registered record type (safeguarding/subjects/registry.py) has a rule, and those
+    read through their subject are exactly what ``visibility.about()`` reads, by the declared
+    path: nothing hangs off a subject without a declaration."""
+    from safeguarding.subjects import registry
+
+    governed = visibility.governed_models()
+    record_types = registry.record_types()
+    missing = {r.label_lower for r in record_types} - governed
+    assert not missing, f"record types without a visibility rule: {missing}"
+    through = {r.label_lower: r.subject_paths[0] for r in record_types if r.visibility}
+    assert {label: path for label, (path, _) in visibility._ABOUT.items()} == through
+
+
 def test_unknown_model_is_refused(db, world):
     from django.contrib.sessions.models import Session
 

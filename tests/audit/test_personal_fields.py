@@ -40,7 +40,10 @@ def test_every_text_and_date_field_of_an_audited_model_is_declared(label):
     model = apps.get_model(label)
     declared = PERSONAL_FIELDS.get(label, {})
     missing = [name for name in _declarable(model) if name not in declared]
-    assert not missing, f"{label}: declare {missing} as personal or not in PERSONAL_FIELDS"
+    assert not missing, (
+        f"{label}: declare {missing} as personal or not in PERSONAL_FIELDS "
+        "(or in its record type's Audit, safeguarding/subjects/registry.py)"
+    )
     stale = [name for name in declared if name not in _declarable(model)]
     assert not stale, f"{label}: {stale} are not fields any more"
 
@@ -54,6 +57,29 @@ def test_the_audit_registration_masks_the_declared_fields(label):
 def test_every_audited_model_says_whose_authority_it_is():
     audited = {model._meta.label for model in auditlog.get_models()}
     assert audited <= set(AUTHORITY_PATHS), audited - set(AUTHORITY_PATHS)
+
+
+def test_every_record_type_is_audited_as_it_declares_or_says_why_not(world):
+    """A record type that hangs off a subject (safeguarding/subjects/registry.py) is audited
+    with the personal fields and the authority its declaration gives (and so the tests above
+    cover its text and date fields), or says why it is not."""
+    from safeguarding.audit.registry import authority_of
+    from safeguarding.subjects import registry
+
+    la = world.records["accounts.organisation"]["la"]
+    for record_type in registry.record_types():
+        model = record_type.model
+        if record_type.audit is None:
+            assert record_type.not_audited, record_type.label
+            assert not auditlog.contains(model), record_type.label
+            continue
+        assert record_type.label in LABELS
+        assert auditlog.contains(model)
+        assert PERSONAL_FIELDS[record_type.label] == dict(record_type.audit.personal)
+        assert AUTHORITY_PATHS[record_type.label] == record_type.authority_paths
+        # The authority path leads to the record's authority.
+        record = next(iter(world.records[record_type.label_lower].values()))
+        assert authority_of(model, record.pk) == la.pk, record_type.label
 
 
 def _values(field):

@@ -1,0 +1,29 @@
+"""What hangs off a place, declared once (``safeguarding.subjects.registry``; registered by
+``contexts.apps.ContextsConfig.ready``): its guardians."""
+
+from safeguarding.accounts import visibility
+from safeguarding.subjects.models import Subject
+from safeguarding.subjects.registry import Panel, RecordType
+
+from .models import ContextGuardian
+
+
+def guardians(page) -> dict:
+    about = visibility.about(page.user, ContextGuardian, page.access)
+    return {"guardians": about.select_related("organisation")}
+
+
+RECORD_TYPES = (
+    RecordType(
+        label="contexts.ContextGuardian",
+        subject_paths=("context__subject",),
+        visibility=visibility.through_subject(visibility.guarded),
+        panels=(
+            Panel(
+                "contexts/panels/guardians.html", guardians, kinds=(Subject.Kind.CONTEXT,), order=10
+            ),
+        ),
+        not_audited="The adults and organisations with influence over a place: no young "
+        "person's information (places are not audited either).",
+    ),
+)
