@@ -1,4 +1,5 @@
-"""``{% summary_row %}`` (safeguarding/templatetags/govuk.py): one GOV.UK summary list row."""
+"""GOV.UK components as template tags (safeguarding/templatetags/govuk.py): ``{% summary_row %}``
+(one summary list row) and ``{% breadcrumbs %}``."""
 
 from django.template import engines
 
@@ -52,3 +53,44 @@ def test_a_row_without_actions_among_rows_with_them():
         '<div class="govuk-summary-list__row govuk-summary-list__row--no-actions">'
     )
     assert "govuk-summary-list__actions" not in html
+
+
+# --- {% breadcrumbs %} ------------------------------------------------------------------------
+
+
+def _items(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<li class="govuk-breadcrumbs__list-item"[^>]*>(.*?)</li>', html)
+
+
+def test_breadcrumbs_are_home_then_the_trail_then_this_page():
+    html = _render(
+        "{% breadcrumbs name url %}Case {{ ref }}{% endbreadcrumbs %}",
+        name="Zoë <Ōkafor>",
+        url="/young-people/7/?a=1&b=2",
+        ref="C-1",
+    )
+    assert html.startswith('<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">')
+    assert _items(html) == [
+        '<a class="govuk-breadcrumbs__link" href="/">Home</a>',
+        '<a class="govuk-breadcrumbs__link" href="/young-people/7/?a=1&amp;b=2">'
+        "Zoë &lt;Ōkafor&gt;</a>",
+        "Case C-1",
+    ]
+    assert html.count('aria-current="page"') == 1
+    assert '<li class="govuk-breadcrumbs__list-item" aria-current="page">Case C-1</li>' in html
+
+
+def test_breadcrumbs_without_home_or_without_this_page():
+    html = _render('{% breadcrumbs "Team caseload" "/team/" home=False %}{% endbreadcrumbs %}')
+    assert _items(html) == ['<a class="govuk-breadcrumbs__link" href="/team/">Team caseload</a>']
+    assert "aria-current" not in html
+
+
+def test_breadcrumbs_need_pairs_of_label_and_address():
+    import pytest
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        _render('{% breadcrumbs "Only a label" %}Here{% endbreadcrumbs %}')

@@ -15,7 +15,8 @@ summary list asks. In a list where some rows have actions and others not, give t
 """
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -49,4 +50,40 @@ def summary_row(
         key,
         content,
         actions,
+    )
+
+
+@register.simple_block_tag
+def breadcrumbs(content, *trail, home=True):
+    """GOV.UK breadcrumbs: Home (unless ``home=False``), then ``trail`` — pairs of label and
+    address, the pages above this one — then the block, this page's name (``aria-current``;
+    none when the block is empty)::
+
+        {% breadcrumbs subject.display_name subject.get_absolute_url %}Case{% endbreadcrumbs %}
+
+    Labels are escaped; the block is the value as the template rendered it. An odd number of
+    trail arguments is a ``TemplateSyntaxError``."""
+    if len(trail) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes pairs of label and address")
+    links = [(reverse("home"), "Home")] if home else []
+    links += [(trail[i + 1], trail[i]) for i in range(0, len(trail), 2)]
+    items = format_html_join(
+        "\n    ",
+        '<li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" '
+        'href="{}">{}</a></li>',
+        links,
+    )
+    here = (
+        format_html(
+            '\n    <li class="govuk-breadcrumbs__list-item" aria-current="page">{}</li>',
+            content.strip(),
+        )
+        if content.strip()
+        else ""
+    )
+    return format_html(
+        '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">\n'
+        '  <ol class="govuk-breadcrumbs__list">\n    {}{}\n  </ol>\n</nav>',
+        items,
+        here,
     )
