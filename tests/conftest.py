@@ -8,7 +8,6 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.models import (
@@ -27,8 +26,7 @@ from contexts.models import Context, ContextGuardian
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import grants
 from safeguarding.accounts.models import Organisation, Team, User
-
-PASSWORD = "a-test-password-123"
+from tests.factories import PASSWORD, confirmed_authenticator
 
 
 @dataclass
@@ -68,12 +66,6 @@ def force_login_without_second_factor(client: Client, user) -> None:
     """Sign ``user`` in on ``client`` with their password step only: the session has not
     passed its second factor (what SecondFactorRequiredMiddleware stops)."""
     _FORCE_LOGIN_WITHOUT_SECOND_FACTOR(client, user)
-
-
-def confirmed_authenticator(user) -> TOTPDevice:
-    """The user's confirmed authenticator app (TOTP device), made if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
 
 
 @pytest.fixture(autouse=True)
