@@ -15,6 +15,8 @@ from django.urls import reverse
 from safeguarding.accounts import visibility
 from tests.subject_pages import SUBJECT_PAGES
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 ALL = "*"  # every row of the model
 NONE: set[str] = set()
 

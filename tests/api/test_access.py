@@ -15,6 +15,8 @@ from tests.api.conftest import referral_body
 
 from .test_webhook_endpoints import create, endpoint_body
 
+pytestmark = pytest.mark.world_per_module
+
 STAFF = ["tm", "sw", "sm", "admin"]
 ENDPOINTS, ENDPOINT = "api:webhook-endpoint-list", "api:webhook-endpoint-detail"
 

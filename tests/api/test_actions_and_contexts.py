@@ -2,12 +2,15 @@
 
 from datetime import date
 
+import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from cases.models import Action
 from tests.api.conftest import assert_problem
 from tests.factories import ContextFactory
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 ACTIONS = "/api/v1/actions/"
 CONTEXTS = "/api/v1/contexts/"

@@ -13,6 +13,8 @@ from cases.models import Referral, ReferralSubject
 from tests.api.conftest import REFERRALS, assert_problem, post_referral, referral_body
 from tests.factories import ContextFactory
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def test_a_partner_makes_a_referral_that_joins_the_triage_queue(world, api):
     police = api("p1")

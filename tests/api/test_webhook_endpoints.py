@@ -13,6 +13,8 @@ from safeguarding.notifications.services import EVENT_TYPES, ReferralDecided
 from tests.api.conftest import assert_problem
 from tests.api.fake_dns import resolving
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 ENDPOINTS = "/api/v1/webhook-endpoints/"
 EVENT_TYPES_URL = "/api/v1/event-types/"
 FIELDS = {"id", "url", "event_types", "description", "is_active", "created_at"}

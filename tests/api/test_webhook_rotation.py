@@ -14,6 +14,8 @@ from tests.api.conftest import assert_problem
 
 from .test_webhook_endpoints import create, detail, endpoint_body
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def rotate(client, pk, key=None):
     return client.post(

@@ -19,6 +19,8 @@ from tests.factories import (
 from tests.subject_pages import PLACE, SUBJECT_PAGES, YOUNG_PERSON
 from tests.subject_pages import queries as _queries
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _add_concerns(world, yp, ctx, n):
     for i in range(n):

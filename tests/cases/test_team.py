@@ -15,6 +15,8 @@ from cases.views import TeamCaseloadView, WorkerCasesView
 from safeguarding.accounts import visibility
 from tests.factories import CaseFactory, TeamManagerFactory, YoungPersonFactory
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _new_case(world, team, worker=None, name="Queue"):
     yp = YoungPersonFactory(authority=world.records["accounts.organisation"]["la"], given_name=name)

@@ -14,6 +14,8 @@ from contexts.models import Context
 from safeguarding.accounts import visibility
 from tests.factories import ReferralFactory
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def partner_referral(world):

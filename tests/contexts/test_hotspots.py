@@ -19,6 +19,8 @@ from tests.factories import (
     SeniorManagerFactory,
 )
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _count(world):
     """Work out the borough's figures, as Celery beat does every few minutes."""
