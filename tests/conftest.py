@@ -1,14 +1,14 @@
 """Shared fixtures. Tests hit the real PostgreSQL database (and Redis, where code does)."""
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as case_services
 from cases.models import (
@@ -27,8 +27,7 @@ from contexts.models import Context, ContextGuardian
 from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.accounts import grants
 from safeguarding.accounts.models import Organisation, Team, User
-
-PASSWORD = "a-test-password-123"
+from tests.factories import PASSWORD, confirmed_authenticator
 
 
 @dataclass
@@ -70,12 +69,6 @@ def force_login_without_second_factor(client: Client, user) -> None:
     _FORCE_LOGIN_WITHOUT_SECOND_FACTOR(client, user)
 
 
-def confirmed_authenticator(user) -> TOTPDevice:
-    """The user's confirmed authenticator app (TOTP device), made if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
-
-
 @pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch):
     """Every ``client.force_login(user)`` (Django's Client, DRF's APIClient, and so
@@ -95,14 +88,77 @@ def _force_login_passes_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+WORLD_PER_MODULE = "world_per_module"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A module whose world is built once holds it in a transaction open for the whole module:
+    a transactional test (or one with a live server) would run inside it, unseen by other
+    connections, and its flush would empty it. Refuse such a module outright."""
+    for item in items:
+        if item.get_closest_marker(WORLD_PER_MODULE) is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        if transactional or {"transactional_db", "live_server"} & set(item.fixturenames):
+            raise pytest.UsageError(
+                f"{item.nodeid} is transactional: move it out of a module marked "
+                f"{WORLD_PER_MODULE}, whose world lives in a transaction of the module"
+            )
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(request, django_db_setup, django_db_blocker):
+    """For a module marked ``pytestmark = pytest.mark.world_per_module``: the world, built once
+    inside a transaction that stays open for the module and is rolled back after its last test
+    (pytest-django's module-scoped set-up with ``django_db_blocker``). Each test runs in a
+    savepoint inside it (pytest-django's ``db``, Django's TestCase), rolled back when the test
+    ends, so what one test writes no other test sees; ``world`` hands each test its own copy
+    of the Python objects. Nothing for other modules."""
+    if request.node.get_closest_marker(WORLD_PER_MODULE) is None:
+        yield None
+        return
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            # Function-scoped fixtures (settings) are not there yet: the same fast hasher as
+            # _fast_password_hashing, so the world's passwords check under it.
+            with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+                built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(_world_of_the_module, db) -> World:
+    """The test world (:func:`build_world`), made for the test; in a module marked
+    ``world_per_module``, a copy of the module's (``_world_of_the_module``), the same rows."""
+    if _world_of_the_module is not None:
+        # Model instances are copied as Django's TestCase copies setUpTestData's: a test that
+        # changes an object in memory (user.is_active = False) changes its own copy only.
+        return copy.deepcopy(_world_of_the_module)
+    return build_world()
+
+
+def build_world() -> World:
+    """One authority with two teams, partners, another authority, and a record of every kind
+    in each relation to the users (see :class:`World`), in the current transaction."""
     w = World()
     R = User.Role
     la = w.add(

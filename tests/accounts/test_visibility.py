@@ -13,6 +13,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from safeguarding.accounts import visibility
+from tests.subject_pages import SUBJECT_PAGES
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 ALL = "*"  # every row of the model
 NONE: set[str] = set()
@@ -524,12 +527,10 @@ def test_get_or_404_treats_denied_like_missing(world):
 
 PAGES = {
     # label: (view page, change page or None)
-    "cases.youngperson": ("cases:young-person", "cases:young-person-edit"),
+    **{pages.label: (pages.detail, pages.edit) for pages in SUBJECT_PAGES},
     "cases.case": ("cases:case", None),
     "cases.concern": ("cases:concern", None),
     "cases.referral": ("cases:referral", None),
-    "contexts.context": ("contexts:context", "contexts:context-edit"),
-    "peers.peergroup": ("peers:peer-group", "peers:peer-group-edit"),
 }
 
 

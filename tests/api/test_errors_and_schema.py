@@ -9,6 +9,8 @@ from cases.models import Referral
 from safeguarding.api.views import MAX_BODY_BYTES
 from tests.api.conftest import REFERRALS, assert_problem, post_referral, referral_body
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def test_an_oversized_body_is_a_413_and_is_not_read(world, api):
     body = referral_body(narrative="x" * (MAX_BODY_BYTES + 10))

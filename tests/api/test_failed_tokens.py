@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import REFERRALS, assert_problem
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def token_client(secret: str, address: str, **headers) -> APIClient:
     client = APIClient(REMOTE_ADDR=address)

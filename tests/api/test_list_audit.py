@@ -6,6 +6,8 @@ from auditlog.models import LogEntry
 from cases.models import Referral
 from tests.api.conftest import REFERRALS, post_referral
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _last_id() -> int:
     last = LogEntry.objects.order_by("-id").first()

@@ -23,6 +23,8 @@ from safeguarding.notifications.models import Channel
 from tests.api.conftest import REFERRALS, assert_problem, referral_body
 from tests.api.fake_dns import resolving
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 ENDPOINTS = "/api/v1/webhook-endpoints/"
 NFD = "Zoe\u0308 Rene\u0301e"
 NFC = unicodedata.normalize("NFC", NFD)

@@ -12,6 +12,8 @@ from safeguarding.api.models import ApiToken, hash_token
 from safeguarding.errors import ApplicationError
 from tests.api.conftest import REFERRALS, assert_problem, client_with
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def test_a_token_acts_as_its_organisations_api_user(world, issue_token):
     issued = issue_token("p1")

@@ -4,7 +4,6 @@ partner organisations, concerns at a place told to its guardians."""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,8 @@ from cases.models import Action, HarmCategory
 from contexts.models import ContextGuardian
 from safeguarding.errors import ApplicationError, RecordNotFound
 from safeguarding.notifications.models import Channel, Notification
-from safeguarding.notifications.services import ActionAssigned
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _org(world, name):
@@ -279,28 +279,6 @@ def test_a_guardian_that_asked_but_has_no_channel_for_it_gets_nothing(world):
     ).update(told_of_concerns=True)
     _log_concern_at(world, world.records["contexts.context"]["team"])
     assert not _new_notifications("context.concern_logged").exists()
-
-
-# --- notifications only in the transaction of their event -----------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_notifications_are_recorded_only_inside_a_transaction(world):
-    sw2 = world.users["sw2"]
-    with pytest.raises(RuntimeError):
-        ActionAssigned.record(
-            authority=_org(world, "la"), users=[sw2], reference="YP-TEST", link="/"
-        )
-    assert not Notification.objects.filter(reference="YP-TEST").exists()
-    with transaction.atomic():
-        assert (
-            len(
-                ActionAssigned.record(
-                    authority=_org(world, "la"), users=[sw2], reference="YP-TEST", link="/"
-                )
-            )
-            == 1
-        )
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from cases.models import Concern, HarmCategory, YoungPerson
 from contexts.models import Context
 from safeguarding.accounts import visibility
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _options(page: str, select_id: str) -> list[tuple[str, str]]:

@@ -6,41 +6,42 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Concern, ConcernSubject, HarmCategory
+from cases.models import ConcernSubject
+from cases.services import NewYoungPerson
+from safeguarding.accounts import visibility
+from tests.factories import (
+    ConcernFactory,
+    ContextFactory,
+    PeerGroupFactory,
+    SocialWorkerFactory,
+    YoungPersonFactory,
+)
+from tests.subject_pages import PLACE, SUBJECT_PAGES, YOUNG_PERSON
+from tests.subject_pages import queries as _queries
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _add_concerns(world, yp, ctx, n):
-    cse = HarmCategory.objects.get(slug="cse")
     for i in range(n):
-        c = Concern.objects.create(
-            authority=yp.authority,
-            occurred_at=timezone.now(),
-            narrative=f"Seen near the park {i}",
-            source="police",
-            reliability="reliable",
+        ConcernFactory(
             logged_by=world.users["sw"],
+            narrative=f"Seen near the park {i}",
+            young_people=[(yp, "at_risk")],
+            location=ctx,
         )
-        c.harm_categories.add(cse)
-        ConcernSubject.objects.create(concern=c, subject=yp.subject, part="at_risk")
-        ConcernSubject.objects.create(concern=c, subject=ctx.subject, part="location")
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+def _subject_pages(world) -> list[str]:
+    """Team one's young person, place and peer group, and the home page."""
+    return [pages.detail_url(pages.record(world)) for pages in SUBJECT_PAGES] + [reverse("home")]
 
 
 def test_subject_pages_query_counts_do_not_grow_with_the_chronology(world, client):
-    yp = world.records["cases.youngperson"]["own"]
-    ctx = world.records["contexts.context"]["team"]
+    yp = YOUNG_PERSON.record(world)
+    ctx = PLACE.record(world)
     client.force_login(world.users["sw"])
-    pages = [
-        reverse("cases:young-person", args=[yp.pk]),
-        reverse("contexts:context", args=[ctx.pk]),
-        reverse("peers:peer-group", args=[world.records["peers.peergroup"]["team"].pk]),
-        reverse("home"),
-    ]
+    pages = _subject_pages(world)
     _add_concerns(world, yp, ctx, 2)
     small = [_queries(client, url) for url in pages]
     _add_concerns(world, yp, ctx, 20)
@@ -88,23 +89,13 @@ def test_my_work_marks_overdue_reviews_and_actions(world, client):
 
 
 def _add_young_people(world, n):
-    from django.db import transaction
-
-    from cases import services
-    from cases.models import YoungPerson
-
-    t1 = world.records["accounts.team"]["t1"]
-    with transaction.atomic():
-        for i in range(n):
-            yp = YoungPerson(
-                authority=world.records["accounts.organisation"]["la"],
-                given_name=f"Extra{i}",
-                family_name="Testperson",
-            )
-            yp.save()
-            services.case_open(
-                subject=yp.subject, team=t1, opened_by=None, worker=world.users["sw"]
-            )
+    for i in range(n):
+        YoungPersonFactory(
+            authority=world.records["accounts.organisation"]["la"],
+            given_name=f"Extra{i}",
+            case__team=world.records["accounts.team"]["t1"],
+            case__worker=world.users["sw"],
+        )
 
 
 @pytest.mark.both_databases  # search's SQL differs on SQLite
@@ -127,30 +118,18 @@ def test_form_and_search_query_counts_do_not_grow_with_young_people(world, clien
 def _add_to_the_borough(world, start, n):
     """``n`` more young people (team one's, allocated to sw), places, team one's peer groups and
     workers (of team two: the team one's manager allocates to is left as it is)."""
-    from django.db import transaction
-
-    from cases import services
-    from cases.models import YoungPerson
-    from contexts.models import Context
-    from peers.models import PeerGroup
-    from safeguarding.accounts import grants
-    from safeguarding.accounts.models import User
-    from tests.conftest import make_user
-
     la = world.records["accounts.organisation"]["la"]
     t1, t2 = world.records["accounts.team"]["t1"], world.records["accounts.team"]["t2"]
-    with transaction.atomic():
-        for i in range(start, start + n):
-            yp = YoungPerson(authority=la, given_name=f"Extra{i}", family_name="Testperson")
-            yp.save()
-            services.case_open(
-                subject=yp.subject, team=t1, opened_by=None, worker=world.users["sw"]
-            )
-            Context(authority=la, name=f"Extra place {i}", kind=Context.Kind.SHOP).save()
-            group = PeerGroup(authority=la, name=f"Extra group {i}")
-            group.save()
-            grants.grant_team(group, t1)
-            make_user(f"extra_{i}", User.Role.SOCIAL_WORKER, la, t2)
+    for i in range(start, start + n):
+        YoungPersonFactory(
+            authority=la,
+            given_name=f"Extra{i}",
+            case__team=t1,
+            case__worker=world.users["sw"],
+        )
+        ContextFactory(authority=la, name=f"Extra place {i}", kind="shop")
+        PeerGroupFactory(authority=la, name=f"Extra group {i}", team=t1)
+        SocialWorkerFactory(username=f"extra_{i}", team=t2)
 
 
 def _page(client, url, data=None) -> tuple[int, int, int]:
@@ -204,11 +183,10 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     from cases.subject_pages import selectors
 
     monkeypatch.setattr(selectors, "CHRONOLOGY_PER_PAGE", 5)
-    yp = world.records["cases.youngperson"]["own"]
-    ctx = world.records["contexts.context"]["team"]
+    yp, ctx = YOUNG_PERSON.record(world), PLACE.record(world)
     _add_concerns(world, yp, ctx, 8)
     client.force_login(world.users["sw"])
-    url = reverse("cases:young-person", args=[yp.pk])
+    url = YOUNG_PERSON.detail_url(yp)
     # The world's concern, referral and allocation, and the 8 added: 11 entries, newest first.
     first = client.get(url)
     entries = first.context["chronology"]
@@ -236,55 +214,29 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
 def _add_linked(world, n):
     """``n`` concerns at team one's place and group, each about a new young person of team
     one (so the lists of linked people grow) and the world's own young person."""
-    from django.db import transaction
-
-    from cases import services
-    from cases.models import YoungPerson
-
-    la = world.records["accounts.organisation"]["la"]
-    t1 = world.records["accounts.team"]["t1"]
-    own = world.records["cases.youngperson"]["own"]
-    ctx, group = world.records["contexts.context"]["team"], world.records["peers.peergroup"]["team"]
-    cse = HarmCategory.objects.get(slug="cse")
-    with transaction.atomic():
-        for i in range(n):
-            yp = YoungPerson(authority=la, given_name=f"Linked{i}", family_name="Testperson")
-            yp.save()
-            services.case_open(subject=yp.subject, team=t1, opened_by=None)
-            c = Concern.objects.create(
-                authority=la,
-                occurred_at=timezone.now(),
-                narrative=f"Seen together {i}",
-                source="police",
-                reliability="reliable",
-                logged_by=world.users["sw2"],
-            )
-            c.harm_categories.add(cse)
-            for subject, part in (
-                (yp.subject, "at_risk"),
-                (own.subject, "witness"),
-                (ctx.subject, "location"),
-                (group.subject, "peer_group"),
-            ):
-                ConcernSubject.objects.create(concern=c, subject=subject, part=part)
+    for i in range(n):
+        ConcernFactory(  # the new young person joins team one's queue
+            logged_by=world.users["sw2"],
+            narrative=f"Seen together {i}",
+            new_young_people=[NewYoungPerson(f"Linked{i}", "Testperson", part="at_risk")],
+            young_people=[(YOUNG_PERSON.record(world), "witness")],
+            location=PLACE.record(world),
+            peer_group=world.records["peers.peergroup"]["team"],
+        )
 
 
 def test_subject_pages_query_counts_do_not_grow_with_what_they_are_linked_to(world, client):
     """Busier subjects — more concerns, more people linked through them, more pages of
     chronology — cost the same number of queries, for each role that opens them."""
-    pages = [
-        reverse("cases:young-person", args=[world.records["cases.youngperson"]["own"].pk]),
-        reverse("contexts:context", args=[world.records["contexts.context"]["team"].pk]),
-        reverse("peers:peer-group", args=[world.records["peers.peergroup"]["team"].pk]),
-        reverse("home"),
-    ]
+    pages = _subject_pages(world)
+    second = PLACE.chronology_url(PLACE.record(world), page=2, type="concern")
 
     def counts():
         result = []
         for user in ("sw", "tm", "sm"):
             client.force_login(world.users[user])
             result.append([_queries(client, url) for url in pages])
-            result.append(_queries(client, pages[1] + "?page=2&type=concern"))
+            result.append(_queries(client, second))
         return result
 
     def flat(nested):
@@ -298,3 +250,26 @@ def test_subject_pages_query_counts_do_not_grow_with_what_they_are_linked_to(wor
     # older referral and allocation, read when a page has some, are on a later page).
     assert all(b <= a for a, b in zip(small, large, strict=True)), (small, large)
     assert sum(small) - sum(large) <= len(small)
+
+
+@pytest.mark.parametrize("pages", SUBJECT_PAGES, ids=str)
+def test_each_subject_page_shows_a_concern_about_it_and_edits_as_the_rule_says(
+    world, client, pages
+):
+    """The pages every kind of subject has (tests/subject_pages.py): a concern logged about
+    the record heads its chronology, filtered to concerns; its edit page opens for whoever the
+    rule lets change the record and is missing for everyone else."""
+    record = pages.record(world)
+    concern = ConcernFactory(
+        logged_by=world.users["sw"], narrative="Seen at the bus stop", **pages.concern_about(record)
+    )
+    client.force_login(world.users["sw"])
+    newest = pages.chronology(client, record, type="concern").object_list[0]
+    assert (newest.obj, newest.detail) == (concern, "Seen at the bus stop")
+    answers = {}
+    for name in ("sw", "sw2", "sw3", "tm", "sm", "partner"):
+        user = world.users[name]
+        client.force_login(user)
+        answers[name] = client.get(pages.edit_url(record)).status_code
+        assert answers[name] == (200 if visibility.can(user, record, visibility.CHANGE) else 404)
+    assert set(answers.values()) == {200, 404}, answers

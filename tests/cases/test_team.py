@@ -4,38 +4,28 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import selectors, services
-from cases.models import Case, TransferRequest, YoungPerson
+from cases import selectors
+from cases.models import Case, TransferRequest
 from cases.views import TeamCaseloadView, WorkerCasesView
 from safeguarding.accounts import visibility
+from tests.factories import CaseFactory, TeamManagerFactory, YoungPersonFactory
 
-from ..conftest import make_user
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _new_case(world, team, worker=None, name="Queue"):
-    with transaction.atomic():
-        yp = YoungPerson(
-            authority=world.records["accounts.organisation"]["la"],
-            given_name=name,
-            family_name="Testperson",
-        )
-        yp.save()
-        return yp, services.case_open(subject=yp.subject, team=team, opened_by=None, worker=worker)
+    yp = YoungPersonFactory(authority=world.records["accounts.organisation"]["la"], given_name=name)
+    return yp, CaseFactory(subject=yp, team=team, worker=worker)
 
 
 @pytest.fixture
 def tm2(world):
-    return make_user(
-        "tm2",
-        "team_manager",
-        world.records["accounts.organisation"]["la"],
-        world.records["accounts.team"]["t2"],
-    )
+    return TeamManagerFactory(username="tm2", team=world.records["accounts.team"]["t2"])
 
 
 @pytest.mark.parametrize("user_name", ["sw", "sw3", "sm", "partner", "admin"])

@@ -7,7 +7,7 @@ from cases.models import TransferRequest
 from safeguarding.notifications.models import Notification
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world_per_module]
 
 
 def _withdraw(client, transfer):

@@ -9,36 +9,34 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, HarmCategory, Referral, ReferralSubject, YoungPerson
+from cases.models import Case, Referral, YoungPerson
 from contexts.models import Context
 from safeguarding.accounts import visibility
+from tests.factories import ReferralFactory
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 @pytest.fixture
 def partner_referral(world):
-    la = world.records["accounts.organisation"]["la"]
     other = world.records["cases.youngperson"]["other"]
     other.given_name, other.family_name = "Tyrese", "Okafor-Bennett"
     other.save()
-    referral = Referral.objects.create(
-        authority=la,
+    referral = ReferralFactory(
         source_organisation=world.records["accounts.organisation"]["p1"],
         referrer_name="PC Test",
         narrative="Seen being given a package outside the shop by an older male.",
-        consent=Referral.Consent.NOT_SOUGHT,
-        lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
+        about=[
+            {"kind": "young_person", "described_name": "Tyreese Okafor Bennet"},
+            {
+                "kind": "context",
+                "described_name": "Kestrel Chicken, Mill Lane",
+                "described_place_kind": "shop",
+                "described_postcode": "EB2 9ZZ",
+            },
+        ],
     )
-    referral.harm_categories.add(HarmCategory.objects.get(slug="cse"))
-    person = ReferralSubject.objects.create(
-        referral=referral, kind="young_person", described_name="Tyreese Okafor Bennet"
-    )
-    place = ReferralSubject.objects.create(
-        referral=referral,
-        kind="context",
-        described_name="Kestrel Chicken, Mill Lane",
-        described_place_kind="shop",
-        described_postcode="EB2 9ZZ",
-    )
+    person, place = referral.about.order_by("pk")
     return referral, person, place
 
 
@@ -130,27 +128,16 @@ def test_screening_then_decided_referral_leaves_the_queue(world, client, partner
 
 def _add_referrals(world, n: int, *, start=None) -> list[Referral]:
     """``n`` referrals waiting, received a minute apart from ``start`` (oldest first)."""
-    la, p1 = (
-        world.records["accounts.organisation"]["la"],
-        world.records["accounts.organisation"]["p1"],
-    )
-    cse = HarmCategory.objects.get(slug="cse")
     start = start or timezone.now() - timedelta(days=30)
-    made = []
-    for i in range(n):
-        r = Referral.objects.create(
-            authority=la,
-            source_organisation=p1,
+    return [
+        ReferralFactory(  # about a young person described as "A B"
+            source_organisation=world.records["accounts.organisation"]["p1"],
             referrer_name="PC Test",
             narrative=f"Referral {i}",
-            consent=Referral.Consent.NOT_SOUGHT,
-            lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
             received_at=start + timedelta(minutes=i),
         )
-        r.harm_categories.add(cse)
-        ReferralSubject.objects.create(referral=r, kind="young_person", described_name="A B")
-        made.append(r)
-    return made
+        for i in range(n)
+    ]
 
 
 def _references_in_order(page: str) -> list[str]:

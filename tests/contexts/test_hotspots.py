@@ -10,9 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import figures
-from cases.models import Concern, ConcernSubject, HarmCategory
 from contexts import selectors
 from contexts.models import Context
+from tests.factories import (
+    ConcernFactory,
+    ContextFactory,
+    HarmCategoryFactory,
+    SeniorManagerFactory,
+)
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def _count(world):
@@ -21,18 +28,14 @@ def _count(world):
 
 
 def _concerns_at(world, place, days_ago: list[int], harm="cse"):
-    category, _ = HarmCategory.objects.get_or_create(slug=harm, defaults={"name": harm})
     for n in days_ago:
-        concern = Concern.objects.create(
-            authority=world.records["accounts.organisation"]["la"],
+        ConcernFactory(
+            logged_by=world.users["sw"],
+            location=place,
             occurred_at=timezone.now() - timedelta(days=n, hours=1),
             narrative="Seen with older males",
-            source="police",
-            reliability="reliable",
-            logged_by=world.users["sw"],
+            harm_categories=[HarmCategoryFactory(slug=harm)],
         )
-        concern.harm_categories.add(category)
-        ConcernSubject.objects.create(concern=concern, subject=place.subject, part="location")
 
 
 @pytest.mark.parametrize("user_name", ["sw", "tm", "partner", "admin"])
@@ -88,10 +91,9 @@ def test_hotspot_and_themes_query_counts_do_not_grow(world, client):
     _count(world)
     small = counts()
     for i in range(10):
-        place = Context(
-            authority=world.records["accounts.organisation"]["la"], name=f"Extra {i}", kind="park"
+        place = ContextFactory(
+            authority=world.records["accounts.organisation"]["la"], name=f"Extra {i}"
         )
-        place.save()
         _concerns_at(world, place, [3, 50, 200])
     _concerns_at(world, places[1], list(range(1, 60, 2)))
     _count(world)
@@ -161,28 +163,22 @@ def test_figures_say_how_fresh_they_are_and_stay_as_they_were_until_counted_agai
 def test_figures_count_what_senior_managers_may_see_and_only_their_authoritys(world):
     """A concern about a restricted young person only is not counted; another authority's
     figures are never read."""
-    from tests.conftest import make_user
-
     place = world.records["contexts.context"]["other"]
     restricted = world.records["cases.youngperson"]["restricted"]
-    concern = Concern.objects.create(
-        authority=world.records["accounts.organisation"]["la"],
+    ConcernFactory(
+        logged_by=world.users["sw2"],  # named on the restricted record
         occurred_at=timezone.now() - timedelta(days=1),
         narrative="Seen with an adult",
-        source="police",
-        reliability="reliable",
-        logged_by=world.users["sw2"],
+        young_people=[(restricted, "harmed")],
+        location=place,
     )
-    concern.harm_categories.add(HarmCategory.objects.get(slug="cse"))
-    ConcernSubject.objects.create(concern=concern, subject=restricted.subject, part="harmed")
-    ConcernSubject.objects.create(concern=concern, subject=place.subject, part="location")
     _count(world)
     sm = world.users["sm"]
     counts = {r.place.pk: r.current for r in selectors.hotspots(user=sm, days=30)[0]}
     assert counts[place.pk] == 1  # the world's own concern there, not the restricted one
     la2 = world.records["accounts.organisation"]["la2"]
     figures.borough_figures_refresh(authority=la2)
-    other_sm = make_user("sm_la2", "senior_manager", la2)
+    other_sm = SeniorManagerFactory(username="sm_la2", organisation=la2)
     assert not selectors.hotspots(user=other_sm, days=30)[0].exists()
     assert selectors.figures_for(user=other_sm).authority == la2
     assert selectors.figures_for(user=sm).authority == world.records["accounts.organisation"]["la"]

@@ -1,9 +1,12 @@
 """Peer groups: members over time, relationships with source and reliability, the network."""
 
+import pytest
 from django.urls import reverse
 
 from peers.models import PeerGroupMembership, Relationship
 from peers.selectors import network_for_group
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 def test_add_a_member_and_mark_them_as_left(world, client):

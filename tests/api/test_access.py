@@ -1,0 +1,87 @@
+"""Who may call each restricted endpoint, as one table per kind of record (tests/api/access.py).
+
+Partner systems call with their organisation's token (``token:p1``, ``token:p2``); signed-in
+people with their session (``session:tm``); council staff may not manage webhook endpoints,
+administrators and senior managers make no referrals, and another organisation's record is
+missing.
+"""
+
+import pytest
+
+from cases.models import Action, Referral
+from safeguarding.notifications.models import Channel
+from tests.api.access import ANONYMOUS, RestrictedEndpoints, calls, each
+from tests.api.conftest import referral_body
+
+from .test_webhook_endpoints import create, endpoint_body
+
+pytestmark = pytest.mark.world_per_module
+
+STAFF = ["tm", "sw", "sm", "admin"]
+ENDPOINTS, ENDPOINT = "api:webhook-endpoint-list", "api:webhook-endpoint-detail"
+
+
+class TestWebhookEndpointAccess(RestrictedEndpoints):
+    model = Channel
+    table = [
+        *calls("GET", ENDPOINTS, None, {ANONYMOUS: 401, **each(STAFF, 403)}),
+        *calls("POST", ENDPOINTS, None, {ANONYMOUS: 401}, body=endpoint_body()),
+        *calls(
+            "GET",
+            ENDPOINT,
+            "endpoint",
+            {
+                ANONYMOUS: 401,
+                "token:p1": 200,
+                "session:partner": 200,
+                "token:p2": 404,
+                **each(STAFF, 403),
+            },
+        ),
+        *calls(
+            "PATCH",
+            ENDPOINT,
+            "endpoint",
+            {ANONYMOUS: 401, "token:p2": 404},
+            body={"is_active": False},
+        ),
+        *calls(
+            "DELETE", ENDPOINT, "endpoint", {ANONYMOUS: 401, "token:p2": 404, **each(STAFF, 403)}
+        ),
+        *calls("POST", "api:webhook-endpoint-rotate-secret", "endpoint", {"token:p2": 404}),
+        *calls("GET", "api:event-type-list", None, {ANONYMOUS: 401}),
+    ]
+
+    @pytest.fixture
+    def records(self, api):
+        """An endpoint the police (p1) registered through the API."""
+        return {"endpoint": Channel.objects.get(pk=create(api("p1")).json()["id"])}
+
+
+class TestActionAccess(RestrictedEndpoints):
+    model = Action
+    table = [
+        # Owned by p1, on team one's place.
+        *calls("GET", "api:action-detail", "agency", {"token:p1": 200, "token:p2": 404}),
+        *calls("PATCH", "api:action-detail", "agency", {"token:p2": 404}, body={"status": "done"}),
+        # A social worker's, on a young person.
+        *calls("GET", "api:action-detail", "own", {"token:p1": 404, "token:p2": 404}),
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        return world.records["cases.action"]
+
+
+class TestReferralAccess(RestrictedEndpoints):
+    model = Referral
+    table = [
+        *calls("POST", "api:referral-list", None, each(["admin", "sm"], 403), body=referral_body()),
+        *calls("GET", "api:referral-detail", "agency", {"token:p1": 200}),  # p1's own
+        *calls("GET", "api:referral-detail", "other_agency", {"token:p1": 404}),  # p2's
+        *calls("GET", "api:referral-detail", "staff", {"token:p1": 404}),  # a social worker's
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        return world.records["cases.referral"]
