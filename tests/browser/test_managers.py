@@ -2,13 +2,13 @@
 door triaging a partner's referral to a context assessment."""
 
 import pytest
-from django.db import transaction
 
-from cases import services, tasks
-from cases.models import HarmCategory, Referral, ReferralSubject, YoungPerson
+from cases import tasks
+from cases.models import HarmCategory, Referral, ReferralSubject
 from contexts.models import Context
 
 from ..conftest import make_user
+from ..factories import YoungPersonFactory
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +21,13 @@ def _switch_user(browsing, context, user):
 
 def test_manager_allocates_and_only_that_worker_can_open_it(world, signed_in, context):
     tm, sw, sw3 = world.users["tm"], world.users["sw"], world.users["sw3"]
-    with transaction.atomic():
-        waiting = YoungPerson(
-            authority=world.records["accounts.organisation"]["la"],
-            given_name="Oluwaseun",
-            family_name="Waiting",
-        )
-        waiting.save()
-        services.case_open(subject=waiting.subject, team=tm.team, opened_by=tm)
+    waiting = YoungPersonFactory(  # waiting in the team's queue
+        authority=world.records["accounts.organisation"]["la"],
+        given_name="Oluwaseun",
+        family_name="Waiting",
+        case__team=tm.team,
+        case__opened_by=tm,
+    )
     browsing = signed_in(tm)
     page = browsing.page
     browsing.visit("/")
@@ -212,14 +211,13 @@ def test_team_caseload_pages_its_two_lists_apart(world, signed_in, monkeypatch):
     monkeypatch.setattr(TeamCaseloadView, "workers_per_page", 2)
     monkeypatch.setattr(TeamCaseloadView, "unallocated_per_page", 1)
     tm = world.users["tm"]
-    with transaction.atomic():
-        waiting = YoungPerson(
-            authority=world.records["accounts.organisation"]["la"],
-            given_name="Second",
-            family_name="Waiting",
-        )
-        waiting.save()
-        services.case_open(subject=waiting.subject, team=tm.team, opened_by=tm)
+    YoungPersonFactory(  # waiting in the team's queue
+        authority=world.records["accounts.organisation"]["la"],
+        given_name="Second",
+        family_name="Waiting",
+        case__team=tm.team,
+        case__opened_by=tm,
+    )
     browsing = signed_in(tm)
     page = browsing.page
     browsing.visit("/team/?workers_page=2")
