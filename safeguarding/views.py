@@ -17,8 +17,10 @@ kept, or as a message on the page a button returns to.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, View
 
@@ -26,6 +28,7 @@ from safeguarding import text
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
 from safeguarding.errors import ApplicationError, RecordNotFound
+from safeguarding.widgets import GovukDateField
 
 
 class RestrictedQuerysetMixin(LoginRequiredMixin):
@@ -150,6 +153,30 @@ class ServiceFormView(RecordMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def record_formfield(db_field, **kwargs):
+    """The form field of a model column on an edit page (a ``formfield_callback``): text columns
+    follow the one text rule (:func:`safeguarding.text.model_formfield`), dates are the GOV.UK
+    date pattern (day, month and year boxes: :class:`safeguarding.widgets.GovukDateField`),
+    and a required field that is left empty says which, as the GOV.UK Design System's error
+    messages do ("Enter given name", "Select gender"), never Django's bare "This field is
+    required."."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        field = GovukDateField(
+            required=not db_field.blank,
+            label=capfirst(db_field.verbose_name),
+            help_text=db_field.help_text or "For example, 27 3 2007",
+        )
+    else:
+        field = text.model_formfield(db_field, **kwargs)
+    if field is not None and field.required:
+        verb = "Select" if db_field.choices else "Enter"
+        field.error_messages = {
+            **field.error_messages,
+            "required": f"{verb} {db_field.verbose_name}",
+        }
+    return field
+
+
 class RecordUpdateView(ServiceFormView):
     """Edit a record's ``fields`` through its ``<entity>_update`` service.
 
@@ -159,15 +186,18 @@ class RecordUpdateView(ServiceFormView):
     ``cases.young_people.services.young_person_update``) and ``get_success_url()``. The record
     is read through the rule for ``visibility.CHANGE``.
 
-    Its text columns get the form fields of the one text rule
-    (:func:`safeguarding.text.model_formfield`: NFC, control characters refused, postcodes
-    upper-cased, lengths checked after that). The page (``record_form.html``) has ``form`` and
-    ``object``.
+    Its columns get the form fields of :func:`record_formfield`: the one text rule for text
+    (NFC, control characters refused, postcodes upper-cased, lengths checked after that), the
+    GOV.UK date pattern for dates, and error messages that name the field. The page
+    (``record_form.html``) has ``form`` and ``object``; after a save, the record's page shows
+    the success banner (``success_message``).
     """
 
     action = visibility.CHANGE
     template_name = "record_form.html"
     fields = None
+    #: The GOV.UK success banner on the record's page after a save.
+    success_message = "Details saved"
     #: The edit page shows the whole record: opening it is a read, and is audited.
     audit_reads = True
 
@@ -181,7 +211,7 @@ class RecordUpdateView(ServiceFormView):
         if self.form_class is not None:
             return self.form_class
         return modelform_factory(
-            self.model, fields=self.fields, formfield_callback=text.model_formfield
+            self.model, fields=self.fields, formfield_callback=record_formfield
         )
 
     def get_form_kwargs(self):

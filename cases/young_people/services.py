@@ -5,7 +5,10 @@ worker (``cases/casework/services.py``)."""
 
 from collections.abc import Mapping
 
+from django.utils import timezone
+
 from safeguarding.accounts.models import User
+from safeguarding.errors import ApplicationError
 from safeguarding.subjects.services import record_update
 
 from .models import YoungPerson
@@ -36,5 +39,9 @@ def young_person_update(
     In one transaction, re-read through the rule after the change
     (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
-    it out of ``by``'s reach. The audit gets its change row (personal fields masked)."""
+    it out of ``by``'s reach, or, on ``date_of_birth``, if the date is not in the past. The
+    audit gets its change row (personal fields masked)."""
+    born = changes.get("date_of_birth")
+    if born and born >= timezone.localdate():
+        raise ApplicationError({"date_of_birth": "Date of birth must be in the past"})
     return record_update(young_person, by=by, changes=changes, fields=YOUNG_PERSON_FIELDS)
