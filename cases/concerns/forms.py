@@ -148,11 +148,16 @@ class BaseInvolvementFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        chosen = [
-            f.cleaned_data["young_person"] for f in self.forms if f.cleaned_data.get("young_person")
-        ]
-        if len({yp.pk for yp in chosen}) != len(chosen):
-            raise forms.ValidationError("Each young person can be named once")
+        # Named twice: said at the row that names them again (and so in the error summary,
+        # linked to it), not only above the rows.
+        seen = set()
+        for row in self.forms:
+            chosen = row.cleaned_data.get("young_person")
+            if chosen is None:
+                continue
+            if chosen.pk in seen:
+                row.add_error("young_person", "Each young person can be named once")
+            seen.add(chosen.pk)
 
 
 InvolvementFormSet = forms.formset_factory(

@@ -117,7 +117,15 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                     ],
                 )
             except ApplicationError as error:
-                add_service_errors(form, error, {"occurred_at": "occurred_on"})
+                # What the service says of the young people ("who or where", "named once") is
+                # said at the first person's field; the rest at the form's own fields.
+                errors = dict(error.message_dict)
+                for message in errors.pop("young_people", []):
+                    formset.forms[0].add_error("young_person", message)
+                if errors:
+                    add_service_errors(
+                        form, ApplicationError(errors), {"occurred_at": "occurred_on"}
+                    )
             else:
                 messages.success(request, f"Concern {concern.reference} logged.")
                 return redirect(concern)

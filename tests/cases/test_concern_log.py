@@ -125,6 +125,49 @@ def test_errors_keep_everything_typed_and_link_each_field(world, client):
     assert not Concern.objects.filter(narrative__startswith="Typed").exists()
 
 
+def _at_the_field(page: str, field_id: str, message: str) -> None:
+    """The message is in the error summary, linked to the field, and at the field itself (a
+    GOV.UK error message the field is described by, and the field marked invalid)."""
+    assert f'<a href="#{field_id}">' in page
+    at_field = re.search(rf'<p class="govuk-error-message" id="{field_id}_error">(.*?)</p>', page)
+    assert at_field and message in at_field.group(1), f"no error message at {field_id}"
+    field = re.search(rf'<(?:select|input)[^>]*id="{field_id}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field and f"{field_id}_error" in field
+
+
+def test_who_or_where_is_said_at_the_first_young_person(world, client):
+    client.force_login(world.users["sw"])
+    cce = HarmCategory.objects.get(slug="cce")
+    response = client.post(reverse("cases:concern-log"), _post_data(harm_categories=[cce.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Say who or where the concern is about.") == 2  # summary and field
+    _at_the_field(page, "id_people-0-young_person", "Say who or where the concern is about.")
+    assert 'href="#id_narrative"' not in page  # not linked to a field that is fine
+
+
+def test_a_young_person_named_twice_is_said_at_the_second_row(world, client):
+    client.force_login(world.users["sw"])
+    own = world.records["cases.youngperson"]["own"]
+    response = client.post(
+        reverse("cases:concern-log"),
+        _post_data(
+            **{
+                "people-0-young_person": str(own.pk),
+                "people-0-part": "at_risk",
+                "people-1-young_person": str(own.pk),
+                "people-1-part": "at_risk",
+                "harm_categories": [HarmCategory.objects.get(slug="cce").pk],
+            }
+        ),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Each young person can be named once") == 2  # summary and field
+    _at_the_field(page, "id_people-1-young_person", "Each young person can be named once")
+    assert not Concern.objects.filter(narrative=_post_data()["narrative"]).exists()
+
+
 def test_a_young_person_of_another_team_cannot_be_named(world, client):
     client.force_login(world.users["sw"])
     other = world.records["cases.youngperson"]["other"]
