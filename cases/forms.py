@@ -7,6 +7,7 @@ Re-exports: the code lives by domain in ``cases/<domain>/forms.py``."""
 
 from cases.casework.forms import (  # noqa: F401
     ActionForm,
+    ActionProgressForm,
     AllocateForm,
     ConditionalRadioSelect,
     TransferDecisionForm,

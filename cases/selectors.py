@@ -9,6 +9,7 @@ from cases.casework.selectors import (  # noqa: F401
     my_open_actions,
     my_open_cases,
     open_cases_allocated_to,
+    organisation_actions,
     team_members,
     transfers_waiting,
     unallocated_cases,
@@ -24,6 +25,7 @@ from cases.front_door.selectors import (  # noqa: F401
     Known,
     known_for_referral,
     referrals_awaiting_triage,
+    referrals_made_by_organisation,
 )
 from cases.subject_pages.selectors import (  # noqa: F401
     CHRONOLOGY_PER_PAGE,

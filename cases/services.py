@@ -37,6 +37,7 @@ from cases.front_door.services import (  # noqa: F401
     _record_from_description,
     referral_decide,
     referral_receive,
+    referral_receive_once,
     referral_start_screening,
 )
 from cases.young_people.services import (  # noqa: F401

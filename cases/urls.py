@@ -42,7 +42,14 @@ urlpatterns = [
     ),
     path("concerns/new/", views.ConcernLogView.as_view(), name="concern-log"),
     path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
+    path("referrals/new/", views.ReferralMakeView.as_view(), name="referral-new"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),
+    path("referrals/<int:pk>/sent/", views.ReferralSentView.as_view(), name="referral-sent"),
+    path(
+        "actions/<int:pk>/progress/",
+        views.ActionProgressView.as_view(),
+        name="action-progress",
+    ),
     path(
         "subjects/<str:reference>/actions/new/",
         views.ActionAddView.as_view(),

@@ -4,6 +4,7 @@ Re-exports: the code lives by domain in ``cases/<domain>/views.py``."""
 
 from cases.casework.views import (  # noqa: F401
     ActionAddView,
+    ActionProgressView,
     CaseAllocateView,
     CaseDetailView,
     CaseFormView,
@@ -22,6 +23,8 @@ from cases.concerns.views import (  # noqa: F401
 )
 from cases.front_door.views import (  # noqa: F401
     ReferralDetailView,
+    ReferralMakeView,
+    ReferralSentView,
     TriageDecideView,
     TriageQueueView,
     triage_start_screening,

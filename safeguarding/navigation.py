@@ -20,6 +20,12 @@ ITEMS = [
     ("My work", "home", {"home"}, lambda u: True),
     ("Log a concern", "cases:concern-log", {"cases:concern-log"}, visibility.logs_concerns),
     (
+        "Make a referral",
+        "cases:referral-new",
+        {"cases:referral-new", "cases:referral-sent"},
+        visibility.refers,
+    ),
+    (
         "Team caseload",
         "cases:team",
         {"cases:team", "cases:team-worker", "cases:case-allocate", "cases:case-transfer"},

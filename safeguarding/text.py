@@ -179,6 +179,10 @@ class PostcodeField(CharField):
         super().__init__(*args, **kwargs)
 
 
+class EmailField(NormalisedTextMixin, forms.EmailField):
+    """``forms.EmailField`` with the rule (then the address's own checks)."""
+
+
 def is_postcode(name: str) -> bool:
     """Whether a model field named ``name`` holds a postcode."""
     return name == "postcode" or name.endswith("_postcode")

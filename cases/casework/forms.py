@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from cases.casework.services import ACTION_PROGRESS_STATUSES
 from safeguarding import text
 from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.widgets import ConditionalRadioSelect, GovukDateField
@@ -136,3 +137,23 @@ class ActionForm(PickerFormMixin, forms.Form):
         """The form field a service's error about the owner belongs to."""
         kind = self.cleaned_data.get("owner_kind") if hasattr(self, "cleaned_data") else None
         return "owner_organisation" if kind == self.ORGANISATION else "owner_user"
+
+
+class ActionProgressForm(forms.Form):
+    """Progress on an action, by whoever owns it (a partner organisation's people, or the
+    worker): its status and a note of what has been done, as the API's ``PATCH
+    /api/v1/actions/{id}/`` sets them (the note replaces the previous one)."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in ACTION_PROGRESS_STATUSES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the action's status"},
+    )
+    progress_note = text.CharField(
+        label="Update note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has been done so far. The council reads it with the action.",
+    )

@@ -55,6 +55,24 @@ def my_open_actions(*, user: User):
     )
 
 
+def organisation_actions(*, user: User):
+    """The actions assigned to the user's organisation (a partner agency's My work), through
+    the rule: those still to do first (soonest due first), then done, then cancelled (the
+    council's decision, shown so the partner knows). A total order, for paging."""
+    done_last = DbCase(
+        When(status=Action.Status.DONE, then=Value(1)),
+        When(status=Action.Status.CANCELLED, then=Value(2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        visibility.restrict(user, Action)
+        .filter(owner_organisation_id=user.organisation_id)
+        .select_related("subject")
+        .order_by(done_last, "due_on", "pk")
+    )
+
+
 #: How much each case counts towards a weighted caseload, by risk (shown on the page).
 RISK_WEIGHTS = {
     Case.Risk.HIGH: 3,

@@ -8,11 +8,13 @@ from django.views.generic import TemplateView
 from cases import selectors, services
 from cases.forms import (
     ActionForm,
+    ActionProgressForm,
     AllocateForm,
     TransferDecisionForm,
     TransferForm,
 )
 from cases.models import (
+    Action,
     Allocation,
     Case,
     TransferRequest,
@@ -30,10 +32,39 @@ from safeguarding.views import (
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """My work. Staff: the open work allocated to me and my open actions. A partner agency:
+    its organisation's referrals (status, decision and its date; 25 a page, ``?page=``) and
+    the actions assigned to it (25 a page, ``?actions_page=``), each with a link to record
+    progress: the two lists paged apart, each link keeping the other's page."""
+
     template_name = "home.html"
+    partner_template_name = "cases/partner_home.html"
+    referrals_per_page = 25
+    actions_per_page = 25
+
+    def get_template_names(self):
+        if visibility.is_partner_agency(self.request.user):
+            return [self.partner_template_name]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        if visibility.is_partner_agency(user):
+            return super().get_context_data(
+                referrals=paginate(
+                    self.request,
+                    selectors.referrals_made_by_organisation(user=user),
+                    per_page=self.referrals_per_page,
+                ),
+                actions=paginate(
+                    self.request,
+                    selectors.organisation_actions(user=user),
+                    per_page=self.actions_per_page,
+                    param="actions_page",
+                ),
+                may_refer=visibility.refers(user),
+                **kwargs,
+            )
         return super().get_context_data(
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
@@ -102,6 +133,40 @@ class ActionAddView(ServiceFormView):
         action = self.result
         owner = action.owner_organisation or action.owner_user
         return f"Action added for {owner}, due by {action.due_on:%-d %B %Y}."
+
+
+class ActionProgressView(ServiceFormView):
+    """Record progress on an action: its status (not started, in progress, done) and a note,
+    by whoever may change it (the rule: the partner organisation it is assigned to, or the
+    worker who owns it, or staff who may change its subject), through the service the API's
+    ``PATCH /api/v1/actions/{id}/`` uses. Anyone else, and a cancelled action, gets a 404."""
+
+    queryset = Action.objects.select_related("subject").exclude(status=Action.Status.CANCELLED)
+    action = visibility.CHANGE
+    template_name = "cases/action_progress.html"
+    form_class = ActionProgressForm
+    service = services.action_record_progress
+    success_url = reverse_lazy("home")
+
+    def get_initial(self):
+        return {"status": self.object.status, "progress_note": self.object.progress_note}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Update an action", record=self.object, cancel_url=self.success_url, **kwargs
+        )
+
+    def service_arguments(self, form):
+        return {
+            "action": self.object,
+            "by": self.request.user,
+            "status": form.cleaned_data["status"],
+            "progress_note": form.cleaned_data["progress_note"],
+        }
+
+    def get_success_message(self, form):
+        action = self.result
+        return f"Action on {action.subject.reference} updated: {action.get_status_display()}."
 
 
 class TeamManagerMixin(AllowedUsersMixin):

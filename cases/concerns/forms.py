@@ -160,6 +160,19 @@ class BaseInvolvementFormSet(forms.BaseFormSet):
             seen.add(chosen.pk)
 
 
+#: The most young people one concern names.
+MAX_YOUNG_PEOPLE = 20
+#: The submit buttons that add a row for another young person, or remove one (its value: the
+#: row's index), without JavaScript (:mod:`safeguarding.formsets`).
+ADD_YOUNG_PERSON = "add_young_person"
+REMOVE_YOUNG_PERSON = "remove_young_person"
+
+#: One row to start with; "Add another young person" adds more (up to 20).
 InvolvementFormSet = forms.formset_factory(
-    InvolvementForm, formset=BaseInvolvementFormSet, extra=3, max_num=20, validate_max=True
+    InvolvementForm,
+    formset=BaseInvolvementFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_YOUNG_PEOPLE,
+    validate_max=True,
 )

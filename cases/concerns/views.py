@@ -7,6 +7,11 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases import selectors, services
+from cases.concerns.forms import (
+    ADD_YOUNG_PERSON,
+    MAX_YOUNG_PEOPLE,
+    REMOVE_YOUNG_PERSON,
+)
 from cases.forms import (
     ConcernForm,
     InvolvementFormSet,
@@ -21,6 +26,7 @@ from peers.models import PeerGroup
 from safeguarding.accounts import visibility
 from safeguarding.errors import ApplicationError
 from safeguarding.exports import csv_response
+from safeguarding.formsets import rearranged, unchecked
 from safeguarding.views import (
     AllowedUsersMixin,
     RecordDetailView,
@@ -47,11 +53,20 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
     The people, the place and the group are pickers (:mod:`safeguarding.pickers`): without
     JavaScript, a Find button posts the page back as typed, with matches to choose from, and
     nothing is saved until "Log concern".
+
+    The young people start as one row: "Add another young person" and each row's "Remove"
+    send the page back with a row more or less, as typed, unchecked and unsaved
+    (:mod:`safeguarding.formsets`).
     """
 
     allowed_users = visibility.logs_concerns
     template_name = "cases/concern_form.html"
-    extra_context = {"page_top_fields": ["narrative", "occurred_on", "occurred_time"]}
+    extra_context = {
+        "page_top_fields": ["narrative", "occurred_on", "occurred_time"],
+        "add_row": ADD_YOUNG_PERSON,
+        "remove_row": REMOVE_YOUNG_PERSON,
+        "max_rows": MAX_YOUNG_PEOPLE,
+    }
 
     def _initial(self):
         """Pre-fill from the page the user came from (?young_person=, ?context=, ?peer_group=)."""
@@ -78,6 +93,18 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
     def post(self, request, *args, **kwargs):
+        rows = rearranged(
+            request.POST,
+            prefix="people",
+            add=ADD_YOUNG_PERSON,
+            remove=REMOVE_YOUNG_PERSON,
+            max_rows=MAX_YOUNG_PEOPLE,
+        )
+        if rows is not None:
+            form = ConcernForm(rows, user=request.user)
+            formset = InvolvementFormSet(rows, user=request.user, prefix="people")
+            unchecked(form, formset)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
         form = ConcernForm(request.POST, user=request.user)
         formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
         if form.is_valid() and formset.is_valid():

@@ -23,6 +23,17 @@ def referrals_awaiting_triage(*, user: User):
     )
 
 
+def referrals_made_by_organisation(*, user: User):
+    """The referrals the user's organisation made (a partner agency's My work), newest first
+    (a total order, for its pages), through the rule. What a partner reads of each is
+    ``disclosure.PARTNER_READS``: reference, status, decision and dates, never the reason."""
+    return (
+        visibility.restrict(user, Referral)
+        .filter(source_organisation_id=user.organisation_id)
+        .order_by("-received_at", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class Known:
     """What the council already knows about one thing a referral is about."""

@@ -383,3 +383,59 @@ def referral_receive(
     )
     # Re-read through the rule: a referral its maker could not see would be a bug, not a save.
     return visibility.require(referred_by, referral)
+
+
+#: The web form's one-time token is kept as an Idempotency-Key of its own kind: the API's keys
+#: and the form's never meet.
+FORM_TOKEN_PREFIX = "web-referral:"  # noqa: S105 (a prefix, not a secret)
+
+
+def referral_receive_once(
+    *, form_token: str, referred_by: User, **arguments
+) -> tuple[Referral, bool]:
+    """:func:`referral_receive` at most once per ``form_token`` (the one-time token the web
+    referral form carries), as ``POST /api/v1/referrals/`` does at most once per
+    ``Idempotency-Key``, in the same table (``safeguarding.api.models.IdempotencyKey``, kept
+    24 hours, scoped to the caller).
+
+    Returns ``(referral, replayed)``: a form sent again with the same token (a double click, a
+    reload after the answer was lost) gets the referral the first made, ``replayed`` true, and
+    nothing new. A second sending while the first is still being saved waits for it (a lock on
+    the token's row). A refused referral (``ApplicationError``) stores nothing: the corrected
+    form may be sent with the same token. Without a token (a form from before tokens) the
+    referral is simply received.
+    """
+    from safeguarding.api.models import IdempotencyKey
+
+    token = form_token.strip()[:200]
+    if not token:
+        return referral_receive(referred_by=referred_by, **arguments), False
+    key = f"{FORM_TOKEN_PREFIX}{token}"
+    IdempotencyKey.objects.bulk_create(
+        [
+            IdempotencyKey(
+                caller=referred_by,
+                organisation_id=referred_by.organisation_id,
+                key=key,
+                method="POST",
+                path="referral form",
+                fingerprint="",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    with transaction.atomic():
+        row = IdempotencyKey.objects.select_for_update().get(caller=referred_by, key=key)
+        if row.is_completed and not row.has_expired(timezone.now()):
+            referral = visibility.require(
+                referred_by, Referral.objects.get(reference=row.response_body)
+            )
+            return referral, True
+        referral = referral_receive(referred_by=referred_by, **arguments)
+        row.created_at = timezone.now()
+        row.completed_at = timezone.now()
+        row.response_status = 201
+        row.response_body = referral.reference
+        row.response_headers = {"Location": referral.get_absolute_url()}
+        row.save()
+        return referral, False
