@@ -176,11 +176,9 @@ class ReferralMakeView(AllowedUsersMixin, TemplateView):
         user = request.user
         form = ReferralForm(
             user=user,
-            initial={
-                "form_token": uuid.uuid4().hex,
-                "referrer_name": user.get_full_name(),
-                "referrer_email": user.email,
-            },
+            # The name only: a user record's other fields are not the partner's to read
+            # (disclosure.PARTNER_READS), and the address to reply to is the referrer's choice.
+            initial={"form_token": uuid.uuid4().hex, "referrer_name": user.get_full_name()},
         )
         formset = ReferredYoungPeopleFormSet(prefix="people")
         return self.render_to_response(self.get_context_data(form=form, formset=formset))

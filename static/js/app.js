@@ -120,12 +120,21 @@ function enhancePicker(accessibleAutocomplete, select) {
   }
 }
 
-const pickers = document.querySelectorAll("select[data-picker-url]");
-if (pickers.length) {
-  // A UMD bundle: as a module it sets self.accessibleAutocomplete. Loaded only when needed.
-  import("../autocomplete/accessible-autocomplete.min.js")
-    .then(() => {
-      const { accessibleAutocomplete } = window;
+// The accessible-autocomplete bundle (UMD: as a module it sets self.accessibleAutocomplete),
+// loaded once, only when a page has a picker.
+let autocomplete = null;
+function loadAutocomplete() {
+  autocomplete ??= import("../autocomplete/accessible-autocomplete.min.js").then(
+    () => window.accessibleAutocomplete,
+  );
+  return autocomplete;
+}
+
+function enhancePickers(scope) {
+  const pickers = scope.querySelectorAll("select[data-picker-url]");
+  if (!pickers.length) return Promise.resolve();
+  return loadAutocomplete()
+    .then((accessibleAutocomplete) => {
       if (!accessibleAutocomplete) return;
       pickers.forEach((select) => enhancePicker(accessibleAutocomplete, select));
     })
@@ -134,3 +143,59 @@ if (pickers.length) {
       console.error("Autocomplete not loaded", error);
     });
 }
+
+enhancePickers(document);
+
+// --- "Add another young person" without a round trip ------------------------------------------
+//
+// A form with rows (safeguarding/formsets.py) has an "Add another" submit button
+// (data-add-row="<formset prefix>"), the rows in [data-rows], and an empty row in a <template>
+// (Django's empty_form: "__prefix__" for the row's index, "__number__" for its number). Without
+// JavaScript the button sends the page back with a row more. Here it copies the template at
+// the end instead, counts it in the formset's TOTAL_FORMS, enhances its pickers and moves the
+// focus to it (the MoJ "add another" pattern, without reloading the page). "Remove" stays a
+// submit button: the page comes back without the row, the others renumbered, as typed.
+//
+// Enter in a text box presses the form's first submit button. Without JavaScript that is the
+// first picker's hidden Find; once the pickers have lost their Find, it would be a Remove or
+// Add another button, so a hidden plain submit button goes first: Enter sends the form.
+
+function enhanceAddRow(button) {
+  const { form } = button;
+  const prefix = button.dataset.addRow;
+  const rows = form?.querySelector(`[data-rows="${prefix}"]`);
+  const template = form?.querySelector(`template[data-empty-row="${prefix}"]`);
+  const total = form?.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+  if (!rows || !template || !total) return;
+  const max = Number(rows.dataset.maxRows || 20);
+  button.type = "button";
+  button.addEventListener("click", () => {
+    const index = Number(total.value);
+    if (!(index < max)) return;
+    rows.insertAdjacentHTML(
+      "beforeend",
+      template.innerHTML
+        .replaceAll("__prefix__", String(index))
+        .replaceAll("__number__", String(index + 1)),
+    );
+    total.value = String(index + 1);
+    button.hidden = index + 1 >= max;
+    const row = rows.lastElementChild;
+    enhancePickers(row).then(() => {
+      row.querySelector("input:not([type=hidden]), select, textarea")?.focus();
+    });
+  });
+}
+
+document.querySelectorAll("button[data-add-row]").forEach((button) => {
+  const { form } = button;
+  if (form && !form.querySelector("button[data-default-submit]")) {
+    const send = document.createElement("button");
+    send.type = "submit";
+    send.hidden = true;
+    send.dataset.defaultSubmit = "";
+    send.textContent = "Send";
+    form.prepend(send);
+  }
+  enhanceAddRow(button);
+});

@@ -223,7 +223,12 @@ ROUTES = {
     "cases:concern-log": (_none, ["", "?context=1"], STAFF),
     "cases:concern": (_pks(Concern), [""], STAFF),
     "cases:referral": (_pks(Referral), [""], PARTNER),
+    # Partners make referrals in the browser; the confirmation is the maker's only.
+    "cases:referral-new": (_none, [""], PARTNER),
+    "cases:referral-sent": (_pks(Referral), [""], PARTNER),
     "cases:action-add": (_subject_references, [""], STAFF),
+    # A partner records progress on its organisation's actions.
+    "cases:action-progress": (_pks(Action), [""], PARTNER),
     "contexts:hotspots": (_none, ["", "?export=places"], STAFF),
     "contexts:context": (_pks(Context), ["", "?type=referral", "?page=2"], PARTNER),
     "contexts:context-edit": (_pks(Context), [""], STAFF),
@@ -392,6 +397,9 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
     assert not wrong_status, "\n".join(wrong_status)
     # The test reaches what partners do open (else it would prove nothing).
     assert {
+        "home",
+        "cases:referral-new",
+        "cases:action-progress",
         "contexts:context",
         "cases:referral",
         "api:referral-detail",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.models import Concern, ConcernSubject
 from contexts.models import Context
@@ -66,6 +67,9 @@ def log_concern_about_two_people_at_a_new_place(world, signed_in) -> Logged:
     filled += 2
     browsing.choose("id_people-0-young_person", "Zephy", FIRST, f"{FIRST} (born 1 Jan 2010)")
     page.locator("#id_people-0-part").select_option(label="Harmed")
+    # A second row, added in the page (no round trip), its type-ahead focused.
+    page.get_by_role("button", name="Add another young person").click()
+    expect(page.locator("#id_people-1-young_person")).to_be_focused()
     browsing.choose("id_people-1-young_person", "quenn", SECOND, f"{SECOND} (born 1 Jan 2010)")
     page.locator("#id_people-1-part").select_option(label="At risk")
     filled += 4

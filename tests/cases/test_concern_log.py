@@ -341,3 +341,98 @@ def test_only_practitioners_log_concerns(world, client):
     for name in ("sm", "partner", "admin"):
         client.force_login(world.users[name])
         assert client.get(reverse("cases:concern-log")).status_code == 404
+
+
+# --- "Add another young person" and "Remove", without JavaScript -----------------------------
+
+
+def test_add_another_young_person_keeps_everything_typed_and_shows_no_errors(world, client):
+    client.force_login(world.users["sw"])
+    own = world.records["cases.youngperson"]["own"]
+    typed = _post_data(
+        **{
+            "narrative": "Typed narrative kept while adding a row",
+            "source": "",  # unfinished: no error is shown for it yet
+            "people-TOTAL_FORMS": "1",
+            "people-0-young_person": str(own.pk),
+            "people-0-part": "harmed",
+            "new_place_name": "Half-typed place",
+            "add_young_person": "1",
+        }
+    )
+    response = client.post(reverse("cases:concern-log"), typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" not in page and "govuk-error-message" not in page
+    assert 'name="people-TOTAL_FORMS" value="2"' in page
+    assert _options(page, "id_people-1-young_person") == [("", "Choose a young person")]
+    assert "Typed narrative kept while adding a row" in page
+    assert 'value="Half-typed place"' in page
+    assert f'<option value="{own.pk}" selected>' in page
+    assert "Young person 2" in page
+    # Each row now has a Remove button, which says which row it removes.
+    assert page.count('name="remove_young_person"') == 2
+    assert 'Remove<span class="govuk-visually-hidden"> young person 2</span>' in page
+    assert not Concern.objects.filter(narrative__startswith="Typed narrative kept").exists()
+
+
+def test_remove_takes_the_row_out_and_moves_the_rest_up_as_typed(world, client):
+    client.force_login(world.users["sw"])
+    own, team = (
+        world.records["cases.youngperson"]["own"],
+        world.records["cases.youngperson"]["team"],
+    )
+    typed = _post_data(
+        **{
+            "people-TOTAL_FORMS": "3",
+            "people-0-young_person": str(own.pk),
+            "people-0-part": "harmed",
+            "people-1-new_given_name": "Kai",
+            "people-1-new_family_name": "Removed",
+            "people-2-young_person": str(team.pk),
+            "people-2-part": "at_risk",
+            "remove_young_person": "1",
+        }
+    )
+    page = client.post(reverse("cases:concern-log"), typed).content.decode()
+    assert "There is a problem" not in page
+    assert 'name="people-TOTAL_FORMS" value="2"' in page
+    assert "Removed" not in page
+    assert _options(page, "id_people-1-young_person")[1][0] == str(team.pk)
+    assert re.search(
+        r'<select [^>]*id="id_people-1-part".*?<option value="at_risk" selected>', page, re.S
+    )
+    # One row left after another removal: no Remove button; the rows are never fewer than one.
+    data = _post_data(**{"people-TOTAL_FORMS": "1", "remove_young_person": "0"})
+    page = client.post(reverse("cases:concern-log"), data).content.decode()
+    assert 'name="people-TOTAL_FORMS" value="1"' in page
+    assert 'name="remove_young_person"' not in page
+
+
+def test_no_more_rows_than_the_most_a_concern_names(world, client):
+    client.force_login(world.users["sw"])
+    data = _post_data(**{"people-TOTAL_FORMS": "20", "add_young_person": "1"})
+    page = client.post(reverse("cases:concern-log"), data).content.decode()
+    assert 'name="people-TOTAL_FORMS" value="20"' in page
+    assert 'name="add_young_person"' not in page
+
+
+def test_a_concern_about_four_young_people_after_adding_rows(world, client):
+    client.force_login(world.users["tm"])
+    people = [world.records["cases.youngperson"][n] for n in ("own", "team")]
+    data = _post_data(
+        **{
+            "people-TOTAL_FORMS": "4",
+            "harm_categories": [HarmCategory.objects.get(slug="cse").pk],
+            **{f"people-{i}-young_person": str(p.pk) for i, p in enumerate(people)},
+            **{f"people-{i}-part": "at_risk" for i in range(4)},
+            "people-2-new_given_name": "Ada",
+            "people-2-new_family_name": "Third",
+            "people-3-new_given_name": "Bo",
+            "people-3-new_family_name": "Fourth",
+        }
+    )
+    response = client.post(reverse("cases:concern-log"), data)
+    assert response.status_code == 302, response.content.decode()
+    concern = Concern.objects.latest("logged_at")
+    assert concern.subjects.count() == 4
