@@ -37,6 +37,9 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
         "Busiest place",
         "Peer group",
         "Log a concern",
+        "My work (partner)",
+        "Make a referral (form)",
+        "Update an action (partner, form)",
         'Search "Smith"',
         "Team caseload",
         "Front door",
@@ -44,6 +47,7 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
         "Themes",
         "Delivery log",
         "POST a concern",
+        "POST a referral (web form)",
         "API: GET referrals",
         "API: POST a referral",
     ):

@@ -30,6 +30,8 @@ SOCIAL_WORKER = "sw.amara"
 TEAM_MANAGER = "tm.jordan"
 FRONT_DOOR_MANAGER = "tm.helen"
 SENIOR_MANAGER = "sm.priya"
+#: The borough's police (its people in the browser; its case system is API_USER).
+PARTNER = "police.officer"
 API_USER = "api:police"
 
 
@@ -60,6 +62,7 @@ class Targets:
     referral: int | None
     allocated_young_person: int
     harm_category: int
+    partner_action: int | None = None  # an action assigned to PARTNER's organisation
 
 
 def find_targets() -> Targets:
@@ -120,6 +123,14 @@ def find_targets() -> Targets:
         params,
     )
     harm = _one("SELECT id FROM cases_harmcategory WHERE is_active ORDER BY id LIMIT 1", {})
+    partner = get_user_model().objects.get(username=PARTNER)
+    partner_action = _one(
+        """
+        SELECT id FROM cases_action WHERE owner_organisation_id = %(organisation)s
+          AND status <> 'cancelled' ORDER BY due_on, id LIMIT 1
+        """,
+        {"organisation": partner.organisation_id},
+    )
     return Targets(
         young_person=yp,
         place_typical=place_typical,
@@ -129,6 +140,7 @@ def find_targets() -> Targets:
         referral=referral[0] if referral else None,
         allocated_young_person=allocated[0] if allocated else yp[0],
         harm_category=harm[0],
+        partner_action=partner_action[0] if partner_action else None,
     )
 
 
@@ -161,6 +173,30 @@ def _referral_body(n: int) -> bytes:
             "lawful_basis_detail": "Seeking consent could increase the risk to the young person.",
         }
     ).encode()
+
+
+def _referral_form(n: int, harm_category: int) -> dict:
+    """The web referral form as a partner sends it (a new one-time token each time)."""
+    return {
+        "form_token": uuid.uuid4().hex,
+        "people-TOTAL_FORMS": "1",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "1",
+        "people-MAX_NUM_FORMS": "20",
+        "people-0-name": f"Bench Example {n}",
+        "people-0-date_of_birth_day": "12",
+        "people-0-date_of_birth_month": "4",
+        "people-0-date_of_birth_year": "2010",
+        "people-0-postcode": "EB1 4QT",
+        "harm_categories": str(harm_category),
+        "narrative": "Seen at the station late at night with older males (benchmark, web form).",
+        "urgency": "routine",
+        "referrer_name": "PC Bench",
+        "referrer_email": "bench@eastbrook-police.example",
+        "consent": "not_sought",
+        "lawful_basis": "public_task",
+        "lawful_basis_detail": "Seeking consent could increase the risk to the young person.",
+    }
 
 
 def build_pages(targets: Targets, token: str) -> list[Page]:
@@ -199,6 +235,8 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             get(reverse("peers:peer-group", args=[t.peer_group[0]])),
         ),
         Page("Log a concern (form)", RECORD, SOCIAL_WORKER, get(concern_form)),
+        Page("My work (partner)", RECORD, PARTNER, get(reverse("home"))),
+        Page("Make a referral (form)", RECORD, PARTNER, get(reverse("cases:referral-new"))),
         Page(
             'Search "Smith"',
             RECORD,
@@ -249,6 +287,17 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 expect=(302,),
             ),
         ),
+        Page(
+            "POST a referral (web form)",
+            API,
+            PARTNER,
+            lambda n: Request(
+                "POST",
+                reverse("cases:referral-new"),
+                _referral_form(n, t.harm_category),
+                expect=(302,),
+            ),
+        ),
         Page("API: GET referrals", API, API_USER, get("/api/v1/referrals/", headers=bearer)),
         Page(
             "API: POST a referral",
@@ -263,9 +312,23 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             ),
         ),
     ]
+
+    def after(name: str) -> int:
+        return next(i for i, page in enumerate(pages) if page.name == name) + 1
+
+    if t.partner_action:
+        pages.insert(
+            after("Make a referral (form)"),
+            Page(
+                "Update an action (partner, form)",
+                RECORD,
+                PARTNER,
+                get(reverse("cases:action-progress", args=[t.partner_action])),
+            ),
+        )
     if t.referral:
         pages.insert(
-            11,
+            after("Front door"),
             Page(
                 "Front door: one referral",
                 BOROUGH,
