@@ -388,13 +388,27 @@ def test_who_or_where_is_said_at_the_first_young_person(world, client):
     assert 'href="#id_people-0-name"' in page
 
 
-def test_consent_rules_are_the_services(world, client):
+def test_consent_rules_are_the_services_and_say_what_the_api_says(world, client):
+    bad = {"consent": "not_given", "lawful_basis": "consent", "lawful_basis_detail": ""}
+    api = APIClient()
+    api.force_login(world.users["partner"])
+    answer = api.post(
+        "/api/v1/referrals/",
+        referral_body(**bad),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert answer.status_code == 422
+    said_by_api = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert said_by_api == {
+        "lawful_basis": services.ReferralMessages.CONSENT_BASIS,
+        "lawful_basis_detail": services.ReferralMessages.WHY_WITHOUT_CONSENT,
+    }
     client.force_login(world.users["partner"])
-    page = client.post(
-        REFER, _form(consent="not_given", lawful_basis="consent", lawful_basis_detail="")
-    ).content.decode()
-    assert escape(services.ReferralMessages.CONSENT_BASIS) in page
-    assert escape(services.ReferralMessages.WHY_WITHOUT_CONSENT) in page
+    page = client.post(REFER, _form(**bad)).content.decode()
+    for field, message in said_by_api.items():
+        at_field = re.search(rf'id="id_{field}_error">(.*?)</p>', page, re.S)
+        assert at_field and escape(message) in at_field.group(1), field
     assert 'href="#id_lawful_basis_0"' in page and 'href="#id_lawful_basis_detail"' in page
 
 
