@@ -8,7 +8,10 @@ Re-exports: the code lives by domain in ``cases/<domain>/forms.py``."""
 from cases.casework.forms import (  # noqa: F401
     ActionForm,
     AllocateForm,
+    CaseNoteForm,
+    CaseNoteStrikeForm,
     ConditionalRadioSelect,
+    DocumentForm,
     TransferDecisionForm,
     TransferForm,
 )
