@@ -28,6 +28,7 @@ from cases.models import (
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.audit.registry import record_download
+from safeguarding.errors import NotAllowed
 from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
 from safeguarding.views import (
@@ -307,7 +308,8 @@ class CaseNoteAddView(ServiceFormView):
         return self.request.GET.get("from") == FROM_MY_WORK
 
     def get_initial(self):
-        initial = super().get_initial()
+        # Most notes are written the day of the contact: today, already filled in.
+        initial = {**super().get_initial(), "occurred_on": timezone.localdate()}
         kind = self.request.GET.get("kind")
         if kind in CaseNote.Kind.values:
             initial["kind"] = kind
@@ -393,6 +395,14 @@ class CaseNoteStrikeView(ServiceFormView):
     form_class = CaseNoteStrikeForm
     service = services.case_note_strike
     success_message = "The note is struck out as written in error."
+
+    def get_object(self):
+        note = super().get_object()
+        if not services.may_strike(self.request.user, note):
+            raise NotAllowed(
+                "Only the person who wrote a note, or a team manager, can strike it out."
+            )
+        return note
 
     def get_context_data(self, **kwargs):
         note = self.object

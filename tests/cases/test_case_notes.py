@@ -264,6 +264,7 @@ def test_strike_page_for_the_author_and_managers(world, client):
     other = _note(world, subject="ctx_team", kind="observation", seen=None, seen_alone=None)
     client.force_login(world.users["sw2"])  # may change the place; not the author
     assert "Strike out" not in client.get(other.get_absolute_url()).content.decode()
+    assert client.get(reverse("cases:case-note-strike", args=[other.pk])).status_code == 403
     assert (
         client.post(reverse("cases:case-note-strike", args=[other.pk]), {"reason": "x"}).status_code
         == 403
