@@ -445,3 +445,36 @@ def test_only_those_who_may_change_the_subject_attach_documents(world, documents
             case_note=other_note,
         )
     assert raised.value.message_dict == {"case_note": ["Choose a note about this record"]}
+
+
+# --- where documents are kept ----------------------------------------------------------------
+
+_STORAGE = (
+    "import django; django.setup(); from django.core.files.storage import storages; "
+    "s = storages['documents']; print(type(s).__module__ + '.' + type(s).__name__, "
+    "getattr(s, 'location', '') or getattr(s, 'bucket_name', ''))"
+)
+
+
+def test_documents_are_kept_in_a_private_directory_or_s3_as_the_environment_says(tmp_path):
+    from tests.test_settings import clean_env, run
+
+    private = tmp_path / "private-documents"
+    result = run("-c", _STORAGE, env=clean_env(DOCUMENTS_ROOT=str(private)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == [
+        "django.core.files.storage.filesystem.FileSystemStorage",
+        str(private),
+    ]
+    s3 = clean_env(
+        DOCUMENTS_STORAGE="s3",
+        DOCUMENTS_S3_BUCKET="council-documents",
+        DOCUMENTS_S3_ENDPOINT_URL="https://objects.example.invalid",
+    )
+    result = run("-c", _STORAGE, env=s3)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["storages.backends.s3.S3Storage", "council-documents"]
+    for wrong in ({"DOCUMENTS_STORAGE": "s3"}, {"DOCUMENTS_STORAGE": "ftp"}):
+        result = run("manage.py", "check", env=clean_env(**wrong))
+        assert result.returncode != 0
+        assert "DOCUMENTS_S" in result.stderr
