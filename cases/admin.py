@@ -109,6 +109,21 @@ class ActionAdmin(RestrictedModelAdmin):
     list_filter = ["status"]
 
 
+@admin.register(models.CaseNote)
+class CaseNoteAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "occurred_at", "written_by", "struck_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.Document)
+class DocumentAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "content_type", "size", "uploaded_at"]
+    # Documents are downloaded only through their download view (the rule and the audit),
+    # never by a link to the storage.
+    exclude = ["file"]
+    readonly_fields = ["content_type", "size"]
+
+
 @admin.register(models.TransferRequest)
 class TransferRequestAdmin(RestrictedModelAdmin):
     list_display = ["__str__", "from_team", "to_team", "status", "requested_at"]

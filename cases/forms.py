@@ -9,7 +9,10 @@ from cases.casework.forms import (  # noqa: F401
     ActionForm,
     ActionProgressForm,
     AllocateForm,
+    CaseNoteForm,
+    CaseNoteStrikeForm,
     ConditionalRadioSelect,
+    DocumentForm,
     TransferDecisionForm,
     TransferForm,
 )

@@ -6,6 +6,8 @@ from cases.casework.models import (  # noqa: F401
     Action,
     Allocation,
     Case,
+    CaseNote,
+    Document,
     TransferRequest,
 )
 from cases.concerns.models import (  # noqa: F401

@@ -55,4 +55,21 @@ urlpatterns = [
         views.ActionAddView.as_view(),
         name="action-add",
     ),
+    path(
+        "subjects/<str:reference>/notes/new/",
+        views.CaseNoteAddView.as_view(),
+        name="case-note-add",
+    ),
+    path("case-notes/<int:pk>/", views.CaseNoteDetailView.as_view(), name="case-note"),
+    path(
+        "case-notes/<int:pk>/strike/",
+        views.CaseNoteStrikeView.as_view(),
+        name="case-note-strike",
+    ),
+    path(
+        "subjects/<str:reference>/documents/new/",
+        views.DocumentAddView.as_view(),
+        name="document-add",
+    ),
+    path("documents/<uuid:reference>/", views.DocumentDownloadView.as_view(), name="document"),
 ]

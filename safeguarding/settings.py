@@ -343,8 +343,39 @@ STATICFILES_DIRS = [
     ]
     if (entry[1] if isinstance(entry, tuple) else entry).is_dir()
 ]
+# Documents attached to subjects and case notes (cases.casework.models.Document): kept outside
+# the web root and served only through their download view (the rule; every download audited),
+# never under MEDIA_URL. DOCUMENTS_STORAGE=filesystem (the default) keeps them under
+# DOCUMENTS_ROOT; DOCUMENTS_STORAGE=s3 keeps them in an S3-compatible bucket through
+# django-storages (DOCUMENTS_S3_BUCKET, and optionally DOCUMENTS_S3_ENDPOINT_URL,
+# DOCUMENTS_S3_REGION; credentials from the usual AWS_* variables or the instance's role).
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="filesystem")
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
+#: The largest document accepted, in bytes (default 10 MB).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+if DOCUMENTS_STORAGE == "s3":
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif DOCUMENTS_STORAGE == "filesystem":
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # base_url: nothing serves this directory; a document's link is its download view.
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": "/no-direct-access/"},
+    }
+else:
+    raise environ.ImproperlyConfigured("DOCUMENTS_STORAGE must be filesystem or s3")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": _documents_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -14,8 +14,10 @@ from cases import services as case_services
 from cases.models import (
     Action,
     Alias,
+    CaseNote,
     Concern,
     ConcernSubject,
+    Document,
     HarmCategory,
     HarmFlag,
     Referral,
@@ -95,6 +97,21 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture
+def documents_storage(settings, tmp_path):
+    """Documents kept in a temporary directory for the test (the ``documents`` storage of
+    ``settings.STORAGES``); the directory is given."""
+    location = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": "/no-direct-access/"},
+        },
+    }
+    return location
 
 
 WORLD_PER_MODULE = "world_per_module"
@@ -434,6 +451,48 @@ def build_world() -> World:
     action("other", yp_other.subject, owner_user=u["sw3"])
     action("restricted", yp_restricted.subject, owner_user=u["sw2"])
     action("agency", ctx_team.subject, owner_organisation=p1)
+
+    def note_and_document(name, subject, written_by):
+        """A case note on the subject, and a document attached to it (its row only: no bytes
+        are stored, so the world needs no storage)."""
+        young_person = subject.kind == "young_person"
+        note = w.add(
+            "cases.casenote",
+            name,
+            CaseNote.objects.create(
+                subject=subject,
+                kind=CaseNote.Kind.VISIT if young_person else CaseNote.Kind.OBSERVATION,
+                occurred_at=timezone.now() - timedelta(hours=1),
+                seen=True if young_person else None,
+                text=f"Test note {name}",
+                source="professional",
+                reliability="confirmed",
+                written_by=written_by,
+            ),
+        )
+        w.add(
+            "cases.document",
+            name,
+            Document.objects.create(
+                subject=subject,
+                case_note=note,
+                title=f"Test document {name}",
+                file=f"{la.pk}/test-{name}",
+                filename=f"test-{name}.txt",
+                content_type="text/plain",
+                size=12,
+                uploaded_by=written_by,
+            ),
+        )
+
+    note_and_document("own", yp_own.subject, u["sw"])
+    note_and_document("team", yp_team.subject, u["sw2"])
+    note_and_document("other", yp_other.subject, u["sw3"])
+    note_and_document("restricted", yp_restricted.subject, u["sw2"])
+    note_and_document("ctx_team", ctx_team.subject, u["sw"])
+    note_and_document("ctx_other", ctx_other.subject, u["sw3"])
+    note_and_document("pg_team", pg_team.subject, u["sw"])
+    note_and_document("pg_other", pg_other.subject, u["sw3"])
 
     def transfer(name, case_name, from_team, to_team):
         w.add(

@@ -16,7 +16,7 @@ from safeguarding.bench.load import Timings
 
 
 @pytest.fixture
-def small_borough(db):
+def small_borough(db, documents_storage):
     migration = importlib.import_module("cases.migrations.0003_harm_categories")
     for order, (slug, name) in enumerate(migration.HARM_CATEGORIES, start=1):
         HarmCategory.objects.get_or_create(

@@ -27,6 +27,8 @@ def test_the_record_types_of_today_are_declared():
         "cases.Case",
         "cases.Allocation",
         "cases.Action",
+        "cases.CaseNote",
+        "cases.Document",
         "cases.Concern",
         "cases.Referral",
         "contexts.ContextGuardian",
@@ -67,6 +69,7 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "concern": "Concerns",
         "referral": "Referrals",
         "allocation": "Allocations",
+        "note": "Case notes",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -161,6 +164,8 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "cases/panels/cases.html",
         "peers/panels/person_memberships.html",
         "peers/panels/person_relationships.html",
+        "cases/panels/case_notes.html",
+        "cases/panels/documents.html",
         "includes/subject_actions.html",
     ]
     assert young_person["detail_rows"] == [

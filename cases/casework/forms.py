@@ -1,11 +1,16 @@
 """Casework forms."""
 
+from datetime import datetime
+
 from django import forms
 from django.utils import timezone
 
+from cases.casework.documents import ACCEPTED_WORDS, max_bytes
+from cases.casework.models import CaseNote
 from cases.casework.services import ACTION_PROGRESS_STATUSES
 from safeguarding import text
 from safeguarding.pickers import PickerField, PickerFormMixin
+from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import ConditionalRadioSelect, GovukDateField
 
 
@@ -157,3 +162,140 @@ class ActionProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has been done so far. The council reads it with the action.",
     )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class CaseNoteForm(forms.Form):
+    """A case note: what kind, when, who was there, (for a young person) whether they were seen
+    and seen alone, the note, and its source and reliability. Give it ``subject_kind`` (a
+    ``Subject.Kind`` value: the seen questions are asked about a young person only) and
+    ``oversees`` (whether the user is a team manager: only they are offered management
+    oversight; the service refuses it from anyone else, at this field). The service checks the
+    rest."""
+
+    kind = forms.ChoiceField(
+        label="What kind of note is this?",
+        choices=CaseNote.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of note this is"},
+    )
+    occurred_on = GovukDateField(
+        label="When did it happen?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it happened"},
+    )
+    occurred_time = forms.TimeField(
+        label="Time",
+        help_text="For example, 16:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the time it happened",
+            "invalid": "Enter a time like 16:30",
+        },
+    )
+    present = text.CharField(
+        label="Who was present? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Names and roles, for example the young person, their mother, PC Example.",
+    )
+    seen = forms.ChoiceField(
+        label="Was the young person seen?",
+        choices=YES_NO,
+        required=False,
+        widget=ConditionalRadioSelect(reveals={"yes": ["seen_alone"]}),
+        help_text="Needed for a visit.",
+    )
+    seen_alone = forms.ChoiceField(
+        label="Were they seen alone?",
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    text = text.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the note"},
+    )
+    source = forms.ChoiceField(
+        label="Where did the information come from?",
+        choices=[("", "Choose"), *InformationSource.choices],
+        initial=InformationSource.PROFESSIONAL,
+        error_messages={"required": "Select where the information came from"},
+    )
+    reliability = forms.ChoiceField(
+        label="How reliable is it?",
+        choices=Reliability.choices,
+        initial=Reliability.CONFIRMED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how reliable the information is"},
+    )
+
+    def __init__(self, *args, subject_kind: str, oversees: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.about_young_person = subject_kind == "young_person"
+        if not self.about_young_person:
+            del self.fields["seen"], self.fields["seen_alone"]
+        if not oversees:
+            # Offered to team managers only; chosen by anyone else, the service says why not.
+            kind = self.fields["kind"]
+            kind.widget.choices = [c for c in kind.choices if c[0] != CaseNote.Kind.OVERSIGHT]
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("occurred_on"), data.get("occurred_time")
+        if day and at:
+            moment = timezone.make_aware(datetime.combine(day, at))
+            if moment > timezone.now():
+                self.add_error("occurred_on", "The date and time must be in the past")
+            data["occurred_at"] = moment
+        if self.about_young_person:
+            seen = {"yes": True, "no": False}.get(data.get("seen") or "")
+            alone = {"yes": True, "no": False}.get(data.get("seen_alone") or "")
+            if data.get("kind") == CaseNote.Kind.VISIT and seen is None:
+                self.add_error("seen", "Select whether the young person was seen")
+            if alone and seen is False:
+                self.add_error("seen_alone", "A young person seen alone was seen: select yes")
+            data["seen_value"] = seen
+            data["seen_alone_value"] = alone if seen else (False if seen is False else None)
+        else:
+            data["seen_value"] = data["seen_alone_value"] = None
+        return data
+
+
+class CaseNoteStrikeForm(forms.Form):
+    reason = text.CharField(
+        label="Why was this note written in error?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The note stays on the record, struck through, with this reason.",
+        error_messages={"required": "Enter why the note was written in error"},
+    )
+
+
+class DocumentForm(forms.Form):
+    """A document to keep: what it is, and the file. Its type is decided from its bytes by the
+    service (``cases.casework.documents``), not from its name or what the browser says."""
+
+    title = text.CharField(
+        label="What is it?",
+        max_length=200,
+        help_text="For example, letter to the school, strategy meeting minutes, photo of the "
+        "entrance.",
+        error_messages={"required": "Enter what the document is"},
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        widget=forms.FileInput,
+        error_messages={
+            "required": "Select a file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = max_bytes() // (1024 * 1024)
+        self.fields["file"].help_text = f"{ACCEPTED_WORDS}, smaller than {limit} MB."

@@ -1,13 +1,20 @@
-"""Casework: episodes of work (cases), their allocations and transfers, and actions."""
+"""Casework: episodes of work (cases), their allocations and transfers, actions, case notes
+and documents."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from safeguarding.subjects.models import (
+    InformationSource,
+    Reliability,
     Subject,
 )
 
@@ -225,3 +232,136 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status in self.OPEN_STATUSES and self.due_on < date.today()
+
+
+class CaseNote(models.Model):
+    """A dated note on a young person, a place or a peer group: a visit, a contact, direct
+    work, an observation at a place, a professionals' discussion or management oversight.
+
+    ``occurred_at``: when the contact happened (in the past; the chronology's date);
+    ``written_at``: when it was recorded. ``seen``/``seen_alone`` answer only for a young person
+    (``None`` otherwise): whether the child was seen, and seen alone, as *Working Together to
+    Safeguard Children* (2023) asks visits to record. A note is never deleted: one written in
+    error is struck out (``struck_at``, ``struck_by``, ``strike_reason``) and stays on the
+    record, shown struck through.
+    """
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit"
+        CONTACT = "contact", "Contact"
+        DIRECT_WORK = "direct_work", "Direct work"
+        OBSERVATION = "observation", "Observation at a place"
+        PROFESSIONALS = "professionals", "Professionals' discussion"
+        OVERSIGHT = "oversight", "Management oversight"
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="case_notes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField("when")
+    present = models.TextField("who was present", blank=True)
+    seen = models.BooleanField("young person seen", null=True, blank=True)
+    seen_alone = models.BooleanField("young person seen alone", null=True, blank=True)
+    text = models.TextField("note")
+    source = models.CharField(max_length=32, choices=InformationSource.choices)
+    reliability = models.CharField(max_length=16, choices=Reliability.choices)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    struck_at = models.DateTimeField(null=True, blank=True)
+    struck_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    strike_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # A subject's notes, newest first (its panel and its chronology).
+            models.Index(fields=["subject", "-occurred_at", "-id"], name="case_note_by_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(seen_alone=True) | models.Q(seen=True),
+                name="case_note_seen_alone_needs_seen",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Case note {self.pk} on {self.subject_id and self.subject.reference}"
+
+    def get_absolute_url(self):
+        return reverse("cases:case-note", args=[self.pk])
+
+    @property
+    def is_struck(self) -> bool:
+        return self.struck_at is not None
+
+    @property
+    def is_oversight(self) -> bool:
+        return self.kind == self.Kind.OVERSIGHT
+
+
+class _DocumentsStorage(LazyObject):
+    """The ``documents`` storage of ``settings.STORAGES``, looked up when first used (and again
+    after the setting changes, as in a test that keeps documents in a temporary directory)."""
+
+    def _setup(self):
+        from django.core.files.storage import storages
+
+        self._wrapped = storages["documents"]
+
+
+_documents_storage = _DocumentsStorage()
+
+
+@receiver(setting_changed)
+def _documents_storage_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _documents_storage._wrapped = empty
+
+
+def documents_storage():
+    """Where documents are kept: the ``documents`` storage of ``settings.STORAGES`` (a private
+    directory, or S3-compatible storage in production), never under ``MEDIA_URL``."""
+    return _documents_storage
+
+
+def document_path(document, filename: str) -> str:
+    """A stored document's name: its authority and its random reference, never the name it was
+    uploaded with (which can name a child)."""
+    return f"{document.subject.authority_id}/{document.reference.hex}"
+
+
+class Document(models.Model):
+    """A file attached to a subject, or to one of its case notes: a letter, minutes, a photo of
+    a place. Its type is sniffed from its bytes when it is added
+    (``cases.casework.documents.check_upload``); it is downloaded only through
+    ``DocumentDownloadView`` (the rule, and an audit row for every download), by its
+    ``reference``, never by its file name."""
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="documents")
+    case_note = models.ForeignKey(
+        CaseNote, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField("what it is", max_length=200)
+    file = models.FileField(storage=documents_storage, upload_to=document_path, max_length=200)
+    filename = models.CharField("file name", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["subject", "-uploaded_at", "-id"], name="document_by_subject"),
+        ]
+
+    def __str__(self):
+        return f"Document {self.pk} on {self.subject_id and self.subject.reference}"
+
+    def get_absolute_url(self):
+        return reverse("cases:document", args=[self.reference])

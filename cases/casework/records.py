@@ -1,14 +1,21 @@
 """What casework hangs off a subject, declared once (``safeguarding.subjects.registry``;
 registered by ``cases.apps.CasesConfig.ready``): cases and their allocations on the young
-person's page and in every chronology, and actions on every subject page."""
+person's page and in every chronology, actions on every subject page, case notes on every
+subject page and in every chronology, and documents on every subject page."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from safeguarding.accounts import visibility
 from safeguarding.subjects.models import Subject
 from safeguarding.subjects.registry import Audit, Chronology, EntryText, Panel, RecordType
 
-from .models import Action, Allocation, Case
+from .models import Action, Allocation, Case, CaseNote, Document
+
+#: The newest notes and documents a subject page shows (the rest: the chronology, filtered to
+#: case notes, and each note's page).
+NOTES_SHOWN = 10
+DOCUMENTS_SHOWN = 20
 
 ALL_SUBJECTS = (Subject.Kind.YOUNG_PERSON, Subject.Kind.CONTEXT, Subject.Kind.PEER_GROUP)
 
@@ -29,6 +36,52 @@ def actions(page) -> dict:
         ),
         "today": timezone.localdate(),
     }
+
+
+def case_notes(page) -> dict:
+    """The subject's newest case notes the user may read (struck ones too, shown struck
+    through), each with its documents: two queries, whatever the subject holds."""
+    if not visibility.keeps_case_notes(page.user):
+        return {"case_notes_shown": False}
+    documents = visibility.about(page.user, Document, page.access).order_by("uploaded_at", "pk")
+    notes = (
+        visibility.about(page.user, CaseNote, page.access)
+        .select_related("written_by", "struck_by")
+        .prefetch_related(Prefetch("documents", queryset=documents))
+        .order_by("-occurred_at", "-pk")[: NOTES_SHOWN + 1]
+    )
+    notes = list(notes)
+    return {
+        "case_notes_shown": True,
+        "case_notes": notes[:NOTES_SHOWN],
+        "case_notes_more": len(notes) > NOTES_SHOWN,
+    }
+
+
+def documents(page) -> dict:
+    """The subject's newest documents the user may read, each with the note it is attached to
+    (if any): one query."""
+    if not visibility.keeps_case_notes(page.user):
+        return {"documents_shown": False}
+    found = list(
+        visibility.about(page.user, Document, page.access)
+        .select_related("uploaded_by", "case_note")
+        .order_by("-uploaded_at", "-pk")[: DOCUMENTS_SHOWN + 1]
+    )
+    return {
+        "documents_shown": True,
+        "documents": found[:DOCUMENTS_SHOWN],
+        "documents_more": len(found) > DOCUMENTS_SHOWN,
+    }
+
+
+def case_note_entry(note, read) -> EntryText:
+    kind = CaseNote.Kind(read("kind")).label if read("kind") else "Case note"
+    title = f"{kind}: written in error" if read("struck_at") else kind
+    detail = read("text")
+    if read("struck_at"):
+        detail = f"Struck out: {read('strike_reason')}"
+    return EntryText(title=title, detail=detail, by=str(read("written_by") or ""))
 
 
 def allocation_entry(allocation, read) -> EntryText:
@@ -95,5 +148,44 @@ RECORD_TYPES = (
             }
         ),
         notifications=("action.assigned", "action.overdue"),
+    ),
+    RecordType(
+        label="cases.CaseNote",
+        subject_paths=("subject",),
+        visibility=visibility.through_subject(visibility.noted),
+        chronology=Chronology(
+            kind="note",
+            label="Case notes",
+            rows=lambda user, access: visibility.about(user, CaseNote, access),
+            date_field="occurred_at",
+            entry=case_note_entry,
+            tag="blue",
+            order=40,
+            select_related=("written_by",),
+        ),
+        panels=(Panel("cases/panels/case_notes.html", case_notes, kinds=ALL_SUBJECTS, order=80),),
+        audit=Audit(
+            personal={
+                "kind": False,
+                "present": True,
+                "text": True,
+                "source": False,
+                "reliability": False,
+                "strike_reason": True,
+            }
+        ),
+    ),
+    RecordType(
+        label="cases.Document",
+        subject_paths=("subject",),
+        visibility=visibility.through_subject(visibility.noted),
+        panels=(Panel("cases/panels/documents.html", documents, kinds=ALL_SUBJECTS, order=85),),
+        audit=Audit(
+            personal={
+                "title": True,
+                "filename": True,
+                "content_type": False,
+            }
+        ),
     ),
 )

@@ -1,4 +1,5 @@
-"""Casework services: opening, allocating, transferring and closing cases; actions."""
+"""Casework services: opening, allocating, transferring and closing cases; actions; case
+notes and documents."""
 
 from datetime import date
 
@@ -6,15 +7,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.casework.documents import DocumentRefused, check_upload
 from cases.models import (
     Action,
     Allocation,
     Case,
+    CaseNote,
+    Document,
     TransferRequest,
 )
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import Organisation, Team, User
-from safeguarding.errors import ApplicationError, RecordNotFound
+from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.notifications.services import (
     ActionAssigned,
     ActionOverdue,
@@ -24,7 +28,7 @@ from safeguarding.notifications.services import (
     WorkAllocated,
     WorkTransferred,
 )
-from safeguarding.subjects.models import Subject
+from safeguarding.subjects.models import InformationSource, Reliability, Subject
 
 
 def _require_unless_system(user: User | None, obj, action: str) -> None:
@@ -409,3 +413,147 @@ def actions_notify_overdue(*, limit: int = 1000) -> int:
             action.save(update_fields=["overdue_notified_at"])
             told += 1
     return told
+
+
+def _require_note_writer(user: User, subject: Subject) -> None:
+    """Case notes and documents are written by staff who keep them and may change the subject
+    (``visibility.noted``): ``RecordNotFound`` for anyone else, as if there were no subject."""
+    if not visibility.keeps_case_notes(user):
+        raise RecordNotFound()
+    visibility.require(user, subject.concrete, visibility.CHANGE)
+
+
+@transaction.atomic
+def case_note_add(
+    *,
+    subject: Subject,
+    kind: str,
+    occurred_at,
+    text: str,
+    source: str,
+    reliability: str,
+    by: User,
+    present: str = "",
+    seen: bool | None = None,
+    seen_alone: bool | None = None,
+) -> CaseNote:
+    """Write a case note on a young person, a place or a peer group.
+
+    ``by`` must be able to change the subject (``RecordNotFound`` otherwise). ``occurred_at``
+    (an aware datetime) must not be in the future. Management oversight is recorded by team
+    managers only. ``seen``/``seen_alone`` are about a young person only (``None`` for a place
+    or group); a visit to a young person says whether they were seen; seen alone needs seen
+    (*Working Together to Safeguard Children* 2023: visits record whether the child was seen,
+    and seen alone). ``ApplicationError`` names the field at fault.
+    """
+    _require_note_writer(by, subject)
+    errors = {}
+    if kind not in CaseNote.Kind.values:
+        errors["kind"] = "Select what kind of note this is"
+    elif kind == CaseNote.Kind.OVERSIGHT and not visibility.manages_team(by):
+        errors["kind"] = "Only a team manager can record management oversight"
+    if occurred_at is None:
+        errors["occurred_at"] = "Enter when it happened"
+    elif occurred_at > timezone.now():
+        errors["occurred_at"] = "The date and time must be in the past"
+    if not text.strip():
+        errors["text"] = "Enter the note"
+    if source not in InformationSource.values:
+        errors["source"] = "Select where the information came from"
+    if reliability not in Reliability.values:
+        errors["reliability"] = "Select how reliable the information is"
+    if subject.kind != Subject.Kind.YOUNG_PERSON:
+        if seen is not None or seen_alone is not None:
+            errors["seen"] = "Only a young person is seen: leave this out for a place or a group"
+    else:
+        if kind == CaseNote.Kind.VISIT and seen is None:
+            errors["seen"] = "Select whether the young person was seen"
+        if seen_alone and not seen:
+            errors["seen_alone"] = "A young person seen alone was seen: select yes for seen"
+    if errors:
+        raise ApplicationError(errors)
+    return CaseNote.objects.create(
+        subject=subject,
+        kind=kind,
+        occurred_at=occurred_at,
+        present=present.strip(),
+        seen=seen,
+        seen_alone=seen_alone if seen else (False if seen is False else None),
+        text=text.strip(),
+        source=source,
+        reliability=reliability,
+        written_by=by,
+    )
+
+
+def may_strike(user: User, note: CaseNote) -> bool:
+    """Whether ``user`` may strike out ``note`` if they may change its subject: its author, or
+    a team manager."""
+    return note.written_by_id == user.pk or visibility.manages_team(user)
+
+
+@transaction.atomic
+def case_note_strike(*, note: CaseNote, by: User, reason: str) -> CaseNote:
+    """Strike out a note written in error, saying why. Never deleted: it stays on the record,
+    shown struck through with the reason. By its author or a team manager who may change the
+    subject (``RecordNotFound`` if they may not change it; ``NotAllowed`` if they are neither);
+    ``ApplicationError`` if it is already struck out or the reason is blank."""
+    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    visibility.require(by, note, visibility.CHANGE)
+    if not may_strike(by, note):
+        raise NotAllowed("Only the person who wrote a note, or a team manager, can strike it out.")
+    if note.is_struck:
+        raise ApplicationError("This note has already been struck out.")
+    if not reason.strip():
+        raise ApplicationError({"reason": "Enter why the note was written in error"})
+    note.struck_at, note.struck_by, note.strike_reason = timezone.now(), by, reason.strip()
+    note.save(update_fields=["struck_at", "struck_by", "strike_reason"])
+    return note
+
+
+@transaction.atomic
+def document_add(
+    *, subject: Subject, upload, title: str, by: User, case_note: CaseNote | None = None
+) -> Document:
+    """Keep a document on a subject, or on one of its case notes.
+
+    ``upload``: a Django ``UploadedFile`` (its ``name`` as given; its browser content type is
+    ignored). Its type is sniffed from its bytes and checked against its name, and its size
+    against ``settings.DOCUMENT_MAX_BYTES`` (:func:`cases.casework.documents.check_upload`);
+    it is stored through the ``documents`` storage under a random name. ``by`` must be able to
+    change the subject; a note must be one of the subject's. ``ApplicationError`` names the
+    field at fault (``file``, ``title``, ``case_note``).
+    """
+    _require_note_writer(by, subject)
+    if case_note is not None:
+        visibility.require(by, case_note, visibility.VIEW)
+        if case_note.subject_id != subject.pk:
+            raise ApplicationError({"case_note": "Choose a note about this record"})
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter what the document is"
+    try:
+        checked = check_upload(upload, upload.name or "")
+    except DocumentRefused as refused:
+        errors["file"] = str(refused)
+    if errors:
+        raise ApplicationError(errors)
+    document = Document(
+        subject=subject,
+        case_note=case_note,
+        title=title.strip(),
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    document.file.save("document", upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    # (Should the transaction be rolled back after this, the stored file, named at random,
+    # is left with no row naming it: nothing can reach it.)
+    return document

@@ -1,15 +1,21 @@
-"""Casework pages: My work, a case, allocating and transferring, team caseloads, actions."""
+"""Casework pages: My work, a case, allocating and transferring, team caseloads, actions,
+case notes and documents."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from cases import selectors, services
 from cases.forms import (
     ActionForm,
     ActionProgressForm,
     AllocateForm,
+    CaseNoteForm,
+    CaseNoteStrikeForm,
+    DocumentForm,
     TransferDecisionForm,
     TransferForm,
 )
@@ -17,16 +23,21 @@ from cases.models import (
     Action,
     Allocation,
     Case,
+    CaseNote,
+    Document,
     TransferRequest,
 )
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
+from safeguarding.audit.registry import record_download
+from safeguarding.errors import NotAllowed
 from safeguarding.pagination import paginate
 from safeguarding.subjects.models import Subject
 from safeguarding.views import (
     AllowedUsersMixin,
     RecordActionView,
     RecordDetailView,
+    RecordMixin,
     ServiceFormView,
 )
 
@@ -338,3 +349,224 @@ class TransferDecisionView(TeamManagerMixin, ServiceFormView):
         if form.cleaned_data["decision"] == "accept":
             return f"{self.object.case.subject.reference} is now in your team's unallocated queue."
         return "Transfer rejected."
+
+
+#: Where a form reached from My work returns to (``?from=my-work``).
+FROM_MY_WORK = "my-work"
+
+
+class CaseNoteAddView(ServiceFormView):
+    """Write a case note on a young person, a place or a peer group, for users who may change
+    it. ``?kind=visit`` chooses the kind ahead (My work's "Record a visit"); ``?from=my-work``
+    returns there after the save, otherwise to the subject's page."""
+
+    queryset = Subject.objects.select_related("authority", "youngperson", "peergroup", "context")
+    action = visibility.CHANGE
+    pk_url_kwarg = lookup_field = "reference"
+    template_name = "cases/case_note_form.html"
+    form_class = CaseNoteForm
+    service = services.case_note_add
+    error_fields = {"occurred_at": "occurred_on"}
+
+    @property
+    def from_my_work(self) -> bool:
+        return self.request.GET.get("from") == FROM_MY_WORK
+
+    def get_initial(self):
+        # Most notes are written the day of the contact: today, already filled in.
+        initial = {**super().get_initial(), "occurred_on": timezone.localdate()}
+        kind = self.request.GET.get("kind")
+        if kind in CaseNote.Kind.values:
+            initial["kind"] = kind
+        return initial
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "subject_kind": self.object.kind,
+            "oversees": visibility.manages_team(self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        kind = self.get_initial().get("kind")
+        title = "Record a visit" if kind == CaseNote.Kind.VISIT else "Add a case note"
+        return super().get_context_data(
+            subject=self.object,
+            title=title,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        return reverse("home") if self.from_my_work else self.object.get_absolute_url()
+
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "subject": self.object,
+            "kind": data["kind"],
+            "occurred_at": data.get("occurred_at"),
+            "present": data["present"],
+            "seen": data.get("seen_value"),
+            "seen_alone": data.get("seen_alone_value"),
+            "text": data["text"],
+            "source": data["source"],
+            "reliability": data["reliability"],
+            "by": self.request.user,
+        }
+
+    def get_success_message(self, form):
+        note = self.result
+        return (
+            f"{note.get_kind_display()} on {note.occurred_at:%-d %B %Y} recorded for "
+            f"{self.object.reference}."
+        )
+
+
+class CaseNoteDetailView(RecordDetailView):
+    """One case note, whole: its documents, and striking it out (its author or a team manager
+    who may change the subject). Its read is audited."""
+
+    model = CaseNote
+    queryset = CaseNote.objects.select_related(
+        "subject__youngperson",
+        "subject__peergroup",
+        "subject__context",
+        "written_by",
+        "struck_by",
+    )
+    template_name = "cases/case_note_detail.html"
+
+    def get_queryset(self):
+        documents = visibility.restrict(self.request.user, Document).order_by("uploaded_at", "pk")
+        return super().get_queryset().prefetch_related(Prefetch("documents", queryset=documents))
+
+    def get_context_data(self, **kwargs):
+        note, user = self.object, self.request.user
+        may_change = visibility.can(user, note, visibility.CHANGE)
+        return super().get_context_data(
+            note=note,
+            can_strike=may_change and not note.is_struck and services.may_strike(user, note),
+            can_attach=may_change,
+            **kwargs,
+        )
+
+
+class CaseNoteStrikeView(ServiceFormView):
+    """Strike out a note written in error, with the reason. It is never deleted."""
+
+    queryset = CaseNote.objects.select_related("subject", "written_by")
+    action = visibility.CHANGE
+    form_class = CaseNoteStrikeForm
+    service = services.case_note_strike
+    success_message = "The note is struck out as written in error."
+
+    def get_object(self):
+        note = super().get_object()
+        if not services.may_strike(self.request.user, note):
+            raise NotAllowed(
+                "Only the person who wrote a note, or a team manager, can strike it out."
+            )
+        return note
+
+    def get_context_data(self, **kwargs):
+        note = self.object
+        return super().get_context_data(
+            title="Strike out a note written in error",
+            caption=f"{note.get_kind_display()} · {note.occurred_at:%-d %B %Y} · "
+            f"{note.subject.reference}",
+            cancel_url=note.get_absolute_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def service_arguments(self, form):
+        return {
+            "note": self.object,
+            "by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+        }
+
+
+class DocumentAddView(ServiceFormView):
+    """Attach a document to a subject (``?note=<pk>``: to one of its case notes), for users who
+    may change the subject."""
+
+    queryset = Subject.objects.select_related("authority")
+    action = visibility.CHANGE
+    pk_url_kwarg = lookup_field = "reference"
+    form_class = DocumentForm
+    service = services.document_add
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case_note = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        subject = super().get_object()
+        note = self.request.GET.get("note")
+        if note:
+            self.case_note = visibility.get_or_404(
+                self.request.user, CaseNote, pk=note, subject=subject
+            )
+        return subject
+
+    def get_context_data(self, **kwargs):
+        caption = f"{self.object.reference}"
+        if self.case_note is not None:
+            caption += (
+                f" · {self.case_note.get_kind_display()} on {self.case_note.occurred_at:%-d %B %Y}"
+            )
+        return super().get_context_data(
+            title="Attach a document",
+            caption=caption,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        if self.case_note is not None:
+            return self.case_note.get_absolute_url()
+        return self.object.get_absolute_url()
+
+    def service_arguments(self, form):
+        return {
+            "subject": self.object,
+            "upload": form.cleaned_data["file"],
+            "title": form.cleaned_data["title"],
+            "by": self.request.user,
+            "case_note": self.case_note,
+        }
+
+    def get_success_message(self, form):
+        return f"Document “{self.result.title}” attached."
+
+
+class DocumentDownloadView(RecordMixin, View):
+    """A document's bytes, for those who may read its subject (the rule; else 404), by its
+    reference (never its file name). Always a download (``Content-Disposition: attachment``),
+    with the type sniffed when it was added and ``X-Content-Type-Options: nosniff``, never
+    cached; every download writes an audit row (``record_download``) before the file leaves."""
+
+    queryset = Document.objects.all()
+    pk_url_kwarg = lookup_field = "reference"
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        document = self.object
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404("No such document") from None
+        record_download(user=request.user, obj=document, size=document.size)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -99,6 +99,8 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.case": frozenset(),
     "cases.allocation": frozenset(),
     "cases.concern": frozenset(),
+    "cases.casenote": frozenset(),
+    "cases.document": frozenset(),
     "peers.peergroupmembership": frozenset(),
     "peers.relationship": frozenset(),
     # A subject by its reference (never a child's name).

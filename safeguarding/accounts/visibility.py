@@ -629,6 +629,34 @@ def action_rule(user, action):
     return _action(user, action, lambda a: _subject(user, a))
 
 
+def noted(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Case notes and documents: council staff who do casework (social workers, team managers,
+    senior managers) read them as they may read the subject and write them as they may change
+    it. Administrators (who keep the directory of places) and partner agencies (who may see a
+    place they guard) read none: they are case content."""
+    if not keeps_case_notes(user):
+        return NOTHING
+    return seen(action)
+
+
+def keeps_case_notes(user) -> bool:
+    """Case notes and documents are read and written by council staff who do casework (social
+    workers, team managers, senior managers): the role gate of :func:`noted`, for the services
+    that write them before there is a row to ask the rule about."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER)
+    )
+
+
+@policy("cases.CaseNote", "cases.Document")
+def case_note_rule(user, action):
+    """Case notes and the documents attached to a subject or a note: see :func:`noted`."""
+    return noted(user, action, lambda a: _subject(user, a))
+
+
 @policy("cases.TransferRequest")
 def transfer_request_rule(user, action):
     """A transfer between teams is the business of both teams' managers (senior managers

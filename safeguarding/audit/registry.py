@@ -279,3 +279,22 @@ def record_export(*, user, model, name: str, rows: int, filters: dict | None = N
         actor_email=getattr(user, "email", "") or None,
         additional_data={"export": name, "rows": rows, "filters": filters or {}},
     )
+
+
+def record_download(*, user, obj, size: int | None = None) -> None:
+    """Write an audit row saying ``user`` downloaded ``obj`` (a document): who, which, when,
+    and how many bytes. Called before the file leaves, by the one view that serves documents
+    (``cases.casework.views.DocumentDownloadView``); like :func:`record_export`."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=f"Download: {obj._meta.verbose_name} {obj.pk}",
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", "") or None,
+        additional_data={"download": True, "bytes": size},
+    )

@@ -336,6 +336,15 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 get(reverse("cases:triage-decide", args=[t.referral])),
             ),
         )
+    # My work's "Record a visit": the case note form, kind chosen, for the worker's young person
+    # (after "Log a concern (form)").
+    from cases.models import YoungPerson
+
+    reference = YoungPerson.objects.values_list("subject__reference", flat=True).get(
+        pk=t.allocated_young_person
+    )
+    visit_form = reverse("cases:case-note-add", args=[reference]) + "?kind=visit&from=my-work"
+    pages.insert(6, Page("Record a visit (form)", RECORD, SOCIAL_WORKER, get(visit_form)))
     return pages
 
 

@@ -45,12 +45,13 @@ from .data import (
     K,
     R,
 )
+from .notes import NoteSteps
 from .records import RecordSteps
 from .referrals import ReferralSteps
 from .writer import bulk
 
 
-class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps):
+class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
     a ``TableWriter`` (COPY on PostgreSQL), chunk by chunk so memory stays flat.
@@ -84,6 +85,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps):
                 self.concerns,
                 self.referrals,
                 self.actions,
+                self.case_notes,
                 self.grants,
             )
             for step in steps:

@@ -21,7 +21,9 @@ from cases import services as case_services
 from cases.models import (
     Action,
     Case,
+    CaseNote,
     Concern,
+    Document,
     HarmCategory,
     Referral,
     ReferralSubject,
@@ -133,6 +135,10 @@ def _subject_references(w):
     return [{"reference": ref} for ref in Subject.objects.values_list("reference", flat=True)]
 
 
+def _document_references(w):
+    return [{"reference": ref} for ref in Document.objects.values_list("reference", flat=True)]
+
+
 def _referral_references(w):
     return [{"reference": ref} for ref in Referral.objects.values_list("reference", flat=True)]
 
@@ -229,6 +235,11 @@ ROUTES = {
     "cases:action-add": (_subject_references, [""], STAFF),
     # A partner records progress on its organisation's actions.
     "cases:action-progress": (_pks(Action), [""], PARTNER),
+    "cases:case-note-add": (_subject_references, ["", "?kind=visit&from=my-work"], STAFF),
+    "cases:case-note": (_pks(CaseNote), [""], STAFF),
+    "cases:case-note-strike": (_pks(CaseNote), [""], STAFF),
+    "cases:document-add": (_subject_references, [""], STAFF),
+    "cases:document": (_document_references, [""], STAFF),
     "contexts:hotspots": (_none, ["", "?export=places"], STAFF),
     "contexts:context": (_pks(Context), ["", "?type=referral", "?page=2"], PARTNER),
     "contexts:context-edit": (_pks(Context), [""], STAFF),

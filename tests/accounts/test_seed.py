@@ -59,6 +59,11 @@ def harm_categories(db):
         )
 
 
+@pytest.fixture(autouse=True)
+def _documents_in_a_temporary_directory(documents_storage):
+    """The demo's documents are kept through the documents storage: here, a temporary one."""
+
+
 def seed(**options) -> str:
     out = StringIO()
     call_command("seed_borough", stdout=out, **options)
@@ -108,6 +113,26 @@ def test_the_borough_is_consistent(borough):
     assert kinds == {Subject.Kind.YOUNG_PERSON, Subject.Kind.PEER_GROUP, Subject.Kind.CONTEXT}
     assert not PeerGroup.objects.filter(name__icontains="gang").exists()
     assert not YoungPerson.objects.filter(restricted=True, restricted_reason="").exists()
+
+
+def test_the_borough_has_case_notes_and_documents(borough, documents_storage):
+    from cases.casework.documents import sniff
+    from cases.models import CaseNote, Document
+
+    la, _ = borough
+    notes = CaseNote.objects.filter(subject__authority=la)
+    assert notes.filter(kind=CaseNote.Kind.VISIT).exists()
+    assert notes.filter(struck_at__isnull=False).exclude(strike_reason="").exists()
+    oversight = notes.filter(kind=CaseNote.Kind.OVERSIGHT).select_related("written_by")
+    assert oversight and {n.written_by.role for n in oversight} == {User.Role.TEAM_MANAGER}
+    # Only a young person is seen; seen alone only if seen (the table's constraint too).
+    assert not notes.exclude(subject__kind="young_person").filter(seen__isnull=False).exists()
+    documents = Document.objects.filter(subject__authority=la)
+    assert {d.content_type for d in documents} == {"application/pdf", "image/png"}
+    for document in documents:
+        with document.file.open("rb") as stored:
+            assert sniff(stored) == document.content_type
+            assert stored.size == document.size
 
 
 def test_every_role_has_a_user_and_demo_logins_work(borough):

@@ -163,6 +163,27 @@ TABLE = {
         "partner": ({"agency"}, {"agency"}),  # assigned to its organisation: records progress
         "admin": (NONE, NONE),
     },
+    # Case notes and documents (a note and its document on each subject, named by it): staff
+    # read them as they read the subject and write them as they change it; administrators
+    # (who keep the directory of places) and partners (who may see a place they guard) none.
+    **{
+        label: {
+            "sw": ({"own", "team", "ctx_team", "pg_team"}, {"own", "ctx_team", "pg_team"}),
+            "sw2": (
+                {"own", "team", "restricted", "ctx_team", "pg_team"},
+                {"team", "restricted", "ctx_team", "pg_team"},
+            ),
+            "sw3": ({"other", "ctx_other", "pg_other"}, {"other", "ctx_other", "pg_other"}),
+            "tm": (
+                {"own", "team", "ctx_team", "pg_team"},
+                {"own", "team", "ctx_team", "pg_team"},
+            ),
+            "sm": ({"own", "team", "other", "ctx_team", "ctx_other", "pg_team", "pg_other"}, NONE),
+            "partner": (NONE, NONE),
+            "admin": (NONE, NONE),
+        }
+        for label in ("cases.casenote", "cases.document")
+    },
     "cases.transferrequest": {
         **NOBODY,
         "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager
@@ -455,18 +476,19 @@ GATES = [
     "is_council_staff",
     "is_partner_agency",
     "is_partner_system",
+    "keeps_case_notes",
 ]
 GATE_TABLE = {
-    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys
-    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0),
-    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0),
-    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0),
-    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0),
-    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1),
-    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0),
-    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0),
-    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0),
-    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0),
+    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys notes
+    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1),
+    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1),
+    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0,  1),
+    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0,  0),
+    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1,  0),
+    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0,  0),
+    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0,  1),
+    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0,  0),
+    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0,  0),
 }  # fmt: skip
 
 
@@ -529,6 +551,7 @@ PAGES = {
     # label: (view page, change page or None)
     **{pages.label: (pages.detail, pages.edit) for pages in SUBJECT_PAGES},
     "cases.case": ("cases:case", None),
+    "cases.casenote": ("cases:case-note", None),
     "cases.concern": ("cases:concern", None),
     "cases.referral": ("cases:referral", None),
     # An action has no page of its own; recording progress on it is a change.
