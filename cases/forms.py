@@ -8,6 +8,11 @@ Re-exports: the code lives by domain in ``cases/<domain>/forms.py``."""
 from cases.casework.forms import (  # noqa: F401
     ActionForm,
     AllocateForm,
+    CaseCloseRequestForm,
+    CaseClosureDecisionForm,
+    CaseOpenForm,
+    CaseReasonForm,
+    CaseRiskForm,
     ConditionalRadioSelect,
     TransferDecisionForm,
     TransferForm,

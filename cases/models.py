@@ -6,6 +6,8 @@ from cases.casework.models import (  # noqa: F401
     Action,
     Allocation,
     Case,
+    CaseRiskChange,
+    CaseStatusChange,
     TransferRequest,
 )
 from cases.concerns.models import (  # noqa: F401

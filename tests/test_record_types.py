@@ -26,6 +26,8 @@ def test_the_record_types_of_today_are_declared():
         "cases.HarmFlag",
         "cases.Case",
         "cases.Allocation",
+        "cases.CaseRiskChange",
+        "cases.CaseStatusChange",
         "cases.Action",
         "cases.Concern",
         "cases.Referral",
@@ -67,6 +69,8 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "concern": "Concerns",
         "referral": "Referrals",
         "allocation": "Allocations",
+        "risk": "Risk and review",
+        "case_status": "Closing and reopening",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
