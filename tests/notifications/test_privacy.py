@@ -2,9 +2,9 @@
 
 Every kind of notification is caused the way the app causes it (the partner API, the front
 door's decision, allocation, a transfer request, a concern at a watched place, an action given
-to a partner and then overdue, a closure asked for and returned), with planted fictional names, dates of birth, addresses and
-narrative. Everything the SMTP server and the webhook receiver get, and everything logged at any
-level by the web side and the worker, is searched for them.
+to a partner and then overdue, a closure asked for and returned), with planted fictional names,
+dates of birth, addresses and narrative. Everything the SMTP server and the webhook receiver
+get, and everything logged at any level by the web side and the worker, is searched for them.
 """
 
 import logging
