@@ -70,7 +70,7 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "referral": "Referrals",
         "allocation": "Allocations",
         "risk": "Risk and review",
-        "case_status": "Closing and reopening",
+        "closure": "Closing and reopening",
     }
     from cases.subject_pages.selectors import chronology_kinds
 

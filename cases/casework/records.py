@@ -139,7 +139,7 @@ RECORD_TYPES = (
         subject_paths=("case__subject",),
         visibility=visibility.through_subject(visibility.case_work, prefix="case__"),
         chronology=Chronology(
-            kind="case_status",
+            kind="closure",
             label="Closing and reopening",
             rows=lambda user, access: visibility.about(user, CaseStatusChange, access),
             date_field="at",

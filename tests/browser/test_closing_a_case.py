@@ -45,7 +45,11 @@ def test_a_worker_asks_to_close_and_the_manager_signs_it_off(world, signed_in, c
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     browsing.check_a11y()
-    assert page.url.endswith(case.get_absolute_url())
+    assert page.url.endswith(f"/young-people/{yp.pk}/")  # back where it started
+    assert "Missing overnight twice this month." in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Open case", exact=True).click()
+    browsing.check_a11y()
     history = page.locator("table", has_text="Missing overnight twice this month.")
     assert "High" in history.inner_text()
 
