@@ -91,3 +91,56 @@ def test_a_worker_asks_to_close_and_the_manager_signs_it_off(world, signed_in, c
     assert "Closure signed off" in chronology and "Closure requested" in chronology
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.closed_at is not None
+
+
+@pytest.mark.no_javascript
+def test_without_javascript_the_manager_returns_it_and_the_worker_reads_why(
+    world, signed_in, context
+):
+    tm, sw = world.users["tm"], world.users["sw"]
+    yp = YoungPersonFactory(
+        authority=world.records["accounts.organisation"]["la"],
+        given_name="Ruairi",
+        family_name="Returned",
+        case__team=tm.team,
+        case__worker=sw,
+    )
+    case = Case.objects.get(subject=yp.subject)
+
+    browsing = signed_in(sw)
+    page = browsing.page
+    browsing.visit(case.get_absolute_url())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ask to close this case").click()
+    browsing.check_a11y()
+    page.get_by_label("Why should the case close?").fill("No concerns for three months.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send for sign-off").click()
+    browsing.check_a11y()
+
+    context.clear_cookies()
+    sign_in(context, browsing.base_url, tm)
+    browsing.visit(case.get_absolute_url())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign off or return the closure").click()
+    browsing.check_a11y()
+    page.get_by_label("Return it to the worker").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save decision").click()
+    browsing.check_a11y()  # the comment is needed to return it: the error, at the field
+    assert "Say what must be done before the case can close" in page.locator("main").inner_text()
+    page.get_by_label("Comment (needed to return it)").fill("Record his views first.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save decision").click()
+    browsing.check_a11y()
+    assert (
+        "returned to the worker" in page.locator(".govuk-notification-banner--success").inner_text()
+    )
+
+    context.clear_cookies()
+    sign_in(context, browsing.base_url, sw)
+    browsing.visit(case.get_absolute_url())
+    banner = page.get_by_role("region", name="Closure returned").inner_text()
+    assert "Record his views first." in banner
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
