@@ -63,6 +63,18 @@ class AllocationAdmin(RestrictedModelAdmin):
     readonly_fields = ["case", "team", "worker", "allocated_by", "started_at", "ended_at"]
 
 
+@admin.register(models.CaseRiskChange)
+class CaseRiskChangeAdmin(RestrictedModelAdmin):
+    list_display = ["case", "risk_before", "risk_after", "next_review_due_after", "changed_at"]
+    readonly_fields = ["case", "changed_by", "changed_at"]
+
+
+@admin.register(models.CaseStatusChange)
+class CaseStatusChangeAdmin(RestrictedModelAdmin):
+    list_display = ["case", "kind", "status_before", "status_after", "at"]
+    readonly_fields = ["case", "by", "at"]
+
+
 class ConcernSubjectInline(RestrictedTabularInline):
     model = models.ConcernSubject
     extra = 0

@@ -7,6 +7,8 @@ from cases.casework.models import (  # noqa: F401
     Allocation,
     Case,
     CaseNote,
+    CaseRiskChange,
+    CaseStatusChange,
     Document,
     TransferRequest,
 )

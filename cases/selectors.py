@@ -6,6 +6,7 @@ from cases.casework.selectors import (  # noqa: F401
     RISK_WEIGHTS,
     WorkerLoad,
     caseload_for_team,
+    cases_awaiting_sign_off,
     my_open_actions,
     my_open_cases,
     open_cases_allocated_to,

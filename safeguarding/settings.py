@@ -600,6 +600,10 @@ if PRODUCTION:
 # window) that was below it in the previous window is flagged as an emerging hotspot.
 HOTSPOT_CONCERNS_PER_30_DAYS = env.float("HOTSPOT_CONCERNS_PER_30_DAYS", default=3.0)
 
+# Local policy: a team manager may reopen a case closed at most this many days ago (with a
+# reason); after that, new work is a new case (cases.casework.models.Case).
+CASE_REOPEN_DAYS = env.int("CASE_REOPEN_DAYS", default=28)
+
 # Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
 # the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and
 # SESSION_COOKIE_AGE seconds after signing in however busy it is (the absolute limit).

@@ -15,6 +15,8 @@ from cases.models import (
     Action,
     Alias,
     CaseNote,
+    CaseRiskChange,
+    CaseStatusChange,
     Concern,
     ConcernSubject,
     Document,
@@ -236,6 +238,31 @@ def build_world() -> World:
     )
     with transaction.atomic():
 
+        def case_history(name, case):
+            """A risk change and a closure step on each case (their rows of the rule's table)."""
+            w.add(
+                "cases.caseriskchange",
+                name,
+                CaseRiskChange.objects.create(
+                    case=case,
+                    risk_before="not_assessed",
+                    risk_after="not_assessed",
+                    next_review_due_after=date.today() + timedelta(days=30),
+                    reason="First review set",
+                ),
+            )
+            w.add(
+                "cases.casestatuschange",
+                name,
+                CaseStatusChange.objects.create(
+                    case=case,
+                    kind="returned",
+                    status_before="closing",
+                    status_after="open",
+                    reason="Not yet: the plan's actions are open",
+                ),
+            )
+
         def young_person(name, team, worker, restricted=False):
             yp = YoungPerson(
                 authority=la,
@@ -252,6 +279,7 @@ def build_world() -> World:
             w.add("cases.youngperson", name, yp)
             w.add("cases.case", name, case)
             w.add("cases.allocation", name, case.allocations.get())
+            case_history(name, case)
             w.add("subjects.subject", f"yp_{name}", yp.subject)
             w.add("cases.alias", name, Alias.objects.create(young_person=yp, name=f"Alias {name}"))
             w.add(
@@ -354,6 +382,7 @@ def build_world() -> World:
         ctx_case = case_services.case_open(subject=ctx_team.subject, team=t1, opened_by=None)
         w.add("cases.case", "ctx", ctx_case)
         w.add("cases.allocation", "ctx", ctx_case.allocations.get())
+        case_history("ctx", ctx_case)
         # A named grant on a place and a group, to someone whose access it does not widen.
         grants.name_user(ctx_team, u["sm"])
         grants.name_user(pg_team, u["sm"])

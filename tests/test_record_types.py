@@ -26,6 +26,8 @@ def test_the_record_types_of_today_are_declared():
         "cases.HarmFlag",
         "cases.Case",
         "cases.Allocation",
+        "cases.CaseRiskChange",
+        "cases.CaseStatusChange",
         "cases.Action",
         "cases.CaseNote",
         "cases.Document",
@@ -70,6 +72,8 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "referral": "Referrals",
         "allocation": "Allocations",
         "note": "Case notes",
+        "risk": "Risk and review",
+        "closure": "Closing and reopening",
     }
     from cases.subject_pages.selectors import chronology_kinds
 

@@ -299,3 +299,124 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit = max_bytes() // (1024 * 1024)
         self.fields["file"].help_text = f"{ACCEPTED_WORDS}, smaller than {limit} MB."
+
+
+class CaseRiskForm(forms.Form):
+    """A case's risk level and next review date, and why they change (``case_risk_set``)."""
+
+    risk = forms.ChoiceField(
+        label="Risk level",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the risk level"},
+    )
+    next_review_due = GovukDateField(
+        label="Date of the next review",
+        help_text="Today or later. For example, 27 3 2027",
+        error_messages={"required": "Enter the date of the next review"},
+    )
+    reason = text.CharField(
+        label="Why are they changing?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept with the change in the case's history and the chronology.",
+        error_messages={"required": "Say why the risk level or review date is changing"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from cases.models import Case
+
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].choices = Case.Risk.choices
+
+    def clean_next_review_due(self):
+        due = self.cleaned_data["next_review_due"]
+        if due and due < timezone.localdate():
+            raise forms.ValidationError(
+                "The date of the next review must be today or in the future"
+            )
+        return due
+
+
+class CaseCloseRequestForm(forms.Form):
+    """Ask to close a case: the closure reason, and (when actions on the subject are still
+    open) the worker's confirmation that they are handed over."""
+
+    reason = text.CharField(
+        label="Why should the case close?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example, the plan's outcomes are met, or the young person has moved "
+        "away and the new authority has the case. Your team manager reads this to sign it off.",
+        error_messages={"required": "Say why the case should close"},
+    )
+    open_actions_handed_over = forms.BooleanField(
+        label="I have handed over these open actions, or told their owners the case is closing",
+        required=False,
+    )
+
+    def __init__(self, *args, open_actions=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not open_actions:
+            del self.fields["open_actions_handed_over"]
+
+
+class CaseClosureDecisionForm(forms.Form):
+    """A team manager signs off a closure or returns it to the worker with a comment."""
+
+    SIGN_OFF = "sign_off"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(
+        label="Do you sign off the closure?",
+        choices=[(SIGN_OFF, "Sign off: close the case"), (RETURN, "Return it to the worker")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign off the closure or return it"},
+    )
+    comment = text.CharField(
+        label="Comment (needed to return it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="If you return it, say what must be done before the case can close: "
+        "the worker sees this on the case.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not data.get("comment", "").strip():
+            self.add_error("comment", "Say what must be done before the case can close")
+        return data
+
+
+class CaseReasonForm(forms.Form):
+    """Why: a case reopened, a new case opened."""
+
+    reason = text.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why"},
+    )
+
+    def __init__(self, *args, label="Why?", required_message="Say why", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required_message
+
+
+class CaseOpenForm(CaseReasonForm):
+    """A new episode of work on a subject for the manager's team: allocated now, or queued."""
+
+    worker = forms.ModelChoiceField(
+        label="Allocate to (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Leave it in the team's unallocated queue",
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(
+            *args,
+            label="Why is the work starting?",
+            required_message="Say why the work is starting",
+            **kwargs,
+        )
+        workers = team.members.filter(is_active=True, role__in=["social_worker", "team_manager"])
+        self.fields["worker"].queryset = workers.order_by("last_name", "first_name")

@@ -22,8 +22,15 @@ from safeguarding.subjects.models import (
 class Case(models.Model):
     """An episode of work on a subject: a young person, a peer group or a context.
 
-    Status workflow: open → closing (awaiting manager sign-off) → closed; a closing case can be
-    reopened. A closed case stays closed: new work is a new episode.
+    Status workflow: open → closing (the allocated worker or a team manager asks to close it,
+    with the reason) → closed (the team manager of the case's team signs it off); a closing case
+    the manager returns is open again. A closed case is reopened only by a team manager of its
+    team, with a reason, within ``settings.CASE_REOPEN_DAYS`` days (28 by default) of its
+    closure: local policy, following the usual practice of children's services that a case
+    closed in error, or whose circumstances change within weeks, is reopened rather than
+    re-referred; after that, new work is a new episode (a new case on the subject). Every
+    step is a :class:`CaseStatusChange`; risk and review-date changes are
+    :class:`CaseRiskChange` rows (``cases.casework.services``).
     """
 
     class Status(models.TextChoices):
@@ -34,7 +41,7 @@ class Case(models.Model):
     TRANSITIONS = {
         Status.OPEN: {Status.CLOSING, Status.CLOSED},
         Status.CLOSING: {Status.OPEN, Status.CLOSED},
-        Status.CLOSED: set(),
+        Status.CLOSED: {Status.OPEN},  # reopened within CASE_REOPEN_DAYS only
     }
 
     class Risk(models.TextChoices):
@@ -96,6 +103,67 @@ class Case(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class CaseRiskChange(models.Model):
+    """A change of a case's risk level or next review date, or both, with why: rows are added,
+    never rewritten (the history; ``services.case_risk_set``). ``*_before`` is what the case
+    held until this change (``next_review_due_before`` empty when it had no date)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_changes")
+    risk_before = models.CharField(max_length=16, choices=Case.Risk.choices)
+    risk_after = models.CharField(max_length=16, choices=Case.Risk.choices)
+    next_review_due_before = models.DateField(null=True, blank=True)
+    next_review_due_after = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "changed_at", "id"]
+        indexes = [models.Index(fields=["case", "changed_at"])]
+
+    def __str__(self):
+        return f"Risk or review change on case {self.case_id}"
+
+
+class CaseStatusChange(models.Model):
+    """A step of a case's closure: asked for (with the closure reason), signed off, returned
+    to the worker (with the manager's comment), reopened (with why). Rows are added, never
+    rewritten (the history; ``services.case_close_request`` and the rest)."""
+
+    class Kind(models.TextChoices):
+        CLOSE_REQUESTED = "close_requested", "Closure requested"
+        SIGNED_OFF = "signed_off", "Closure signed off"
+        RETURNED = "returned", "Closure returned"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status_before = models.CharField(max_length=16, choices=Case.Status.choices)
+    status_after = models.CharField(max_length=16, choices=Case.Status.choices)
+    reason = models.TextField(
+        blank=True,
+        help_text="The closure reason, the manager's comment on a return, or why it reopened.",
+    )
+    open_actions_handed_over = models.BooleanField(
+        default=False,
+        help_text="On a closure request: the worker confirmed the open actions are handed over.",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on case {self.case_id}"
 
 
 class Allocation(models.Model):

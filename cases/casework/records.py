@@ -1,7 +1,8 @@
 """What casework hangs off a subject, declared once (``safeguarding.subjects.registry``;
-registered by ``cases.apps.CasesConfig.ready``): cases and their allocations on the young
-person's page and in every chronology, actions on every subject page, case notes on every
-subject page and in every chronology, and documents on every subject page."""
+registered by ``cases.apps.CasesConfig.ready``): cases on every subject's page, their
+allocations, risk and review changes and closure steps in every chronology, actions on every
+subject page, case notes on every subject page and in every chronology, and documents on every
+subject page."""
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -10,7 +11,7 @@ from safeguarding.accounts import visibility
 from safeguarding.subjects.models import Subject
 from safeguarding.subjects.registry import Audit, Chronology, EntryText, Panel, RecordType
 
-from .models import Action, Allocation, Case, CaseNote, Document
+from .models import Action, Allocation, Case, CaseNote, CaseRiskChange, CaseStatusChange, Document
 
 #: The newest notes and documents a subject page shows (the rest: the chronology, filtered to
 #: case notes, and each note's page).
@@ -21,8 +22,25 @@ ALL_SUBJECTS = (Subject.Kind.YOUNG_PERSON, Subject.Kind.CONTEXT, Subject.Kind.PE
 
 
 def cases(page) -> dict:
+    """The subject's cases (newest first) and which of them the user may change (two
+    queries; one when the user may change nothing of the subject)."""
     about = visibility.about(page.user, Case, page.access)
-    return {"cases": about.select_related("team", "allocated_worker")}
+    changeable = set()
+    if page.access.change:
+        changeable = set(
+            visibility.about(page.user, Case, page.access, visibility.CHANGE).values_list(
+                "pk", flat=True
+            )
+        )
+    rows = list(about.select_related("team", "allocated_worker"))
+    return {
+        "cases": rows,
+        "changeable_cases": changeable,
+        # A new episode: a team manager who may change the record, when no case is open.
+        "can_open_case": page.access.change
+        and visibility.manages_team(page.user)
+        and all(c.status == Case.Status.CLOSED for c in rows),
+    }
 
 
 def actions(page) -> dict:
@@ -94,14 +112,42 @@ def allocation_entry(allocation, read) -> EntryText:
     )
 
 
+def _date(value) -> str:
+    return f"{value:%-d %b %Y}" if value else "none"
+
+
+def risk_change_entry(change, read) -> EntryText:
+    """ "Risk high (was medium); next review 3 Feb 2027 (was 6 Jan 2027)": what changed."""
+    parts = []
+    before, after = read("risk_before"), read("risk_after")
+    if before != after:
+        parts.append(
+            f"Risk {Case.Risk(after).label.lower()} (was {Case.Risk(before).label.lower()})"
+        )
+    before, after = read("next_review_due_before"), read("next_review_due_after")
+    if before != after:
+        parts.append(f"next review {_date(after)} (was {_date(before)})")
+    title = "; ".join(parts) or "Risk and review confirmed"
+    return EntryText(
+        title=title[0].upper() + title[1:], detail=read("reason"), by=str(read("changed_by") or "")
+    )
+
+
+def status_change_entry(change, read) -> EntryText:
+    kind = read("kind")
+    return EntryText(
+        title=CaseStatusChange.Kind(kind).label if kind else "",
+        detail=read("reason"),
+        by=str(read("by") or ""),
+    )
+
+
 RECORD_TYPES = (
     RecordType(
         label="cases.Case",
         subject_paths=("subject",),
         visibility=visibility.through_subject(visibility.case_work),
-        panels=(
-            Panel("cases/panels/cases.html", cases, kinds=(Subject.Kind.YOUNG_PERSON,), order=10),
-        ),
+        panels=(Panel("cases/panels/cases.html", cases, kinds=ALL_SUBJECTS, order=10),),
         audit=Audit(
             personal={
                 "status": False,
@@ -116,6 +162,54 @@ RECORD_TYPES = (
             "work.transfer_withdrawn",
             "work.transferred",
         ),
+    ),
+    RecordType(
+        label="cases.CaseRiskChange",
+        subject_paths=("case__subject",),
+        visibility=visibility.through_subject(visibility.case_work, prefix="case__"),
+        chronology=Chronology(
+            kind="risk",
+            label="Risk and review",
+            rows=lambda user, access: visibility.about(user, CaseRiskChange, access),
+            date_field="changed_at",
+            entry=risk_change_entry,
+            order=32,
+            select_related=("changed_by",),
+            whole=True,
+        ),
+        audit=Audit(
+            personal={
+                "risk_before": False,
+                "risk_after": False,
+                "next_review_due_before": False,
+                "next_review_due_after": False,
+                "reason": True,
+            }
+        ),
+    ),
+    RecordType(
+        label="cases.CaseStatusChange",
+        subject_paths=("case__subject",),
+        visibility=visibility.through_subject(visibility.case_work, prefix="case__"),
+        chronology=Chronology(
+            kind="closure",
+            label="Closing and reopening",
+            rows=lambda user, access: visibility.about(user, CaseStatusChange, access),
+            date_field="at",
+            entry=status_change_entry,
+            order=34,
+            select_related=("by",),
+            whole=True,
+        ),
+        audit=Audit(
+            personal={
+                "kind": False,
+                "status_before": False,
+                "status_after": False,
+                "reason": True,
+            }
+        ),
+        notifications=("work.closure_requested", "work.closure_decided"),
     ),
     RecordType(
         label="cases.Allocation",

@@ -153,6 +153,19 @@ def unallocated_cases(*, user: User, team):
     )
 
 
+def cases_awaiting_sign_off(*, user: User, team):
+    """The team's cases whose closure waits for a manager's sign-off, longest waiting first
+    (by when the case was opened: a total order). Read a page at a time; a few rows."""
+    return (
+        visibility.restrict(user, Case)
+        .filter(team=team, status=Case.Status.CLOSING)
+        .select_related(
+            "subject__youngperson", "subject__peergroup", "subject__context", "allocated_worker"
+        )
+        .order_by("opened_at", "pk")
+    )
+
+
 def transfers_waiting(*, user: User, team):
     """Transfers offered to the team, and those it offered, not yet decided."""
     pending = visibility.restrict(user, TransferRequest).filter(

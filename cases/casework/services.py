@@ -1,8 +1,9 @@
 """Casework services: opening, allocating, transferring and closing cases; actions; case
 notes and documents."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,8 @@ from cases.models import (
     Allocation,
     Case,
     CaseNote,
+    CaseRiskChange,
+    CaseStatusChange,
     Document,
     TransferRequest,
 )
@@ -22,6 +25,8 @@ from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.notifications.services import (
     ActionAssigned,
     ActionOverdue,
+    CaseClosureDecided,
+    CaseClosureRequested,
     TransferDecided,
     TransferRequested,
     TransferWithdrawn,
@@ -170,24 +175,300 @@ def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Ca
     return case
 
 
+def _case_to_change(case: Case, by: User | None) -> Case:
+    """The case, locked, once ``by`` may change it (``RecordNotFound`` if not; ``None`` is the
+    system)."""
+    case = Case.objects.select_for_update().select_related("subject", "team").get(pk=case.pk)
+    _require_unless_system(by, case, visibility.CHANGE)
+    return case
+
+
+def _require_manager_of(user: User | None, case: Case, what: str) -> None:
+    """Only a team manager of the case's team (or the system) does ``what``: ``NotAllowed``
+    otherwise (the caller has checked the user may change the case)."""
+    if user is not None and not (visibility.manages_team(user) and user.team_id == case.team_id):
+        raise NotAllowed(f"Only a team manager of the case's team {what}.")
+
+
+def _status_change(case: Case, kind: str, before: str, by: User | None, reason: str, **extra):
+    return CaseStatusChange.objects.create(
+        case=case,
+        kind=kind,
+        status_before=before,
+        status_after=case.status,
+        reason=reason,
+        by=by,
+        **extra,
+    )
+
+
+def _team_managers(team: Team, but: User | None = None) -> list[User]:
+    managers = team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True)
+    return [m for m in managers if but is None or m.pk != but.pk]
+
+
+def _finish_closure(case: Case, now) -> None:
+    """What closing does to a locked case: the allocation ends and the worker is no longer named
+    on the record (the team keeps it, as its history)."""
+    _end_current_allocation(case, now)
+    if case.allocated_worker_id:
+        grants.unname_user(case.subject.concrete, case.allocated_worker)
+    case.status = Case.Status.CLOSED
+    case.closed_at = now
+
+
 @transaction.atomic
 def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    _require_unless_system(closed_by, case, visibility.CHANGE)
+    """Close a case at once, without the sign-off step: a team manager of the case's team (or
+    the system). Practitioners ask to close (:func:`case_close_request`), and a manager signs
+    it off (:func:`case_close_sign_off`). ``RecordNotFound`` if ``closed_by`` may not change
+    the case, ``NotAllowed`` if they do not manage its team, ``ApplicationError`` if it is
+    closed already or the reason is blank."""
+    case = _case_to_change(case, closed_by)
+    _require_manager_of(closed_by, case, "closes a case without sign-off")
     if not case.can_move_to(Case.Status.CLOSED):
         raise ApplicationError("This case is already closed.")
     if not reason.strip():
         raise ApplicationError({"reason": "Say why the case is closing."})
-    now = timezone.now()
-    _end_current_allocation(case, now)
-    if case.allocated_worker_id:
-        # The worker is no longer named on the record; the team keeps it as its history.
-        grants.unname_user(case.subject.concrete, case.allocated_worker)
-    case.status = Case.Status.CLOSED
-    case.closed_at = now
-    case.closure_reason = reason
+    before = case.status
+    _finish_closure(case, timezone.now())
+    case.closure_reason = reason.strip()
     case.save(update_fields=["status", "closed_at", "closure_reason"])
+    _status_change(case, CaseStatusChange.Kind.CLOSED, before, closed_by, case.closure_reason)
     return case
+
+
+@transaction.atomic
+def case_risk_set(
+    *, case: Case, by: User, risk: str, next_review_due: date | None, reason: str
+) -> CaseRiskChange:
+    """Set a case's risk level and next review date, with why; the change is kept
+    (:class:`~cases.models.CaseRiskChange`, in the chronology and on the case's page).
+
+    Who: whoever may change the case (its allocated worker, a team manager of its team):
+    ``RecordNotFound`` for anyone else. ``ApplicationError`` (by field) for a closed case, a
+    risk level not of ``Case.Risk``, no review date or one before today (a review is planned,
+    not recorded after the fact), a blank reason, or a change that changes nothing.
+    """
+    case = _case_to_change(case, by)
+    if case.status == Case.Status.CLOSED:
+        raise ApplicationError(
+            "This case is closed: its risk and review date are kept as they were."
+        )
+    errors = {}
+    if risk not in Case.Risk.values:
+        errors["risk"] = "Choose the risk level"
+    if next_review_due is None:
+        errors["next_review_due"] = "Enter the date of the next review"
+    elif next_review_due < timezone.localdate():
+        errors["next_review_due"] = "The date of the next review must be today or in the future"
+    if not reason.strip():
+        errors["reason"] = "Say why the risk level or review date is changing"
+    if not errors and risk == case.risk and next_review_due == case.next_review_due:
+        errors["risk"] = "Change the risk level or the date of the next review (or both)"
+    if errors:
+        raise ApplicationError(errors)
+    change = CaseRiskChange.objects.create(
+        case=case,
+        risk_before=case.risk,
+        risk_after=risk,
+        next_review_due_before=case.next_review_due,
+        next_review_due_after=next_review_due,
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    case.risk, case.next_review_due = risk, next_review_due
+    case.save(update_fields=["risk", "next_review_due"])
+    return change
+
+
+def open_actions_on(case: Case):
+    """The actions on the case's subject that are not done or cancelled, soonest due first:
+    what a worker asking to close the case hands over or ends first."""
+    return (
+        Action.objects.filter(subject_id=case.subject_id, status__in=Action.OPEN_STATUSES)
+        .select_related("owner_user", "owner_organisation")
+        .order_by("due_on", "pk")
+    )
+
+
+@transaction.atomic
+def case_close_request(
+    *, case: Case, by: User, reason: str, open_actions_handed_over: bool = False
+) -> CaseStatusChange:
+    """Ask to close a case (open → closing), with the closure reason; a team manager of the
+    case's team signs it off or returns it. The team's managers (but the asker) are told
+    (``CaseClosureRequested``: the reference and a link only).
+
+    Who: whoever may change the case (its allocated worker, a team manager of its team):
+    ``RecordNotFound`` for anyone else. ``ApplicationError`` (by field) if the case is not
+    open, a transfer of it is waiting, the reason is blank, or actions on the subject are
+    still open and ``open_actions_handed_over`` was not confirmed (they stay with their owners:
+    the worker confirms they are handed over, or ends them first).
+    """
+    case = _case_to_change(case, by)
+    if case.status == Case.Status.CLOSING:
+        raise ApplicationError("This case is already waiting for its closure to be signed off.")
+    if case.status == Case.Status.CLOSED:
+        raise ApplicationError("This case is closed.")
+    if case.transfer_requests.filter(status=TransferRequest.Status.PENDING).exists():
+        raise ApplicationError(
+            "A transfer of this case is waiting for a decision: it must be decided or "
+            "withdrawn before the case can close."
+        )
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Say why the case should close"
+    if not open_actions_handed_over and open_actions_on(case).exists():
+        errors["open_actions_handed_over"] = (
+            "Confirm the open actions are handed over, or end them before asking to close"
+        )
+    if errors:
+        raise ApplicationError(errors)
+    case.status = Case.Status.CLOSING
+    case.closure_reason = reason.strip()
+    case.save(update_fields=["status", "closure_reason"])
+    change = _status_change(
+        case,
+        CaseStatusChange.Kind.CLOSE_REQUESTED,
+        Case.Status.OPEN,
+        by,
+        case.closure_reason,
+        open_actions_handed_over=bool(open_actions_handed_over),
+    )
+    CaseClosureRequested.record(
+        authority=case.subject.authority,
+        users=_team_managers(case.team, but=by),
+        reference=case.subject.reference,
+        link=reverse("cases:case-sign-off", args=[case.pk]),
+    )
+    return change
+
+
+def _closing_case_for_manager(case: Case, by: User) -> Case:
+    case = _case_to_change(case, by)
+    _require_manager_of(by, case, "signs off or returns a case's closure")
+    if case.status != Case.Status.CLOSING:
+        raise ApplicationError("This case is not waiting for its closure to be signed off.")
+    return case
+
+
+def _tell_of_closure_decision(case: Case, by: User) -> None:
+    """The one who asked to close, and the allocated worker, are told (but not ``by``)."""
+    asked = (
+        case.status_changes.filter(kind=CaseStatusChange.Kind.CLOSE_REQUESTED)
+        .select_related("by")
+        .last()
+    )
+    users = {u.pk: u for u in (asked and asked.by, case.allocated_worker) if u is not None}
+    users.pop(by.pk, None)
+    CaseClosureDecided.record(
+        authority=case.subject.authority,
+        users=users.values(),
+        reference=case.subject.reference,
+        link=case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def case_close_sign_off(*, case: Case, by: User, comment: str = "") -> Case:
+    """Sign off a case's closure (closing → closed, ``closed_at`` now), with the reason asked
+    for; the allocation ends and the worker is no longer named on the record (the team keeps
+    it). Who: a team manager of the case's team (``NotAllowed`` for the allocated worker,
+    ``RecordNotFound`` for whoever may not change the case). ``ApplicationError`` if the case
+    is not waiting for sign-off."""
+    case = _closing_case_for_manager(case, by)
+    _finish_closure(case, timezone.now())
+    case.save(update_fields=["status", "closed_at"])
+    _status_change(case, CaseStatusChange.Kind.SIGNED_OFF, Case.Status.CLOSING, by, comment.strip())
+    _tell_of_closure_decision(case, by)
+    return case
+
+
+@transaction.atomic
+def case_close_return(*, case: Case, by: User, comment: str) -> Case:
+    """Return a closure to the worker (closing → open) with a comment saying what must happen
+    first; the comment is kept (:class:`~cases.models.CaseStatusChange`) and shown on the case.
+    Who and errors: as :func:`case_close_sign_off`, and the comment is required."""
+    case = _closing_case_for_manager(case, by)
+    if not comment.strip():
+        raise ApplicationError({"comment": "Say what must be done before the case can close"})
+    case.status = Case.Status.OPEN
+    case.closure_reason = ""
+    case.save(update_fields=["status", "closure_reason"])
+    _status_change(case, CaseStatusChange.Kind.RETURNED, Case.Status.CLOSING, by, comment.strip())
+    _tell_of_closure_decision(case, by)
+    return case
+
+
+def reopen_until(case: Case):
+    """The last moment a closed case may be reopened (``closed_at`` + ``CASE_REOPEN_DAYS``)."""
+    return case.closed_at + timedelta(days=settings.CASE_REOPEN_DAYS)
+
+
+def may_reopen(case: Case, now=None) -> bool:
+    """Whether a closed case is still within the reopening period (local policy)."""
+    return (
+        case.status == Case.Status.CLOSED
+        and case.closed_at is not None
+        and (now or timezone.now()) <= reopen_until(case)
+    )
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str) -> Case:
+    """Reopen a closed case (closed → open) into its team's unallocated queue, with why.
+
+    Local policy (``settings.CASE_REOPEN_DAYS``, 28 days by default): within that period after
+    the closure a team manager of the case's team may reopen it (a closure in error, or
+    circumstances that changed within weeks); after it, new work is a new episode
+    (:func:`case_open_episode`). ``NotAllowed`` for anyone but a team manager of the team,
+    ``RecordNotFound`` for whoever may not change the case; ``ApplicationError`` if the case is
+    not closed, closed too long ago, the subject has another open case, or the reason is
+    blank."""
+    case = _case_to_change(case, by)
+    _require_manager_of(by, case, "reopens a case")
+    if case.status != Case.Status.CLOSED:
+        raise ApplicationError("This case is not closed.")
+    if not may_reopen(case):
+        raise ApplicationError(
+            f"This case closed more than {settings.CASE_REOPEN_DAYS} days ago: "
+            "open a new case instead."
+        )
+    if Case.objects.filter(subject_id=case.subject_id).exclude(status=Case.Status.CLOSED).exists():
+        raise ApplicationError("There is already an open case for this subject.")
+    if not reason.strip():
+        raise ApplicationError({"reason": "Say why the case is reopening"})
+    now = timezone.now()
+    case.status, case.closed_at, case.closure_reason = Case.Status.OPEN, None, ""
+    case.allocated_worker = None
+    case.save(update_fields=["status", "closed_at", "closure_reason", "allocated_worker"])
+    Allocation.objects.create(
+        case=case, team=case.team, worker=None, allocated_by=by, started_at=now, reason="Reopened"
+    )
+    grants.grant_team(case.subject.concrete, case.team)
+    _status_change(case, CaseStatusChange.Kind.REOPENED, Case.Status.CLOSED, by, reason.strip())
+    return case
+
+
+@transaction.atomic
+def case_open_episode(
+    *, subject: Subject, by: User, reason: str, worker: User | None = None
+) -> Case:
+    """Open a new episode of work (a new case) on a subject for the team manager's own team,
+    allocated to ``worker`` or waiting in the team's queue (:func:`case_open`).
+
+    Who: a team manager (``NotAllowed`` otherwise) who may change the subject's record
+    (``RecordNotFound`` if not). ``ApplicationError`` if the subject has an open case, the
+    worker is not of the team, or the reason is blank."""
+    if not visibility.manages_team(by):
+        raise NotAllowed("Only a team manager opens a case.")
+    visibility.require(by, subject.concrete, visibility.CHANGE)
+    if not reason.strip():
+        raise ApplicationError({"reason": "Say why the work is starting"})
+    return case_open(
+        subject=subject, team=by.team, opened_by=by, worker=worker, reason=reason.strip()
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Casework pages: My work, a case, allocating and transferring, team caseloads, actions,
 case notes and documents."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -13,8 +14,13 @@ from cases.forms import (
     ActionForm,
     ActionProgressForm,
     AllocateForm,
+    CaseCloseRequestForm,
+    CaseClosureDecisionForm,
     CaseNoteForm,
     CaseNoteStrikeForm,
+    CaseOpenForm,
+    CaseReasonForm,
+    CaseRiskForm,
     DocumentForm,
     TransferDecisionForm,
     TransferForm,
@@ -24,6 +30,8 @@ from cases.models import (
     Allocation,
     Case,
     CaseNote,
+    CaseRiskChange,
+    CaseStatusChange,
     Document,
     TransferRequest,
 )
@@ -76,25 +84,165 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 may_refer=visibility.refers(user),
                 **kwargs,
             )
+        awaiting = None
+        if visibility.manages_team(user):
+            awaiting = selectors.cases_awaiting_sign_off(user=user, team=user.team).count()
         return super().get_context_data(
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
+            awaiting_sign_off=awaiting,
             today=timezone.localdate(),
             **kwargs,
         )
 
 
+#: Where a case's forms go back to: ``?from=`` on their URL (the form posts to the same URL).
+RETURN_TO = {
+    "case": lambda case: case.get_absolute_url(),
+    "subject": lambda case: case.subject.get_absolute_url(),
+    "team": lambda case: reverse("cases:team"),
+    "worker": lambda case: (
+        reverse("cases:team-worker", args=[case.allocated_worker_id])
+        if case.allocated_worker_id
+        else reverse("cases:team")
+    ),
+}
+
+
+class CaseReturnMixin:
+    """A form about a case that returns (after saving, or on Cancel) to the page it was opened
+    from: ``?from=case|subject|team|worker``, else ``default_return``. Only these names are
+    accepted, so the parameter cannot send anyone elsewhere."""
+
+    default_return = "case"
+
+    def return_to(self) -> str:
+        name = self.request.GET.get("from", "")
+        if name not in RETURN_TO:
+            name = self.default_return
+        return RETURN_TO[name](self.object)
+
+    def get_success_url(self):
+        return self.return_to()
+
+
 class CaseDetailView(RecordDetailView):
+    """A case: who holds it, its risk and review date and their history, its closure steps,
+    and what the user may do next (change the risk, ask to close, sign off, reopen, allocate,
+    transfer). A fixed number of queries."""
+
     model = Case
     queryset = Case.objects.select_related("subject", "team", "allocated_worker")
 
     def get_context_data(self, **kwargs):
+        user, case = self.request.user, self.object
+        can_change = visibility.can(user, case, visibility.CHANGE)
+        manages = visibility.manages_team(user) and user.team_id == case.team_id
+        status_changes = list(
+            visibility.restrict(user, CaseStatusChange).filter(case=case).select_related("by")
+        )
+        returned = None
+        if case.status == Case.Status.OPEN and status_changes:
+            last = status_changes[-1]
+            if last.kind == CaseStatusChange.Kind.RETURNED:
+                returned = last
+        pending_transfer = None
+        if manages:
+            pending_transfer = case.transfer_requests.filter(
+                status=TransferRequest.Status.PENDING
+            ).first()
         return super().get_context_data(
-            allocations=visibility.restrict(self.request.user, Allocation)
-            .filter(case=self.object)
+            allocations=visibility.restrict(user, Allocation)
+            .filter(case=case)
             .select_related("team", "worker", "allocated_by"),
+            risk_changes=visibility.restrict(user, CaseRiskChange)
+            .filter(case=case)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk"),
+            status_changes=status_changes[::-1],
+            returned=returned,
+            can_change=can_change and case.status != Case.Status.CLOSED,
+            manages=manages and can_change,
+            pending_transfer=pending_transfer,
+            may_reopen=manages and services.may_reopen(case),
+            reopen_until=services.reopen_until(case) if case.closed_at else None,
+            reopen_days=settings.CASE_REOPEN_DAYS,
             **kwargs,
         )
+
+
+class CaseRiskView(CaseReturnMixin, ServiceFormView):
+    """Change a case's risk level and next review date, with why: its allocated worker or a
+    team manager of its team (else 404)."""
+
+    queryset = Case.objects.select_related("subject", "team").exclude(status=Case.Status.CLOSED)
+    action = visibility.CHANGE
+    form_class = CaseRiskForm
+    service = services.case_risk_set
+    success_message = "Risk level and review date saved."
+
+    def get_initial(self):
+        return {"risk": self.object.risk, "next_review_due": self.object.next_review_due}
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            title="Risk level and next review",
+            caption=f"{case.subject.display_name} · {case.subject.reference}",
+            cancel_url=self.return_to(),
+            **kwargs,
+        )
+
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "case": self.object,
+            "by": self.request.user,
+            "risk": data["risk"],
+            "next_review_due": data["next_review_due"],
+            "reason": data["reason"],
+        }
+
+
+class CaseCloseRequestView(CaseReturnMixin, ServiceFormView):
+    """Ask to close an open case (its allocated worker, or a team manager of its team): the
+    closure reason, and the open actions on the subject listed, to confirm they are handed
+    over. The team's managers sign it off."""
+
+    queryset = Case.objects.select_related("subject", "team").filter(status=Case.Status.OPEN)
+    action = visibility.CHANGE
+    form_class = CaseCloseRequestForm
+    template_name = "cases/case_close_request.html"
+    service = services.case_close_request
+    success_message = "Closure of {object.subject.reference} sent to your team manager to sign off."
+
+    @property
+    def open_actions(self):
+        if not hasattr(self, "_open_actions"):
+            self._open_actions = list(services.open_actions_on(self.object))
+        return self._open_actions
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "open_actions": bool(self.open_actions)}
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            case=case,
+            open_actions=self.open_actions,
+            today=timezone.localdate(),
+            caption=f"{case.subject.display_name} · {case.subject.reference}",
+            cancel_url=self.return_to(),
+            **kwargs,
+        )
+
+    def service_arguments(self, form):
+        return {
+            "case": self.object,
+            "by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+            "open_actions_handed_over": form.cleaned_data.get("open_actions_handed_over", False),
+        }
 
 
 class ActionAddView(ServiceFormView):
@@ -217,6 +365,7 @@ class TeamCaseloadView(TeamManagerMixin, TemplateView):
         )
         return super().get_context_data(
             team=self.team,
+            awaiting_sign_off=selectors.cases_awaiting_sign_off(user=user, team=self.team)[:50],
             members=members,
             rows=selectors.caseload_for_team(user=user, team=self.team, members=members),
             weights=[(Case.Risk(r).label, w) for r, w in selectors.RISK_WEIGHTS.items()],
@@ -244,13 +393,15 @@ class WorkerCasesView(TeamManagerMixin, TemplateView):
         )
 
 
-class CaseFormView(TeamManagerMixin, ServiceFormView):
-    """A form about one case of the manager's team (which they may change; else 404)."""
+class CaseFormView(TeamManagerMixin, CaseReturnMixin, ServiceFormView):
+    """A form about one case of the manager's team (which they may change; else 404). It
+    returns to the team caseload, or to the page named by ``?from=`` (:class:`CaseReturnMixin`).
+    """
 
     queryset = Case.objects.select_related("subject", "team", "allocated_worker")
     action = visibility.CHANGE
     page_title = ""
-    success_url = reverse_lazy("cases:team")
+    default_return = "team"
 
     def get_queryset(self):
         return super().get_queryset().filter(team=self.team)
@@ -260,7 +411,7 @@ class CaseFormView(TeamManagerMixin, ServiceFormView):
         return super().get_context_data(
             title=self.page_title,
             caption=f"{case.subject.display_name} · {case.subject.reference}",
-            cancel_url=self.get_success_url(),
+            cancel_url=self.return_to(),
             **kwargs,
         )
 
@@ -570,3 +721,115 @@ class DocumentDownloadView(RecordMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class CaseClosureDecisionView(CaseFormView):
+    """A team manager of the case's team signs off its closure, or returns it to the worker
+    with a comment (while it waits: else 404)."""
+
+    form_class = CaseClosureDecisionForm
+    template_name = "cases/case_closure_decision.html"
+    page_title = "Sign off the closure"
+    default_return = "case"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=Case.Status.CLOSING)
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        asked = (
+            visibility.restrict(self.request.user, CaseStatusChange)
+            .filter(case=case, kind=CaseStatusChange.Kind.CLOSE_REQUESTED)
+            .select_related("by")
+            .last()
+        )
+        return super().get_context_data(
+            case=case,
+            asked=asked,
+            open_actions=list(services.open_actions_on(case)),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        data, user = form.cleaned_data, self.request.user
+        if data["decision"] == CaseClosureDecisionForm.SIGN_OFF:
+            return services.case_close_sign_off(case=self.object, by=user, comment=data["comment"])
+        return services.case_close_return(case=self.object, by=user, comment=data["comment"])
+
+    def get_success_message(self, form):
+        reference = self.object.subject.reference
+        if form.cleaned_data["decision"] == CaseClosureDecisionForm.SIGN_OFF:
+            return f"Closure of {reference} signed off: the case is closed."
+        return f"Closure of {reference} returned to the worker."
+
+
+class CaseReopenView(CaseFormView):
+    """A team manager of the case's team reopens a closed case within the reopening period
+    (``CASE_REOPEN_DAYS``), with why; after it the page offers a new case instead."""
+
+    form_class = CaseReasonForm
+    template_name = "cases/case_reopen.html"
+    page_title = "Reopen the case"
+    service = services.case_reopen
+    default_return = "case"
+    success_message = "{object.subject.reference} reopened: it is in your team's unallocated queue."
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=Case.Status.CLOSED)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "label": "Why is the case reopening?",
+            "required_message": "Say why the case is reopening",
+        }
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            case=case,
+            may_reopen=services.may_reopen(case),
+            reopen_until=services.reopen_until(case),
+            reopen_days=settings.CASE_REOPEN_DAYS,
+            **kwargs,
+        )
+
+    def service_arguments(self, form):
+        return {"case": self.object, "by": self.request.user, "reason": form.cleaned_data["reason"]}
+
+
+class CaseOpenView(TeamManagerMixin, ServiceFormView):
+    """A team manager opens a new episode of work (a new case) on a subject whose record they
+    may change and which has no open case, for their own team."""
+
+    queryset = Subject.objects.select_related("authority")
+    action = visibility.CHANGE
+    pk_url_kwarg = lookup_field = "reference"
+    form_class = CaseOpenForm
+    service = services.case_open_episode
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "team": self.team}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Open a new case",
+            caption=f"{self.object.display_name} · {self.object.reference} · {self.team}",
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def service_arguments(self, form):
+        return {
+            "subject": self.object,
+            "by": self.request.user,
+            "reason": form.cleaned_data["reason"],
+            "worker": form.cleaned_data["worker"],
+        }
+
+    def get_success_message(self, form):
+        return f"New case opened on {self.object.reference} for {self.team}."

@@ -98,6 +98,8 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.harmflag": frozenset(),
     "cases.case": frozenset(),
     "cases.allocation": frozenset(),
+    "cases.caseriskchange": frozenset(),
+    "cases.casestatuschange": frozenset(),
     "cases.concern": frozenset(),
     "cases.casenote": frozenset(),
     "cases.document": frozenset(),

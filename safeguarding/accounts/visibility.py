@@ -609,6 +609,13 @@ def allocation_rule(user, action):
     return Q(_through("cases.Case", user, action, "case_id"))
 
 
+@policy("cases.CaseRiskChange", "cases.CaseStatusChange")
+def case_history_rule(user, action):
+    """A case's risk and review history and its closure steps: seen (and, like allocations,
+    changed) exactly as the case; the rows are only ever added, by the casework services."""
+    return Q(_through("cases.Case", user, action, "case_id"))
+
+
 def _action(user, action, seen: Callable[[str], Q]) -> Q:
     R = _roles()
     if _is(user, R.PARTNER):

@@ -63,6 +63,8 @@ class Targets:
     allocated_young_person: int
     harm_category: int
     partner_action: int | None = None  # an action assigned to PARTNER's organisation
+    case: int | None = None  # an open case of the social worker's (and her manager's team)
+    closing_case: int | None = None  # one of the team's closures waiting for sign-off
 
 
 def find_targets() -> Targets:
@@ -131,6 +133,22 @@ def find_targets() -> Targets:
         """,
         {"organisation": partner.organisation_id},
     )
+    case = _one(
+        """
+        SELECT c.id FROM cases_case c JOIN cases_youngperson yp ON yp.subject_id = c.subject_id
+        WHERE c.allocated_worker_id = %(user)s AND c.status = 'open' AND NOT yp.restricted
+        ORDER BY c.id LIMIT 1
+        """,
+        params,
+    )
+    closing = _one(
+        """
+        SELECT c.id FROM cases_case c JOIN cases_youngperson yp ON yp.subject_id = c.subject_id
+        WHERE c.team_id = %(team)s AND c.status = 'closing' AND NOT yp.restricted
+        ORDER BY c.id LIMIT 1
+        """,
+        {"team": user.team_id},
+    )
     return Targets(
         young_person=yp,
         place_typical=place_typical,
@@ -141,6 +159,8 @@ def find_targets() -> Targets:
         allocated_young_person=allocated[0] if allocated else yp[0],
         harm_category=harm[0],
         partner_action=partner_action[0] if partner_action else None,
+        case=case[0] if case else None,
+        closing_case=closing[0] if closing else None,
     )
 
 
@@ -325,6 +345,31 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 PARTNER,
                 get(reverse("cases:action-progress", args=[t.partner_action])),
             ),
+        )
+    if t.case:
+        pages += [
+            Page("A case", RECORD, TEAM_MANAGER, get(reverse("cases:case", args=[t.case]))),
+            Page(
+                "Risk and review (form)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("cases:case-risk", args=[t.case])),
+            ),
+            Page(
+                "Ask to close a case (form)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("cases:case-close", args=[t.case])),
+            ),
+        ]
+    if t.closing_case:
+        pages.append(
+            Page(
+                "Sign off a closure (form)",
+                RECORD,
+                TEAM_MANAGER,
+                get(reverse("cases:case-sign-off", args=[t.closing_case])),
+            )
         )
     if t.referral:
         pages.insert(

@@ -1,5 +1,7 @@
-"""The demo borough's casework: cases and their allocation history, restricted young people,
-concerns, actions, and the grants all of that would have given (steps of
+"""The demo borough's casework: cases and their allocation history, their risk and review
+changes and closure steps (closed cases asked for and signed off, some returned once first; a
+few, one of them the Contextual Safeguarding Team's, waiting for sign-off), restricted young
+people, concerns, actions, and the grants all of that would have given (steps of
 ``builder.BoroughBuilder``, run after ``records.py``'s; the referrals are ``referrals.py``'s).
 
 No service runs, so what the services would have done is done here, in bulk: each case's
@@ -18,6 +20,8 @@ from cases.models import (
     Action,
     Allocation,
     Case,
+    CaseRiskChange,
+    CaseStatusChange,
     Concern,
     ConcernSubject,
     HarmCategory,
@@ -75,6 +79,36 @@ ALLOCATION_FIELDS = (
     "allocated_by_id",
     "reason",
 )
+RISK_CHANGE_FIELDS = (
+    "case_id",
+    "risk_before",
+    "risk_after",
+    "next_review_due_before",
+    "next_review_due_after",
+    "reason",
+    "changed_by_id",
+    "changed_at",
+)
+STATUS_CHANGE_FIELDS = (
+    "case_id",
+    "kind",
+    "status_before",
+    "status_after",
+    "reason",
+    "open_actions_handed_over",
+    "by_id",
+    "at",
+)
+RISK_REASONS = [
+    "Screening completed; first risk level set at the allocation visit.",
+    "Missing overnight twice in a fortnight; seen with older males at the station.",
+    "Engaging with the youth worker and back in school full time.",
+    "Strategy discussion held; review brought forward.",
+]
+RETURN_COMMENTS = [
+    "Record the last visit and the young person's views before closing.",
+    "The school's actions in the safety plan are still open: hand them over first.",
+]
 CONCERN_FIELDS = (
     "id",
     "authority_id",
@@ -109,6 +143,8 @@ class CaseworkSteps(BuilderCore):
         """Episodes of work: most young people have an open case; some places and groups too."""
         rng = self.rng
         cases, histories = [], []  # histories: per case, list of (team, worker, start, end)
+        # Per case: its risk changes and closure steps, tuples of the fields above but the case.
+        risk_changes, status_changes = [], []
         cursor = [0] * len(self.teams)  # round-robin allocation within each team
         team_ids = [team.pk for team in self.teams]
         manager_ids = [manager.pk for manager in self.managers]
@@ -136,8 +172,20 @@ class CaseworkSteps(BuilderCore):
                     for t, worker, start, end, reason in history
                 ],
             )
+            self.writer.write(
+                CaseRiskChange,
+                RISK_CHANGE_FIELDS,
+                [(pk, *row) for pk, rows in zip(ids, risk_changes, strict=True) for row in rows],
+            )
+            self.writer.write(
+                CaseStatusChange,
+                STATUS_CHANGE_FIELDS,
+                [(pk, *row) for pk, rows in zip(ids, status_changes, strict=True) for row in rows],
+            )
             cases.clear()
             histories.clear()
+            risk_changes.clear()
+            status_changes.clear()
 
         def next_worker(t):
             worker = self.workers[t][cursor[t] % len(self.workers[t])]
@@ -165,6 +213,48 @@ class CaseworkSteps(BuilderCore):
                 history[-1] = (*last[:3], closed, last[4])
             risk = pick(rng, RISKS, RISK_CUM)
             review = None if closed else self.today + timedelta(days=rng.randint(-10, 90))
+            reason = rng.choice(CLOSURE_REASONS) if status != Case.Status.OPEN else ""
+            # Who asks and who signs off: the worker (or the team's manager) and the manager.
+            asker = worker.pk if worker else manager_ids[t]
+            steps, risks = [], []
+            if closed or status == Case.Status.CLOSING:
+                asked = closed - timedelta(days=rng.randint(1, 6)) if closed else self.now
+                asked = max(asked - timedelta(hours=rng.randint(1, 48)), opened)
+                if rng.random() < 0.25:  # returned once, then asked again
+                    first = max(asked - timedelta(days=rng.randint(3, 14)), opened)
+                    steps.append(
+                        ("close_requested", "open", "closing", reason, False, asker, first)
+                    )
+                    steps.append(
+                        (
+                            "returned",
+                            "closing",
+                            "open",
+                            rng.choice(RETURN_COMMENTS),
+                            False,
+                            manager_ids[t],
+                            min(first + timedelta(days=1), asked),
+                        )
+                    )
+                steps.append(("close_requested", "open", "closing", reason, False, asker, asked))
+                if closed:
+                    steps.append(
+                        ("signed_off", "closing", "closed", "", False, manager_ids[t], closed)
+                    )
+            if rng.random() < 0.35:  # the risk was assessed after the case opened
+                at = min(opened + timedelta(days=rng.randint(3, 30)), closed or self.now)
+                set_review = review if review and review >= at.date() else None
+                set_review = set_review or at.date() + timedelta(days=rng.randint(28, 90))
+                risks.append(
+                    ("not_assessed", risk, None, set_review, rng.choice(RISK_REASONS), asker, at)
+                )
+                if review and review != set_review:
+                    later = min(at + timedelta(days=rng.randint(7, 60)), self.now)
+                    risks.append(
+                        (risk, risk, set_review, review, rng.choice(RISK_REASONS), asker, later)
+                    )
+            risk_changes.append(risks)
+            status_changes.append(steps)
             cases.append(
                 (
                     subject_id,
@@ -176,7 +266,7 @@ class CaseworkSteps(BuilderCore):
                     opened,
                     manager_ids[FRONT_DOOR if via_front_door else t],
                     closed,
-                    rng.choice(CLOSURE_REASONS) if closed else "",
+                    reason,
                 )
             )
             histories.append(history)
@@ -184,6 +274,7 @@ class CaseworkSteps(BuilderCore):
                 flush()
             return worker
 
+        awaiting_sign_off = False  # the Contextual Safeguarding Team has one, at least
         for person in self.people:
             roll = rng.random()
             if roll < 0.82:  # open
@@ -197,6 +288,8 @@ class CaseworkSteps(BuilderCore):
                         closed=opened + timedelta(days=rng.randint(60, 200)),
                     )
                 status = Case.Status.CLOSING if rng.random() < 0.03 else Case.Status.OPEN
+                if person.team == CS and not awaiting_sign_off:
+                    status, awaiting_sign_off = Case.Status.CLOSING, True
                 # The front door holds cases briefly, often before anyone is allocated.
                 allocated = rng.random() < (0.5 if person.team == FRONT_DOOR else 0.88)
                 person.worker = episode(

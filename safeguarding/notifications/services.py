@@ -196,6 +196,18 @@ class TransferWithdrawn(NotificationType):
     summary = "A team that asked yours to take on a case has withdrawn the request."
 
 
+class CaseClosureRequested(NotificationType):
+    event_type = "work.closure_requested"
+    title = "Case closure to sign off"
+    summary = "You are asked to sign off the closure of a case held by your team."
+
+
+class CaseClosureDecided(NotificationType):
+    event_type = "work.closure_decided"
+    title = "Case closure decided"
+    summary = "The closure of a case you asked to close has been signed off or returned to you."
+
+
 class ConcernAtContext(NotificationType):
     event_type = "context.concern_logged"
     title = "Concern logged at a place"

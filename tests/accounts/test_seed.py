@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import (
@@ -133,6 +133,24 @@ def test_the_borough_has_case_notes_and_documents(borough, documents_storage):
         with document.file.open("rb") as stored:
             assert sniff(stored) == document.content_type
             assert stored.size == document.size
+
+
+def test_closed_cases_have_their_closure_and_some_their_risk_history(borough):
+    from cases.models import CaseRiskChange, CaseStatusChange
+
+    closed = Case.objects.filter(status=Case.Status.CLOSED)
+    assert closed.exists() and not closed.filter(closure_reason="").exists()
+    # Every closed case was asked for and signed off, on the day it closed.
+    signed = CaseStatusChange.objects.filter(kind="signed_off")
+    assert signed.count() == closed.count()
+    assert not signed.exclude(at=F("case__closed_at")).exists()
+    assert CaseStatusChange.objects.filter(kind="returned").exists()
+    # One of the Contextual Safeguarding Team's cases waits for its manager's sign-off.
+    closing = Case.objects.filter(status=Case.Status.CLOSING, team__name=data.TEAMS[data.CS])
+    assert closing.exists() and not closing.filter(closure_reason="").exists()
+    assert not closing.exclude(status_changes__kind="close_requested").exists()
+    assert CaseRiskChange.objects.exists()
+    assert not CaseRiskChange.objects.filter(reason="").exists()
 
 
 def test_every_role_has_a_user_and_demo_logins_work(borough):

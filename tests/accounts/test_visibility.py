@@ -61,6 +61,8 @@ TABLE = {
     "cases.harmflag": YP,
     "cases.case": CASE,
     "cases.allocation": CASE,
+    "cases.caseriskchange": CASE,
+    "cases.casestatuschange": CASE,
     "peers.peergroup": TEAM_WORKED,
     "contexts.context": {
         **TEAM_WORKED,

@@ -2,9 +2,9 @@
 
 Every kind of notification is caused the way the app causes it (the partner API, the front
 door's decision, allocation, a transfer request, a concern at a watched place, an action given
-to a partner and then overdue), with planted fictional names, dates of birth, addresses and
-narrative. Everything the SMTP server and the webhook receiver get, and everything logged at any
-level by the web side and the worker, is searched for them.
+to a partner and then overdue, a closure asked for and returned), with planted fictional names,
+dates of birth, addresses and narrative. Everything the SMTP server and the webhook receiver
+get, and everything logged at any level by the web side and the worker, is searched for them.
 """
 
 import logging
@@ -122,6 +122,11 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
         )
         Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=3))
         assert services.actions_notify_overdue() == 1
+        # The worker asks to close the case; the manager returns it with a comment.
+        services.case_close_request(
+            case=case, by=sw, reason=NARRATIVE, open_actions_handed_over=True
+        )
+        services.case_close_return(case=case, by=tm, comment=f"Visit {CHILD_NAME} first")
         # The case is offered to another team, which takes it.
         transfer = services.transfer_request(
             case=case,
