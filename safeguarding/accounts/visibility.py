@@ -206,6 +206,28 @@ def logs_concerns(user) -> bool:
     )
 
 
+def creates_peer_groups(user) -> bool:
+    """Creating a peer group (``peers.services.peer_group_create``): practitioners in a team
+    (social workers and team managers), as for logging a concern. The group is given to their
+    team (a team's grant, ``grants.grant_team``), so they and their team may see and change it
+    through ``peer_group_rule``. Senior managers change nothing; administrators do no casework;
+    partner agencies record no peer groups."""
+    return logs_concerns(user)
+
+
+def lists_peer_groups(user) -> bool:
+    """The list of peer groups (each through ``peer_group_rule``): council staff who do
+    casework (social workers, team managers, senior managers). Administrators see no case
+    content and partner agencies record no groups: a 404, like the other pages they cannot
+    use."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in (R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER)
+    )
+
+
 def manages_team(user) -> bool:
     """Team caseload, allocation and transfers, the front door's triage: team managers."""
     return bool(
@@ -549,11 +571,12 @@ def context_rule(user, action):
                 return NOTHING
             return Q(subject__authority__partners__id=user.organisation_id)
         action = VIEW
-    # A partner sees the places its organisation is a guardian of.
+    # A partner sees the places its organisation is a guardian of (while it is: an ended
+    # guardianship is history, and gives nothing).
     partner_view = Q(
         Exists(
             ContextGuardian.objects.filter(
-                context=OuterRef("pk"), organisation_id=user.organisation_id
+                context=OuterRef("pk"), organisation_id=user.organisation_id, ended_on__isnull=True
             )
         )
     )

@@ -199,6 +199,25 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             get(reverse("peers:peer-group", args=[t.peer_group[0]])),
         ),
         Page("Log a concern (form)", RECORD, SOCIAL_WORKER, get(concern_form)),
+        Page("Peer groups", RECORD, SOCIAL_WORKER, get(reverse("peers:peer-groups"))),
+        Page(
+            "Create a peer group (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("peers:peer-group-create")),
+        ),
+        Page(
+            "Add an alias (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("cases:alias-add", args=[t.allocated_young_person])),
+        ),
+        Page(
+            "Add a guardian (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("contexts:guardian-add", args=[t.place_typical[0]])),
+        ),
         Page(
             'Search "Smith"',
             RECORD,
@@ -265,7 +284,7 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
     ]
     if t.referral:
         pages.insert(
-            11,
+            next(i for i, p in enumerate(pages) if p.name == "Front door") + 1,
             Page(
                 "Front door: one referral",
                 BOROUGH,
