@@ -103,7 +103,7 @@ def guardian_update(
     (:func:`safeguarding.subjects.services.record_update`: ``RecordNotFound`` if ``by`` may not
     change it). ``ApplicationError``: as :func:`guardian_add` by field, checked on the guardian
     as it would be after the change; an ended guardian (not about a field)."""
-    locked = ContextGuardian.objects.select_for_update().filter(pk=guardian.pk).first()
+    locked = ContextGuardian.objects.select_for_update().filter(pk=guardian.pk).order_by().first()
     current = visibility.require(by, locked or guardian, visibility.CHANGE)
     if current.ended_on is not None:
         raise ApplicationError("This guardian has ended: it can no longer be changed.")
@@ -124,7 +124,7 @@ def guardian_end(
 
     ``ApplicationError``: already ended (not about a field); ``reason`` empty or ``ended_on``
     in the future (by field)."""
-    locked = ContextGuardian.objects.select_for_update().filter(pk=guardian.pk).first()
+    locked = ContextGuardian.objects.select_for_update().filter(pk=guardian.pk).order_by().first()
     guardian = visibility.require(by, locked or guardian, visibility.CHANGE)
     if guardian.ended_on is not None:
         raise ApplicationError("This guardian has already ended.")

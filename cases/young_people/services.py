@@ -79,9 +79,10 @@ def alias_add(
     if source not in InformationSource.values:
         errors["source"] = "Select where the name came from"
     if name:
-        in_use = Alias.objects.select_for_update().filter(
-            young_person=young_person, ended_on__isnull=True
-        )
+        # The young person's row is locked: two people adding the same name at once are
+        # checked one after the other.
+        list(YoungPerson.objects.select_for_update().filter(pk=young_person.pk).values("pk"))
+        in_use = Alias.objects.filter(young_person=young_person, ended_on__isnull=True)
         taken = {" ".join(a.split()).casefold() for a in in_use.values_list("name", flat=True)}
         own = {
             young_person.given_name,
