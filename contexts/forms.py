@@ -28,7 +28,7 @@ class GuardianForm(forms.ModelForm):
             "notes": "Notes (optional)",
         }
         help_texts = {
-            "name": "For example, ‘Station duty manager’ or ‘Sam, the shop's owner’. "
+            "name": "For example, “Station duty manager” or “Sam, the shop's owner”. "
             "Leave empty if the organisation is enough.",
             "role": "For example, security, youth work, staff on the gate (optional)",
             "contact": "A phone number, a mailbox or who to ask for (optional)",
@@ -42,9 +42,8 @@ class GuardianForm(forms.ModelForm):
         field.queryset = organisations
         field.empty_label = "No organisation"
         field.error_messages["invalid_choice"] = "Choose an organisation from the list"
-        self.fields["told_of_concerns"].help_text = (
-            "They are told on their notification channels, by the place's reference only."
-        )
+        told = self.fields["told_of_concerns"]
+        told.help_text = "They are told on their notification channels, by the place's reference."
 
     def clean(self):
         data = super().clean()

@@ -63,9 +63,10 @@ def _check_guardian(by: User, values: Mapping[str, object]) -> None:
     organisation = values.get("organisation")
     if organisation is None and not str(values.get("name") or "").strip():
         errors["organisation"] = ORGANISATION_OR_NAME
-    elif organisation is not None and not guardian_organisations(by).filter(
-        pk=organisation.pk
-    ).exists():
+    elif (
+        organisation is not None
+        and not guardian_organisations(by).filter(pk=organisation.pk).exists()
+    ):
         errors["organisation"] = "Choose an organisation from the list"
     if values.get("told_of_concerns") and organisation is None and "organisation" not in errors:
         errors["told_of_concerns"] = TOLD_NEEDS_ORGANISATION

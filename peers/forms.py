@@ -21,7 +21,7 @@ class PeerGroupCreateForm(forms.Form):
     name = text.CharField(
         label="Name of the group",
         help_text="A neutral working name: where or how the group meets, for example "
-        "‘Friends at Northside park’ or ‘Year 10 group, Eastbrook Academy’.",
+        "“Friends at Northside park” or “Year 10 group, Eastbrook Academy”.",
         max_length=200,
         error_messages={"required": "Enter a name for the group"},
     )

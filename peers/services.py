@@ -32,8 +32,8 @@ PEER_GROUP_FIELDS = ("name", "description", "purpose")
 #: coordinate work already held). A label follows a child into every record that names the
 #: group, shared with partners, and frames them as a threat rather than at risk of harm: the
 #: concern behind the Metropolitan Police's "Gangs Violence Matrix" (an Information
-#: Commissioner's enforcement notice in 2018; closed in 2024). The list is short and matched as whole
-#: words, any case, so that neutral names ("Northside park friends", "Year 10 group at the
+#: Commissioner's enforcement notice in 2018; closed in 2024). The list is short and matched as
+#: whole words, any case, so that neutral names ("Northside park friends", "Year 10 group at the
 #: academy") are never refused; a word in it is refused, not warned about: the form says why.
 LABELS = (
     "gang",
@@ -59,7 +59,7 @@ _LABEL_PATTERN = re.compile(
 )
 LABEL_MESSAGE = (
     "Enter a neutral name without “{word}”: describe where or how the group meets, for "
-    "example ‘Friends at Northside park’"
+    "example “Friends at Northside park”"
 )
 
 

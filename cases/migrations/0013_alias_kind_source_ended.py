@@ -7,50 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_unallocated_queue_index'),
+        ("cases", "0012_unallocated_queue_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='alias',
-            options={'ordering': ['name', 'pk'], 'verbose_name_plural': 'aliases'},
+            name="alias",
+            options={"ordering": ["name", "pk"], "verbose_name_plural": "aliases"},
         ),
         migrations.AddField(
-            model_name='alias',
-            name='added_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alias",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='added_on',
+            model_name="alias",
+            name="added_on",
             field=models.DateField(default=django.utils.timezone.localdate),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alias",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='ended_on',
-            field=models.DateField(blank=True, null=True, verbose_name='no longer used from'),
+            model_name="alias",
+            name="ended_on",
+            field=models.DateField(blank=True, null=True, verbose_name="no longer used from"),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='ended_reason',
+            model_name="alias",
+            name="ended_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='kind',
-            field=models.CharField(choices=[('nickname', 'Nickname or shortened name'), ('street', 'Street name'), ('online', 'Online name or username'), ('former', 'Former or other legal name'), ('spelling', 'Other spelling'), ('other', 'Other')], default='other', max_length=16),
+            model_name="alias",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("nickname", "Nickname or shortened name"),
+                    ("street", "Street name"),
+                    ("online", "Online name or username"),
+                    ("former", "Former or other legal name"),
+                    ("spelling", "Other spelling"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='alias',
-            name='source',
-            field=models.CharField(blank=True, choices=[('police', 'Police'), ('school', 'School or college'), ('young_person', 'The young person'), ('family', 'Family or carer'), ('professional', 'Professional observation'), ('partner_agency', 'Partner agency'), ('community', 'Member of the public or community'), ('anonymous', 'Anonymous'), ('other', 'Other')], max_length=32, verbose_name='where the name came from'),
+            model_name="alias",
+            name="source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("police", "Police"),
+                    ("school", "School or college"),
+                    ("young_person", "The young person"),
+                    ("family", "Family or carer"),
+                    ("professional", "Professional observation"),
+                    ("partner_agency", "Partner agency"),
+                    ("community", "Member of the public or community"),
+                    ("anonymous", "Anonymous"),
+                    ("other", "Other"),
+                ],
+                max_length=32,
+                verbose_name="where the name came from",
+            ),
         ),
     ]

@@ -43,7 +43,9 @@ RECORD_TYPES = (
                 order=10,
                 place=DETAILS,
             ),
-            Panel("cases/panels/aliases.html", no_more, kinds=(Subject.Kind.YOUNG_PERSON,), order=40),
+            Panel(
+                "cases/panels/aliases.html", no_more, kinds=(Subject.Kind.YOUNG_PERSON,), order=40
+            ),
         ),
         audit=Audit(
             personal={

@@ -4,30 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contexts', '0002_contextguardian_told_of_concerns'),
+        ("contexts", "0002_contextguardian_told_of_concerns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contextguardian',
-            name='ended_on',
+            model_name="contextguardian",
+            name="ended_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='contextguardian',
-            name='ended_reason',
+            model_name="contextguardian",
+            name="ended_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='contextguardian',
-            name='present_when',
-            field=models.CharField(blank=True, help_text='For example, weekdays 7am to 7pm, or match days.', max_length=200, verbose_name='when they are present'),
+            model_name="contextguardian",
+            name="present_when",
+            field=models.CharField(
+                blank=True,
+                help_text="For example, weekdays 7am to 7pm, or match days.",
+                max_length=200,
+                verbose_name="when they are present",
+            ),
         ),
         migrations.AlterField(
-            model_name='contextguardian',
-            name='contact',
-            field=models.CharField(blank=True, max_length=200, verbose_name='how to contact them'),
+            model_name="contextguardian",
+            name="contact",
+            field=models.CharField(blank=True, max_length=200, verbose_name="how to contact them"),
         ),
     ]

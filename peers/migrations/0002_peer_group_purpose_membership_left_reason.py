@@ -4,20 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('peers', '0001_initial'),
+        ("peers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='peergroup',
-            name='purpose',
-            field=models.TextField(blank=True, help_text="Why the group is recorded: to plan for young people's safety, or to coordinate work already held."),
+            model_name="peergroup",
+            name="purpose",
+            field=models.TextField(
+                blank=True,
+                help_text="Why the group is recorded: to plan for young people's safety, or to coordinate work already held.",
+            ),
         ),
         migrations.AddField(
-            model_name='peergroupmembership',
-            name='left_reason',
+            model_name="peergroupmembership",
+            name="left_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
     ]

@@ -184,7 +184,11 @@ def test_the_form_s_errors_are_at_the_fields_and_keep_what_was_typed(world, clie
     errors = response.context["form"].errors
     assert errors["name"][0].startswith("Enter a neutral name without “Gang”")
     assert errors["purpose"] == ["Say why the group is being recorded"]
-    assert 'href="#id_name"' in page and 'value="Northside Gang"' in page and ">\nkept</textarea>" in page
+    assert (
+        'href="#id_name"' in page
+        and 'value="Northside Gang"' in page
+        and ">\nkept</textarea>" in page
+    )
     assert not PeerGroup.objects.filter(name="Northside Gang").exists()
 
 
