@@ -14,9 +14,9 @@ The rule, in words:
 * **Senior manager**: reads everything of their authority; changes nothing.
 * **Partner agency user** (a person, or an organisation's API token acting as its API user):
   only what their organisation submitted (referrals) or was assigned (actions; contexts it is
-  a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
-  and reference only) from its authority's directory of places. It does not search (the
-  search page is a 404 to it).
+  a guardian of, while it is); never another agency's. To refer to a known place it may
+  *pick* (name, kind and reference only) from its authority's directory of places. It does
+  not search (the search page is a 404 to it).
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
   no case content unless named on a record. Their own authority's audit, no other's.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
