@@ -114,3 +114,37 @@ def test_add_a_guardian_to_a_place(world, signed_in):
     guardians = page.locator("table", has=page.locator("caption", has_text="Guardians of"))
     expect(guardians).to_contain_text("Head of year 10")
     expect(guardians).to_contain_text("Weekends 9am to 5pm")
+
+
+def test_add_an_alias_and_mark_it_no_longer_used(world, signed_in):
+    from cases.models import Alias
+
+    yp = world.records["cases.youngperson"]["own"]
+    browsing = signed_in(world.users["sw"])
+    page = browsing.page
+
+    browsing.visit(f"/young-people/{yp.pk}/")
+    browsing.check_a11y()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add an alias").click()
+    browsing.check_a11y()
+    page.get_by_label("Other name").fill("Jay Dee")
+    page.get_by_label("Street name").check()
+    page.get_by_label("Where did the name come from?").select_option(label="Police")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    browsing.check_a11y()
+    alias = Alias.objects.get(young_person=yp, name="Jay Dee")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Jay Dee")
+
+    with page.expect_navigation():
+        page.locator(f'a[href="/young-people/{yp.pk}/aliases/{alias.pk}/end/"]').click()
+    browsing.check_a11y()
+    page.get_by_label("Why is the name no longer used?").fill("Not used since moving school")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    browsing.check_a11y()
+    alias.refresh_from_db()
+    assert alias.ended_on is not None
+    ended = page.locator("table", has=page.locator("caption", has_text="No longer used"))
+    expect(ended).to_contain_text("Not used since moving school")
