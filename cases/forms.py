@@ -32,6 +32,8 @@ from cases.front_door.forms import (  # noqa: F401
     TriageDecisionForm,
 )
 from cases.young_people.forms import (  # noqa: F401
+    AliasEndForm,
+    AliasForm,
     NameStaffForm,
     UnnameStaffForm,
     YoungPersonChoiceField,

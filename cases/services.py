@@ -55,5 +55,7 @@ from cases.front_door.services import (  # noqa: F401
 )
 from cases.young_people.services import (  # noqa: F401
     YOUNG_PERSON_FIELDS,
+    alias_add,
+    alias_end,
     young_person_update,
 )

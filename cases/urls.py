@@ -12,6 +12,16 @@ urlpatterns = [
         name="young-person-edit",
     ),
     path(
+        "young-people/<int:pk>/aliases/add/",
+        views.AliasAddView.as_view(),
+        name="alias-add",
+    ),
+    path(
+        "young-people/<int:pk>/aliases/<int:alias_pk>/end/",
+        views.AliasEndView.as_view(),
+        name="alias-end",
+    ),
+    path(
         "young-people/<int:pk>/named/",
         views.NamedStaffView.as_view(),
         name="young-person-named",

@@ -44,6 +44,8 @@ from cases.subject_pages.views import (  # noqa: F401
     SubjectPageMixin,
 )
 from cases.young_people.views import (  # noqa: F401
+    AliasAddView,
+    AliasEndView,
     NamedStaffMixin,
     NamedStaffView,
     UnnameStaffView,

@@ -10,7 +10,17 @@ from safeguarding.accounts.models import Organisation
 
 from . import models
 
-GUARDIAN_FIELDS = ["organisation", "name", "role", "contact", "notes", "told_of_concerns"]
+GUARDIAN_FIELDS = [
+    "organisation",
+    "name",
+    "role",
+    "present_when",
+    "contact",
+    "notes",
+    "told_of_concerns",
+    "ended_on",
+    "ended_reason",
+]
 
 
 class GuardianChoicesMixin:

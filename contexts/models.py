@@ -58,13 +58,22 @@ class ContextGuardian(models.Model):
         max_length=200, blank=True, help_text="The adult or role, e.g. 'Station duty manager'."
     )
     role = models.CharField(max_length=200, blank=True)
-    contact = models.CharField(max_length=200, blank=True)
+    present_when = models.CharField(
+        "when they are present",
+        max_length=200,
+        blank=True,
+        help_text="For example, weekdays 7am to 7pm, or match days.",
+    )
+    contact = models.CharField("how to contact them", max_length=200, blank=True)
     notes = models.TextField(blank=True)
     told_of_concerns = models.BooleanField(
         default=False,
         help_text="The organisation asked to be told when a concern is logged at this place "
         "(on its notification channels that receive 'Concern logged at a place').",
     )
+    #: Ended guardians stay on the place's page (under "No longer guardians"), never deleted.
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["context", "organisation__name", "name"]
@@ -77,6 +86,9 @@ class ContextGuardian(models.Model):
 
     def __str__(self):
         return self.name or str(self.organisation)
+
+    def get_absolute_url(self):
+        return self.context.get_absolute_url()
 
 
 # Object-level grants (django-guardian, direct foreign keys rather than its generic tables).

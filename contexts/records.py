@@ -9,8 +9,16 @@ from .models import ContextGuardian
 
 
 def guardians(page) -> dict:
+    """The place's current guardians (``guardians``) and those who have ended
+    (``ended_guardians``, most recently ended first), read in one query."""
     about = visibility.about(page.user, ContextGuardian, page.access)
-    return {"guardians": about.select_related("organisation")}
+    rows = list(about.select_related("organisation").order_by("organisation__name", "name", "pk"))
+    return {
+        "guardians": [g for g in rows if g.ended_on is None],
+        "ended_guardians": sorted(
+            (g for g in rows if g.ended_on is not None), key=lambda g: g.ended_on, reverse=True
+        ),
+    }
 
 
 RECORD_TYPES = (

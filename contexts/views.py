@@ -10,10 +10,16 @@ from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.exports import csv_response
 from safeguarding.pagination import page_number
-from safeguarding.views import AllowedUsersMixin, RecordDetailView, RecordUpdateView
+from safeguarding.views import (
+    AllowedUsersMixin,
+    RecordDetailView,
+    RecordUpdateView,
+    ServiceFormView,
+)
 
 from . import selectors, services
-from .models import Context
+from .forms import GuardianEndForm, GuardianForm
+from .models import Context, ContextGuardian
 
 
 class ContextDetailView(SubjectPageMixin, RecordDetailView):
@@ -33,6 +39,94 @@ class ContextUpdateView(RecordUpdateView):
 
     def get_success_url(self):
         return reverse("contexts:context", args=[self.object.pk])
+
+
+class GuardianAddView(ServiceFormView):
+    """Add a guardian to a place: an organisation (picked from those the rule lets the user
+    see) or a named adult or role, with when they are there, how to reach them and whether they
+    are told of concerns. For users who may change the place; 404 for anyone else."""
+
+    queryset = Context.objects.select_related("subject")
+    action = visibility.CHANGE
+    form_class = GuardianForm
+    service = services.guardian_add
+    success_message = "Guardian added"
+
+    def get_form_kwargs(self):
+        organisations = services.guardian_organisations(self.request.user)
+        return {**super().get_form_kwargs(), "organisations": organisations}
+
+    def service_arguments(self, form):
+        values = {name: form.cleaned_data[name] for name in services.GUARDIAN_FIELDS}
+        return {"context": self.object, "by": self.request.user, **values}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Add a guardian",
+            caption=self.object.name,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+
+class GuardianMixin:
+    """A current guardian of the place in the URL (``pk``; the guardian is ``guardian_pk``),
+    read through the rule for CHANGE: 404 for a guardian of another place, an ended one, or
+    one the user may not change."""
+
+    model = ContextGuardian
+    action = visibility.CHANGE
+    pk_url_kwarg = "guardian_pk"
+
+    def get_queryset(self):
+        return ContextGuardian.objects.filter(
+            context_id=self.kwargs["pk"], ended_on__isnull=True
+        ).select_related("context__subject", "organisation")
+
+    def get_success_url(self):
+        return self.object.context.get_absolute_url()
+
+
+class GuardianUpdateView(GuardianMixin, RecordUpdateView):
+    """Edit a current guardian of a place (``contexts.services.guardian_update``)."""
+
+    audit_reads = False  # a place's guardians: no young person's information
+    form_class = GuardianForm
+    fields = services.GUARDIAN_FIELDS
+    service = services.guardian_update
+
+    def get_form_kwargs(self):
+        organisations = services.guardian_organisations(self.request.user)
+        return {**super().get_form_kwargs(), "organisations": organisations}
+
+
+class GuardianEndView(GuardianMixin, ServiceFormView):
+    """A guardian no longer guards the place: when and why (kept as history)."""
+
+    form_class = GuardianEndForm
+    template_name = "contexts/guardian_end.html"
+    service = services.guardian_end
+    success_message = "Guardian ended"
+
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "guardian": self.object,
+            "reason": data["reason"],
+            "ended_on": data["ended_on"],
+            "by": self.request.user,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="End a guardian",
+            caption=self.object.context.name,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
 
 
 class HotspotsView(AllowedUsersMixin, TemplateView):

@@ -8,8 +8,62 @@ from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
 
 from .models import Confidence, Relationship
+from .services import LABEL_MESSAGE, labelling_word
 
 SOURCE_CHOICES = [("", "Choose"), *InformationSource.choices]
+
+
+class PeerGroupCreateForm(forms.Form):
+    """A new peer group (``peers.services.peer_group_create``): a neutral name (a label such as
+    "gang" is refused at the field: ``peers.services.LABELS`` says why), why it is recorded,
+    and a description."""
+
+    name = text.CharField(
+        label="Name of the group",
+        help_text="A neutral working name: where or how the group meets, for example "
+        "“Friends at Northside park” or “Year 10 group, Eastbrook Academy”.",
+        max_length=200,
+        error_messages={"required": "Enter a name for the group"},
+    )
+    purpose = text.CharField(
+        label="Why are you recording this group?",
+        help_text="Peer groups are recorded to plan for young people's safety or to coordinate "
+        "work already held with them.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the group is being recorded"},
+    )
+    description = text.CharField(
+        label="Description (optional)",
+        help_text="Where and when they meet, what brings them together, their strengths.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        word = labelling_word(name)
+        if word:
+            raise forms.ValidationError(LABEL_MESSAGE.format(word=word), code="label")
+        return name
+
+
+class MembershipEndForm(forms.Form):
+    """A member has left the group: when and why (the membership is kept as history)."""
+
+    left_on = GovukDateField(
+        label="When did they leave? (optional)",
+        help_text="Leave empty for today. For example, 27 3 2026",
+        required=False,
+    )
+    reason = text.CharField(
+        label="Why are they no longer a member?",
+        help_text="For example, moved school, no longer seen with the group, recorded in error.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Say why they are no longer a member"},
+    )
 
 
 class MembershipForm(PickerFormMixin, forms.Form):

@@ -18,6 +18,11 @@ class PeerGroup(SubjectRecord):
         max_length=200, help_text="A neutral working name, e.g. where the group meets."
     )
     description = models.TextField(blank=True)
+    purpose = models.TextField(
+        blank=True,
+        help_text="Why the group is recorded: to plan for young people's safety, or to "
+        "coordinate work already held.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,6 +54,7 @@ class PeerGroupMembership(models.Model):
     )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    left_reason = models.CharField(max_length=500, blank=True)
     confidence = models.CharField(
         max_length=8, choices=Confidence.choices, default=Confidence.MEDIUM
     )

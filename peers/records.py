@@ -77,6 +77,7 @@ RECORD_TYPES = (
             personal={
                 "joined_on": False,
                 "left_on": False,
+                "left_reason": True,
                 "confidence": False,
                 "source": False,
                 "source_detail": True,

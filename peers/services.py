@@ -5,22 +5,114 @@ Each checks the caller through the rule (``visibility.require``): a record the u
 or not change where that is asked, is ``safeguarding.errors.RecordNotFound``, as if missing.
 Refusals are ``ApplicationError``, by field where they can be."""
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import YoungPerson
-from safeguarding.accounts import visibility
+from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
-from safeguarding.errors import ApplicationError
+from safeguarding.errors import ApplicationError, NotAllowed
 from safeguarding.subjects.services import record_update
 
 from .models import PeerGroup, PeerGroupMembership, Relationship
 
 #: What the edit page may change. Who works with the group (grants) and its members change only
 #: through their own services.
-PEER_GROUP_FIELDS = ("name", "description")
+PEER_GROUP_FIELDS = ("name", "description", "purpose")
+
+#: Words a peer group's name may not hold: labels that call young people criminals. The rule's
+#: source: our domain notes (DOMAIN.md, "Peer group": avoid labels such as "gang" in names and
+#: defaults, labelling young people is a real harm that practitioners worry about) and the
+#: Contextual Safeguarding practice they follow (PRACTICE.md: a peer group is assessed for its
+#: functioning and the guardianship around it, and mapped only to plan for safety or to
+#: coordinate work already held). A label follows a child into every record that names the
+#: group, shared with partners, and frames them as a threat rather than at risk of harm: the
+#: concern behind the Metropolitan Police's "Gangs Violence Matrix" (an Information
+#: Commissioner's enforcement notice in 2018; closed in 2024). The list is short and matched as
+#: whole words, any case, so that neutral names ("Northside park friends", "Year 10 group at the
+#: academy") are never refused; a word in it is refused, not warned about: the form says why.
+LABELS = (
+    "gang",
+    "gangs",
+    "gangster",
+    "gangsters",
+    "gangland",
+    "crew",
+    "crews",
+    "ocg",
+    "ocgs",
+    "ocn",
+    "organised crime",
+    "organized crime",
+    "mob",
+    "cartel",
+    "county lines",
+    "drug line",
+)
+_LABEL_PATTERN = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in LABELS) + r")(?![\w])",
+    re.IGNORECASE,
+)
+LABEL_MESSAGE = (
+    "Enter a neutral name without “{word}”: describe where or how the group meets, for "
+    "example “Friends at Northside park”"
+)
+
+
+def labelling_word(name: str) -> str | None:
+    """The first word or phrase of :data:`LABELS` in ``name`` (as typed), or None. Whole words
+    only, any case, whatever the spacing: "Gang" and "OCG" are found; "Langley" and
+    "crewe station" are not."""
+    found = _LABEL_PATTERN.search(name or "")
+    return found.group(0) if found else None
+
+
+def _check_peer_group(values: Mapping[str, object], *, creating: bool) -> None:
+    """``ApplicationError`` by field: a name empty or with a label (:data:`LABELS`), a purpose
+    empty (when creating, or when the edit empties it)."""
+    errors = {}
+    if "name" in values or creating:
+        name = str(values.get("name") or "").strip()
+        word = labelling_word(name)
+        if not name:
+            errors["name"] = "Enter a name for the group"
+        elif word:
+            errors["name"] = LABEL_MESSAGE.format(word=word)
+    if creating and not str(values.get("purpose") or "").strip():
+        errors["purpose"] = "Say why the group is being recorded"
+    if errors:
+        raise ApplicationError(errors)
+
+
+@transaction.atomic
+def peer_group_create(*, by: User, name: str, purpose: str, description: str = "") -> PeerGroup:
+    """Create a peer group for ``by`` (a social worker or team manager in a team:
+    ``visibility.creates_peer_groups``; anyone else ``NotAllowed``) in their authority, held by
+    their team: the team's grant (``grants.grant_team``) lets ``by`` and their team see and
+    change it through the one rule (``visibility.peer_group_rule``), and nobody else but
+    senior managers of the authority.
+
+    ``name``: a neutral working name (no label of :data:`LABELS`); ``purpose``: why the group
+    is recorded (PRACTICE.md: peer mapping only to plan for safety or to coordinate work held).
+    ``ApplicationError`` by field otherwise. Returns the group, read again through the rule.
+    The audit gets its row (name, description and purpose masked)."""
+    if not visibility.creates_peer_groups(by):
+        raise NotAllowed("Only social workers and team managers in a team record peer groups.")
+    _check_peer_group({"name": name, "purpose": purpose}, creating=True)
+    group = PeerGroup(
+        authority=by.organisation,
+        name=name.strip(),
+        purpose=purpose.strip(),
+        description=description.strip(),
+        created_by=by,
+    )
+    group.save()
+    grants.grant_team(group, by.team)
+    return visibility.require(by, group, visibility.CHANGE)
 
 
 def peer_group_update(
@@ -32,7 +124,9 @@ def peer_group_update(
     In one transaction, re-read through the rule after the change
     (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
-    it out of ``by``'s reach. The audit gets its change row."""
+    it out of ``by``'s reach, or by field for a name with a label (:data:`LABELS`). The audit
+    gets its change row."""
+    _check_peer_group(changes, creating=False)
     return record_update(peer_group, by=by, changes=changes, fields=PEER_GROUP_FIELDS)
 
 
@@ -67,18 +161,36 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(
-    *, membership: PeerGroupMembership, by: User, left_on: date | None = None
+    *,
+    membership: PeerGroupMembership,
+    by: User,
+    reason: str,
+    left_on: date | None = None,
 ) -> PeerGroupMembership:
-    """Record that a member has left: membership is kept as history, not deleted."""
-    membership = PeerGroupMembership.objects.select_for_update().get(pk=membership.pk)
-    visibility.require(by, membership, visibility.CHANGE)
-    left_on = left_on or date.today()
+    """Record that a member has left, from ``left_on`` (default today), with ``reason``: the
+    membership is kept as history, not deleted. ``by`` must be able to change the group and see
+    the young person (``RecordNotFound`` otherwise).
+
+    ``ApplicationError``: they have already left (not about a field); by field, ``reason``
+    empty, ``left_on`` in the future or before they joined."""
+    locked = PeerGroupMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    membership = visibility.require(by, locked or membership, visibility.CHANGE)
+    today = timezone.localdate()
+    left_on = left_on or today
     if membership.left_on:
         raise ApplicationError("They have already left the group.")
-    if membership.joined_on and left_on < membership.joined_on:
-        raise ApplicationError({"left_on": "The date left must be after the date joined."})
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Say why they are no longer a member"
+    if left_on > today:
+        errors["left_on"] = "The date left must be today or in the past"
+    elif membership.joined_on and left_on < membership.joined_on:
+        errors["left_on"] = "The date left must be after the date joined"
+    if errors:
+        raise ApplicationError(errors)
     membership.left_on = left_on
-    membership.save(update_fields=["left_on"])
+    membership.left_reason = reason.strip()
+    membership.save(update_fields=["left_on", "left_reason"])
     return membership
 
 

@@ -5,6 +5,8 @@ from . import views
 app_name = "peers"
 
 urlpatterns = [
+    path("peer-groups/", views.PeerGroupListView.as_view(), name="peer-groups"),
+    path("peer-groups/new/", views.PeerGroupCreateView.as_view(), name="peer-group-create"),
     path("peer-groups/<int:pk>/", views.PeerGroupDetailView.as_view(), name="peer-group"),
     path("peer-groups/<int:pk>/edit/", views.PeerGroupUpdateView.as_view(), name="peer-group-edit"),
     path(

@@ -1,17 +1,24 @@
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.views.generic import FormView, TemplateView
 
 from cases.models import YoungPerson
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
+from safeguarding.errors import ApplicationError
+from safeguarding.pagination import paginate
 from safeguarding.views import (
+    AllowedUsersMixin,
     RecordActionView,
     RecordDetailView,
     RecordUpdateView,
     ServiceFormView,
+    add_service_errors,
 )
 
 from . import selectors, services
-from .forms import MembershipForm, RelationshipForm
+from .forms import MembershipEndForm, MembershipForm, PeerGroupCreateForm, RelationshipForm
 from .models import PeerGroup, PeerGroupMembership, Relationship
 
 
@@ -27,6 +34,64 @@ class PeerGroupDetailView(SubjectPageMixin, RecordDetailView):
             ),
             **kwargs,
         )
+
+
+class PeerGroupListView(AllowedUsersMixin, TemplateView):
+    """The peer groups the user may see (through the rule), by name, 50 a page, with the way to
+    create one for those who may (``visibility.creates_peer_groups``). Council staff who do
+    casework; 404 for anyone else."""
+
+    allowed_users = visibility.lists_peer_groups
+    template_name = "peers/peergroup_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        groups = (
+            visibility.restrict(user, PeerGroup)
+            .select_related("subject")
+            .only("pk", "name", "purpose", "created_at", "subject__reference")
+            .order_by("name", "pk")
+        )
+        return super().get_context_data(
+            page=paginate(self.request, groups, per_page=self.paginate_by),
+            can_create=visibility.creates_peer_groups(user),
+            **kwargs,
+        )
+
+
+class PeerGroupCreateView(AllowedUsersMixin, FormView):
+    """Create a peer group (``peers.services.peer_group_create``): a neutral name, why it is
+    recorded and a description; held by the user's team. The page says why a label such as
+    "gang" harms young people, and refuses one at the field. Social workers and team managers
+    in a team; 404 for anyone else."""
+
+    allowed_users = visibility.creates_peer_groups
+    form_class = PeerGroupCreateForm
+    template_name = "peers/peergroup_create.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Create a peer group",
+            team=self.request.user.team,
+            cancel_url=reverse("peers:peer-groups"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            group = services.peer_group_create(
+                by=self.request.user,
+                name=data["name"],
+                purpose=data["purpose"],
+                description=data["description"],
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Peer group created")
+        return HttpResponseRedirect(group.get_absolute_url())
 
 
 class PeerGroupUpdateView(RecordUpdateView):
@@ -103,23 +168,46 @@ class RelationshipAddView(PeerGroupFormView):
         }
 
 
-class MembershipEndView(RecordActionView):
-    """POST: a member has left the group (the membership is kept as history)."""
+class MembershipEndView(ServiceFormView):
+    """A member has left the group: when and why (the membership is kept as history). For users
+    who may change the group and see the young person (the membership's rule); 404 for anyone
+    else, and for a membership of another group."""
 
     model = PeerGroupMembership
     action = visibility.CHANGE
     pk_url_kwarg = "membership_pk"
+    form_class = MembershipEndForm
+    template_name = "peers/membership_end.html"
     service = services.membership_end
     success_message = "{object.young_person.full_name} marked as having left."
 
     def get_queryset(self):
-        return super().get_queryset().filter(peer_group_id=self.kwargs["pk"])
+        return (
+            super()
+            .get_queryset()
+            .filter(peer_group_id=self.kwargs["pk"])
+            .select_related("peer_group", "young_person")
+        )
 
-    def service_arguments(self):
-        return {"membership": self.object, "by": self.request.user}
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "membership": self.object,
+            "by": self.request.user,
+            "reason": data["reason"],
+            "left_on": data["left_on"],
+        }
 
-    def get_redirect_url(self):
+    def get_success_url(self):
         return self.object.peer_group.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Mark a member as having left",
+            caption=self.object.peer_group.name,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
 
 
 class RelationshipRemoveView(RecordActionView):

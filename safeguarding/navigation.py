@@ -37,6 +37,12 @@ ITEMS = [
         {"cases:triage", "cases:triage-decide"},
         visibility.manages_team,
     ),
+    (
+        "Peer groups",
+        "peers:peer-groups",
+        {"peers:peer-groups", "peers:peer-group-create"},
+        visibility.lists_peer_groups,
+    ),
     ("Hotspots", "contexts:hotspots", {"contexts:hotspots"}, visibility.oversees_authority),
     ("Themes", "cases:themes", {"cases:themes"}, visibility.oversees_authority),
     (

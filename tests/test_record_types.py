@@ -170,6 +170,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "peers/panels/person_relationships.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
+        "cases/panels/aliases.html",
         "includes/subject_actions.html",
     ]
     assert young_person["detail_rows"] == [

@@ -164,10 +164,6 @@ BUTTONS = {
         next(iter(w.records["cases.transferrequest"].values())).pk
     ],
     "cases:triage-screening": lambda w: [w.records["cases.referral"]["agency"].pk],
-    "peers:membership-end": lambda w: [
-        (m := next(iter(w.records["peers.peergroupmembership"].values()))).peer_group_id,
-        m.pk,
-    ],
     "peers:relationship-remove": lambda w: [
         w.records["peers.peergroup"]["team"].pk,
         next(iter(w.records["peers.relationship"].values())).pk,

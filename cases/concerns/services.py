@@ -146,10 +146,13 @@ def concern_log(
 
 def _tell_guardians_of_concern(place: Context) -> None:
     """Organisations that asked to hear of concerns at a place (a station's operator, a
-    school's safeguarding lead) are told that one was logged: the place's reference only."""
+    school's safeguarding lead), as current guardians, are told that one was logged: the
+    place's reference only."""
     organisations = [
         g.organisation
-        for g in place.guardians.filter(told_of_concerns=True, organisation__is_active=True)
+        for g in place.guardians.filter(
+            told_of_concerns=True, organisation__is_active=True, ended_on__isnull=True
+        )
         .select_related("organisation")
         .order_by("pk")
     ]

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.concerns.models import HarmCategory
 from safeguarding.subjects.models import (
+    InformationSource,
     Subject,
     SubjectRecord,
 )
@@ -96,12 +97,42 @@ class YoungPerson(SubjectRecord):
 
 
 class Alias(models.Model):
+    """Another name a young person is known by (a nickname, a street or online name, a former
+    name), with where we learnt it. An alias that is no longer used is ended (``ended_on``,
+    with a reason), never deleted: it stays in the record's history and in search (a young
+    person may still be referred under an old name). ``ended_on`` empty: in use."""
+
+    class Kind(models.TextChoices):
+        NICKNAME = "nickname", "Nickname or shortened name"
+        STREET = "street", "Street name"
+        ONLINE = "online", "Online name or username"
+        FORMER = "former", "Former or other legal name"
+        SPELLING = "spelling", "Other spelling"
+        OTHER = "other", "Other"
+
     young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    source = models.CharField(
+        "where the name came from",
+        max_length=32,
+        choices=InformationSource.choices,
+        blank=True,
+    )
     notes = models.CharField(max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField("no longer used from", null=True, blank=True)
+    ended_reason = models.CharField(max_length=500, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "aliases"
+        ordering = ["name", "pk"]
 
     def __str__(self):
         return f"alias of {self.young_person}"

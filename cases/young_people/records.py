@@ -9,7 +9,20 @@ from .models import Alias, HarmFlag
 
 
 def aliases(page) -> dict:
-    return {"aliases": visibility.about(page.user, Alias, page.access)}
+    """The names in use (``aliases``) and those no longer used (``ended_aliases``), read once
+    (one query) for the details row and the section."""
+    rows = list(visibility.about(page.user, Alias, page.access).order_by("name", "pk"))
+    return {
+        "aliases": [a for a in rows if a.ended_on is None],
+        "ended_aliases": sorted(
+            (a for a in rows if a.ended_on is not None), key=lambda a: a.ended_on, reverse=True
+        ),
+    }
+
+
+def no_more(page) -> dict:
+    """The section reads what the details row read (:func:`aliases`)."""
+    return {}
 
 
 def active_flags(page) -> dict:
@@ -30,8 +43,21 @@ RECORD_TYPES = (
                 order=10,
                 place=DETAILS,
             ),
+            Panel(
+                "cases/panels/aliases.html", no_more, kinds=(Subject.Kind.YOUNG_PERSON,), order=40
+            ),
         ),
-        audit=Audit(personal={"name": True, "notes": True}),
+        audit=Audit(
+            personal={
+                "name": True,
+                "notes": True,
+                "kind": False,
+                "source": False,
+                "added_on": False,
+                "ended_on": False,
+                "ended_reason": True,
+            }
+        ),
     ),
     RecordType(
         label="cases.HarmFlag",

@@ -1,14 +1,17 @@
-"""A young person's page and edit page; naming staff on a restricted record."""
+"""A young person's page and edit page; aliases added and ended; naming staff on a restricted
+record."""
 
 from django.http import Http404
 from django.urls import reverse
 
 from cases import naming
 from cases.forms import (
+    AliasEndForm,
+    AliasForm,
     NameStaffForm,
     UnnameStaffForm,
 )
-from cases.models import YoungPerson
+from cases.models import Alias, YoungPerson
 from cases.subject_pages.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
@@ -41,6 +44,77 @@ class YoungPersonUpdateView(RecordUpdateView):
 
     def get_success_url(self):
         return reverse("cases:young-person", args=[self.object.pk])
+
+
+class AliasAddView(ServiceFormView):
+    """Add another name a young person is known by: for users who may change the young person
+    (``visibility.CHANGE``; 404 for anyone else)."""
+
+    queryset = YoungPerson.objects.select_related("subject")
+    action = visibility.CHANGE
+    form_class = AliasForm
+    service = services.alias_add
+    success_message = "Alias added"
+
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "young_person": self.object,
+            "name": data["name"],
+            "kind": data["kind"],
+            "source": data["source"],
+            "notes": data["notes"],
+            "by": self.request.user,
+        }
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Add an alias",
+            caption=self.object.full_name,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+
+class AliasEndView(ServiceFormView):
+    """Record that one of a young person's aliases is no longer used (kept as history), with
+    when and why: for users who may change the young person; 404 for anyone else, and for an
+    alias of another young person."""
+
+    action = visibility.CHANGE
+    pk_url_kwarg = "alias_pk"
+    form_class = AliasEndForm
+    template_name = "cases/alias_end.html"
+    service = services.alias_end
+    success_message = "{object.name} recorded as no longer used"
+
+    def get_queryset(self):
+        return Alias.objects.filter(young_person_id=self.kwargs["pk"]).select_related(
+            "young_person__subject"
+        )
+
+    def service_arguments(self, form):
+        data = form.cleaned_data
+        return {
+            "alias": self.object,
+            "reason": data["reason"],
+            "ended_on": data["ended_on"],
+            "by": self.request.user,
+        }
+
+    def get_success_url(self):
+        return self.object.young_person.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title="Mark an alias as no longer used",
+            caption=self.object.young_person.full_name,
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
 
 
 class NamedStaffMixin(ServiceFormView):

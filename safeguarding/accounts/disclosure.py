@@ -113,7 +113,17 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     ),
     # The partner's own guardianship of a place (its notes are the council's).
     "contexts.contextguardian": frozenset(
-        {"context", "organisation", "name", "role", "contact", "told_of_concerns", "__str__"}
+        {
+            "context",
+            "organisation",
+            "name",
+            "role",
+            "present_when",
+            "contact",
+            "told_of_concerns",
+            "ended_on",
+            "__str__",
+        }
     ),
     "accounts.organisation": frozenset({"name", "kind", "__str__"}),
     "accounts.user": frozenset({"first_name", "last_name", "get_full_name", "__str__"}),

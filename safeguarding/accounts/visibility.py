@@ -14,9 +14,9 @@ The rule, in words:
 * **Senior manager**: reads everything of their authority; changes nothing.
 * **Partner agency user** (a person, or an organisation's API token acting as its API user):
   only what their organisation submitted (referrals) or was assigned (actions; contexts it is
-  a guardian of); never another agency's. To refer to a known place it may *pick* (name, kind
-  and reference only) from its authority's directory of places. It does not search (the
-  search page is a 404 to it).
+  a guardian of, while it is); never another agency's. To refer to a known place it may
+  *pick* (name, kind and reference only) from its authority's directory of places. It does
+  not search (the search page is a 404 to it).
 * **Administrator**: users, organisations, teams, reference data and the directory of places;
   no case content unless named on a record. Their own authority's audit, no other's.
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
@@ -203,6 +203,28 @@ def logs_concerns(user) -> bool:
         and user.is_active
         and user.team_id
         and user.role in (_roles().SOCIAL_WORKER, _roles().TEAM_MANAGER)
+    )
+
+
+def creates_peer_groups(user) -> bool:
+    """Creating a peer group (``peers.services.peer_group_create``): practitioners in a team
+    (social workers and team managers), as for logging a concern. The group is given to their
+    team (a team's grant, ``grants.grant_team``), so they and their team may see and change it
+    through ``peer_group_rule``. Senior managers change nothing; administrators do no casework;
+    partner agencies record no peer groups."""
+    return logs_concerns(user)
+
+
+def lists_peer_groups(user) -> bool:
+    """The list of peer groups (each through ``peer_group_rule``): council staff who do
+    casework (social workers, team managers, senior managers). Administrators see no case
+    content and partner agencies record no groups: a 404, like the other pages they cannot
+    use."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in (R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER)
     )
 
 
@@ -549,11 +571,12 @@ def context_rule(user, action):
                 return NOTHING
             return Q(subject__authority__partners__id=user.organisation_id)
         action = VIEW
-    # A partner sees the places its organisation is a guardian of.
+    # A partner sees the places its organisation is a guardian of (while it is: an ended
+    # guardianship is history, and gives nothing).
     partner_view = Q(
         Exists(
             ContextGuardian.objects.filter(
-                context=OuterRef("pk"), organisation_id=user.organisation_id
+                context=OuterRef("pk"), organisation_id=user.organisation_id, ended_on__isnull=True
             )
         )
     )

@@ -63,7 +63,7 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "described_place_kind": False,
     },
     "cases.TransferRequest": {"reason": True, "status": False, "decision_reason": True},
-    "peers.PeerGroup": {"name": True, "description": True},
+    "peers.PeerGroup": {"name": True, "description": True, "purpose": True},
     "cases.YoungPersonUserObjectPermission": {},
     "cases.YoungPersonGroupObjectPermission": {},
     "notifications.Channel": {

@@ -257,6 +257,25 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
         Page("Log a concern (form)", RECORD, SOCIAL_WORKER, get(concern_form)),
         Page("My work (partner)", RECORD, PARTNER, get(reverse("home"))),
         Page("Make a referral (form)", RECORD, PARTNER, get(reverse("cases:referral-new"))),
+        Page("Peer groups", RECORD, SOCIAL_WORKER, get(reverse("peers:peer-groups"))),
+        Page(
+            "Create a peer group (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("peers:peer-group-create")),
+        ),
+        Page(
+            "Add an alias (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("cases:alias-add", args=[t.allocated_young_person])),
+        ),
+        Page(
+            "Add a guardian (form)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("contexts:guardian-add", args=[t.place_typical[0]])),
+        ),
         Page(
             'Search "Smith"',
             RECORD,

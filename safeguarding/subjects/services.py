@@ -43,7 +43,9 @@ def record_update(
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     model = type(record)
     with transaction.atomic():
-        locked = model._default_manager.select_for_update().filter(pk=record.pk).first()
+        # Only the record's own row is locked (a model ordered through a nullable foreign key
+        # would otherwise lock the outer join, which PostgreSQL refuses).
+        locked = model._default_manager.select_for_update(of=("self",)).filter(pk=record.pk).first()
         if locked is None:
             raise RecordNotFound()
         visibility.require(by, locked, visibility.CHANGE)

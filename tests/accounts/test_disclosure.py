@@ -150,6 +150,23 @@ def _memberships(w):
     ]
 
 
+def _aliases(w):
+    from cases.models import Alias
+
+    return [
+        {"pk": yp, "alias_pk": pk} for pk, yp in Alias.objects.values_list("pk", "young_person_id")
+    ]
+
+
+def _guardians(w):
+    from contexts.models import ContextGuardian
+
+    return [
+        {"pk": place, "guardian_pk": pk}
+        for pk, place in ContextGuardian.objects.values_list("pk", "context_id")
+    ]
+
+
 def _relationships(w):
     groups = list(PeerGroup.objects.values_list("pk", flat=True))
     return [
@@ -214,6 +231,8 @@ ROUTES = {
     "cases:young-person": (_pks(YoungPerson), [""], STAFF),
     "cases:young-person-edit": (_pks(YoungPerson), [""], STAFF),
     "cases:young-person-named": (_pks(YoungPerson), [""], STAFF),
+    "cases:alias-add": (_pks(YoungPerson), [""], STAFF),
+    "cases:alias-end": (_aliases, [""], STAFF),
     "cases:young-person-unname": (_named, [""], STAFF),
     "cases:case": (_pks(Case), [""], STAFF),
     "cases:case-allocate": (_pks(Case), [""], STAFF),
@@ -248,6 +267,11 @@ ROUTES = {
     "contexts:hotspots": (_none, ["", "?export=places"], STAFF),
     "contexts:context": (_pks(Context), ["", "?type=referral", "?page=2"], PARTNER),
     "contexts:context-edit": (_pks(Context), [""], STAFF),
+    "contexts:guardian-add": (_pks(Context), [""], STAFF),
+    "contexts:guardian-edit": (_guardians, [""], STAFF),
+    "contexts:guardian-end": (_guardians, [""], STAFF),
+    "peers:peer-groups": (_none, ["", "?page=2"], STAFF),
+    "peers:peer-group-create": (_none, [""], STAFF),
     "peers:peer-group": (_pks(PeerGroup), [""], STAFF),
     "peers:peer-group-edit": (_pks(PeerGroup), [""], STAFF),
     "peers:membership-add": (_pks(PeerGroup), [""], STAFF),

@@ -20,10 +20,12 @@ def test_add_a_member_and_mark_them_as_left(world, client):
     assert response.status_code == 302, response.content.decode()
     membership = PeerGroupMembership.objects.get(peer_group=group, young_person=yp)
     assert membership.recorded_by == world.users["sw"]
-    response = client.post(reverse("peers:membership-end", args=[group.pk, membership.pk]))
+    end = reverse("peers:membership-end", args=[group.pk, membership.pk])
+    assert client.get(end).status_code == 200
+    response = client.post(end, {"reason": "Moved school"})
     assert response.status_code == 302
     membership.refresh_from_db()
-    assert membership.left_on is not None
+    assert membership.left_on is not None and membership.left_reason == "Moved school"
     # History is kept: still shown on the group page, as having left.
     page = client.get(group.get_absolute_url()).content.decode()
     assert yp.full_name in page
@@ -113,6 +115,7 @@ def test_another_teams_worker_cannot_change_the_group(world, client):
     assert client.get(reverse("peers:membership-add", args=[group.pk])).status_code == 404
     membership = world.records["peers.peergroupmembership"]["own"]
     url = reverse("peers:membership-end", args=[group.pk, membership.pk])
-    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "Left"}).status_code == 404
     membership.refresh_from_db()
     assert membership.left_on is None
