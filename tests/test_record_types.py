@@ -168,9 +168,9 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "cases/panels/cases.html",
         "peers/panels/person_memberships.html",
         "peers/panels/person_relationships.html",
+        "cases/panels/aliases.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
-        "cases/panels/aliases.html",
         "includes/subject_actions.html",
     ]
     assert young_person["detail_rows"] == [
