@@ -39,6 +39,13 @@ from cases.front_door.services import (  # noqa: F401
     referral_receive,
     referral_start_screening,
 )
+from cases.warnings.services import (  # noqa: F401
+    warning_authorise,
+    warning_decline,
+    warning_end,
+    warning_propose,
+    warning_review,
+)
 from cases.young_people.services import (  # noqa: F401
     YOUNG_PERSON_FIELDS,
     young_person_update,

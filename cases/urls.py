@@ -44,6 +44,14 @@ urlpatterns = [
     path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral"),
     path(
+        "subjects/<str:reference>/warnings/new/",
+        views.WarningProposeView.as_view(),
+        name="warning-propose",
+    ),
+    path("warnings/", views.WarningListView.as_view(), name="warnings"),
+    path("warnings/<int:pk>/decide/", views.WarningDecideView.as_view(), name="warning-decide"),
+    path("warnings/<int:pk>/review/", views.WarningReviewView.as_view(), name="warning-review"),
+    path(
         "subjects/<str:reference>/actions/new/",
         views.ActionAddView.as_view(),
         name="action-add",

@@ -31,6 +31,12 @@ ITEMS = [
         {"cases:triage", "cases:triage-decide"},
         visibility.manages_team,
     ),
+    (
+        "Warning notes",
+        "cases:warnings",
+        {"cases:warnings", "cases:warning-decide", "cases:warning-review"},
+        visibility.authorises_warnings,
+    ),
     ("Hotspots", "contexts:hotspots", {"contexts:hotspots"}, visibility.oversees_authority),
     ("Themes", "cases:themes", {"cases:themes"}, visibility.oversees_authority),
     (

@@ -99,6 +99,9 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.case": frozenset(),
     "cases.allocation": frozenset(),
     "cases.concern": frozenset(),
+    # Warning notes are the council's own alert to its staff: partners read none of them.
+    "cases.warningnote": frozenset(),
+    "cases.warningnoteevent": frozenset(),
     "peers.peergroupmembership": frozenset(),
     "peers.relationship": frozenset(),
     # A subject by its reference (never a child's name).
