@@ -39,6 +39,7 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
         "Log a concern",
         'Search "Smith"',
         "Team caseload",
+        "Warning notes",
         "Front door",
         "Hotspots",
         "Themes",

@@ -84,6 +84,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps):
                 self.concerns,
                 self.referrals,
                 self.actions,
+                self.warnings,
                 self.grants,
             )
             for step in steps:
