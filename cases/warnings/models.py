@@ -20,11 +20,13 @@ class WarningNote(models.Model):
     Status workflow: proposed → authorised → ended; proposed → declined. Only an authorised
     warning is *in force* (shown as the banner).
 
-    Categories follow the warning markers councils' case management systems and police
-    systems keep (social care "hazard" / "warning" flags for lone working under the Health and
-    Safety at Work etc. Act 1974 and the Management of Health and Safety at Work Regulations
-    1999, reg. 3 risk assessment; the exploitation categories of *Working Together to Safeguard
-    Children 2023*, chapter 4, extra-familial harm), reduced to the practitioners' words.
+    Categories follow the warning markers councils' case management systems keep, in the
+    practitioners' words: risks to staff (an employer's duty to assess the risks of lone and
+    home visiting: Management of Health and Safety at Work Regulations 1999, reg. 3; HSE's
+    guidance on protecting lone workers, INDG73), and risks to the young person and to others
+    outside the home (*Working Together to Safeguard Children 2023*, chapter 3, extra-familial
+    harm: criminal and sexual exploitation, serious violence). No national list exists: these
+    are ours.
     """
 
     class Category(models.TextChoices):
@@ -45,8 +47,9 @@ class WarningNote(models.Model):
 
     class Told(models.TextChoices):
         """Whether the person the warning is about (or, for a young person, their parents or
-        carers) was told of it: data protection's right to be informed (UK GDPR art. 13/14),
-        unless telling them would put someone at risk (Data Protection Act 2018, sch. 2)."""
+        carers) was told of it: the right to be informed (UK GDPR arts. 13 and 14), which may
+        be set aside where telling them would be likely to cause serious harm (Data Protection
+        Act 2018, schedule 3, part 3: social work data)."""
 
         YES = "yes", "Yes"
         NO_RISK = "no_risk", "No: telling them would put someone at risk"

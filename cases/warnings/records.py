@@ -28,6 +28,9 @@ def warning_section(page) -> dict:
     """Every warning the user may see (in force, waiting, ended, declined), and whether they
     may propose one or authorise, review and end them."""
     return {
+        # Council staff only: partners (a place's guardians) and administrators (its directory)
+        # open some subject pages, and read no warning of any kind, nor that there are none.
+        "warning_notes_shown": visibility.is_council_staff(page.user),
         "warning_notes": _warnings(page),
         "may_propose_warning": page.access.change and visibility.proposes_warnings(page.user),
         "may_authorise_warnings": page.access.change and visibility.authorises_warnings(page.user),

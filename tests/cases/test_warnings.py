@@ -271,6 +271,7 @@ def test_declined_warnings_never_show_as_a_banner_and_partners_see_none(world, c
     client.force_login(world.users["partner"])
     page = client.get(reverse("contexts:context", args=[place.pk])).content.decode()
     assert BANNER not in page and "Dogs." not in page
+    assert 'id="warning-notes"' not in page  # nor the section, empty or not
 
 
 def test_only_the_teams_manager_is_offered_authorisation(world, client):
