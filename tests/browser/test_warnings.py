@@ -79,6 +79,25 @@ def test_a_worker_proposes_a_manager_authorises_and_the_banner_shows(world, sign
     assert SUMMARY in banner.inner_text()
     assert "Risk to staff: do not visit alone" in banner.inner_text()
 
+    # The manager reviews it from the page (the review and end page, with axe), and keeps it.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Review or end").click()
+    browsing.check_a11y()
+    page.get_by_label("Yes: keep it and set the next review date").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save review").click()
+    browsing.check_a11y()  # the errors: the next review date and why it still applies
+    assert "Enter the next review date" in page.locator(".govuk-error-summary").inner_text()
+    later = review + timedelta(days=30)
+    page.locator("#id_review_on_day").fill(str(later.day))
+    page.locator("#id_review_on_month").fill(str(later.month))
+    page.locator("#id_review_on_year").fill(str(later.year))
+    page.get_by_label("Why does it still apply?").fill("Brother still lives at the address.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save review").click()
+    assert "Warning note kept" in page.locator(".govuk-notification-banner--success").inner_text()
+    browsing.check_a11y()
+
     # The worker sees it at the top of the page too; a manager of another team cannot open it.
     _switch_user(browsing, context, sw)
     browsing.visit(f"/young-people/{own.pk}/")
