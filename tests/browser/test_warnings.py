@@ -105,3 +105,39 @@ def test_a_worker_proposes_a_manager_authorises_and_the_banner_shows(world, sign
     browsing.check_a11y()
     _switch_user(browsing, context, make_user("tm_two", "team_manager", la, t2))
     browsing.visit(f"/young-people/{own.pk}/", status=404)
+
+
+@pytest.mark.no_javascript
+def test_without_javascript_a_manager_declines_a_proposal(world, signed_in):
+    """Without JavaScript every revealed question shows (the review date and the reason); a
+    decline needs only the reason, and the proposal shows no banner."""
+    from cases import services
+    from cases.models import WarningNote
+
+    own = world.records["cases.youngperson"]["own"]
+    warning = services.warning_propose(
+        subject=own.subject,
+        category=WarningNote.Category.ANIMALS,
+        summary="Dogs loose in the garden.",
+        review_on=timezone.localdate() + timedelta(days=30),
+        told=WarningNote.Told.YES,
+        proposed_by=world.users["sw"],
+    )
+    browsing = signed_in(world.users["tm"])
+    page = browsing.page
+    browsing.visit(f"/warnings/{warning.pk}/decide/")
+    assert page.locator("#id_review_on_day").is_visible()
+    assert page.get_by_label("Why is it declined?").is_visible()
+    page.get_by_label("Decline it").check()
+    page.get_by_label("Why is it declined?").fill("The dogs were rehomed last week.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save decision").click()
+    browsing.check_a11y()
+    assert browsing.path() == own.get_absolute_url()
+    assert page.locator("#warning-notes-banner-title").count() == 0
+    assert (
+        "The dogs were rehomed last week."
+        in page.get_by_role("table", name="Warning notes on").inner_text()
+    )
+    warning.refresh_from_db()
+    assert warning.status == WarningNote.Status.DECLINED
