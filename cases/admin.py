@@ -153,3 +153,14 @@ class TransferRequestAdmin(RestrictedModelAdmin):
 )
 class DerivedAdmin(RestrictedModelAdmin):
     pass
+
+
+@admin.register(models.WarningNote)
+class WarningNoteAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "category", "status", "review_on"]
+    list_filter = ["status", "category"]
+
+
+@admin.register(models.WarningNoteEvent)
+class WarningNoteEventAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "at"]

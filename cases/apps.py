@@ -17,7 +17,8 @@ class CasesConfig(AppConfig):
         from .casework import records as casework
         from .concerns import records as concerns
         from .front_door import records as front_door
+        from .warnings import records as warnings
         from .young_people import records as young_people
 
-        for domain in (young_people, casework, concerns, front_door):
+        for domain in (young_people, casework, concerns, front_door, warnings):
             registry.register(*domain.RECORD_TYPES)

@@ -31,6 +31,11 @@ from cases.concerns.forms import (  # noqa: F401
 from cases.front_door.forms import (  # noqa: F401
     TriageDecisionForm,
 )
+from cases.warnings.forms import (  # noqa: F401
+    WarningDecisionForm,
+    WarningProposeForm,
+    WarningReviewForm,
+)
 from cases.young_people.forms import (  # noqa: F401
     AliasEndForm,
     AliasForm,

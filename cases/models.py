@@ -27,6 +27,10 @@ from cases.front_door.models import (  # noqa: F401
     ReferralSubject,
     one_working_day_after,
 )
+from cases.warnings.models import (  # noqa: F401
+    WarningNote,
+    WarningNoteEvent,
+)
 from cases.young_people.models import (  # noqa: F401
     Alias,
     HarmFlag,

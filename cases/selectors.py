@@ -42,3 +42,8 @@ from cases.subject_pages.selectors import (  # noqa: F401
     latest_concern_ids,
     linked_through_concerns,
 )
+from cases.warnings.selectors import (  # noqa: F401
+    warnings_about,
+    warnings_awaiting_authorisation,
+    warnings_due_for_review,
+)

@@ -53,6 +53,13 @@ from cases.front_door.services import (  # noqa: F401
     referral_receive_once,
     referral_start_screening,
 )
+from cases.warnings.services import (  # noqa: F401
+    warning_authorise,
+    warning_decline,
+    warning_end,
+    warning_propose,
+    warning_review,
+)
 from cases.young_people.services import (  # noqa: F401
     YOUNG_PERSON_FIELDS,
     alias_add,

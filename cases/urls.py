@@ -74,6 +74,14 @@ urlpatterns = [
         name="action-progress",
     ),
     path(
+        "subjects/<str:reference>/warnings/new/",
+        views.WarningProposeView.as_view(),
+        name="warning-propose",
+    ),
+    path("warnings/", views.WarningListView.as_view(), name="warnings"),
+    path("warnings/<int:pk>/decide/", views.WarningDecideView.as_view(), name="warning-decide"),
+    path("warnings/<int:pk>/review/", views.WarningReviewView.as_view(), name="warning-review"),
+    path(
         "subjects/<str:reference>/actions/new/",
         views.ActionAddView.as_view(),
         name="action-add",

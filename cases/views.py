@@ -43,6 +43,12 @@ from cases.front_door.views import (  # noqa: F401
 from cases.subject_pages.views import (  # noqa: F401
     SubjectPageMixin,
 )
+from cases.warnings.views import (  # noqa: F401
+    WarningDecideView,
+    WarningListView,
+    WarningProposeView,
+    WarningReviewView,
+)
 from cases.young_people.views import (  # noqa: F401
     AliasAddView,
     AliasEndView,

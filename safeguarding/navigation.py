@@ -43,6 +43,12 @@ ITEMS = [
         {"peers:peer-groups", "peers:peer-group-create"},
         visibility.lists_peer_groups,
     ),
+    (
+        "Warning notes",
+        "cases:warnings",
+        {"cases:warnings", "cases:warning-decide", "cases:warning-review"},
+        visibility.authorises_warnings,
+    ),
     ("Hotspots", "contexts:hotspots", {"contexts:hotspots"}, visibility.oversees_authority),
     ("Themes", "cases:themes", {"cases:themes"}, visibility.oversees_authority),
     (

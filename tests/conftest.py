@@ -523,6 +523,30 @@ def build_world() -> World:
     note_and_document("pg_team", pg_team.subject, u["sw"])
     note_and_document("pg_other", pg_other.subject, u["sw3"])
 
+    def warning_note(name, subject):
+        from cases.models import WarningNote, WarningNoteEvent
+
+        note = WarningNote.objects.create(
+            subject=subject,
+            category=WarningNote.Category.LONE_WORKING,
+            summary=f"Test warning {name}",
+            review_on=date.today() + timedelta(days=30),
+            proposed_by=u["sw"],
+        )
+        w.add("cases.warningnote", name, note)
+        w.add(
+            "cases.warningnoteevent",
+            name,
+            WarningNoteEvent.objects.create(warning=note, kind="proposed", by=u["sw"]),
+        )
+
+    warning_note("own", yp_own.subject)
+    warning_note("team", yp_team.subject)
+    warning_note("other", yp_other.subject)
+    warning_note("restricted", yp_restricted.subject)
+    warning_note("ctx", ctx_team.subject)
+    warning_note("pg", pg_team.subject)
+
     def transfer(name, case_name, from_team, to_team):
         w.add(
             "cases.transferrequest",

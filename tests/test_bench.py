@@ -42,6 +42,7 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
         "Update an action (partner, form)",
         'Search "Smith"',
         "Team caseload",
+        "Warning notes",
         "Front door",
         "Hotspots",
         "Themes",

@@ -36,6 +36,8 @@ def test_the_record_types_of_today_are_declared():
         "contexts.ContextGuardian",
         "peers.PeerGroupMembership",
         "peers.Relationship",
+        "cases.WarningNote",
+        "cases.WarningNoteEvent",
     }
 
 
@@ -63,7 +65,7 @@ def test_each_panel_has_a_template_and_subject_kinds(record_type):
     for panel in record_type.panels:
         get_template(panel.template)
         assert panel.kinds and set(panel.kinds) <= set(Subject.Kind.values), panel
-        assert panel.place in (registry.SECTION, registry.DETAILS)
+        assert panel.place in (registry.SECTION, registry.DETAILS, registry.BANNER)
 
 
 def test_the_chronology_kinds_come_from_the_declarations():
@@ -74,6 +76,7 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "note": "Case notes",
         "risk": "Risk and review",
         "closure": "Closing and reopening",
+        "warning": "Warning notes",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -163,6 +166,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         context = client.get(url).context
         assert context["panels"] == [p.template for p in registry.panels(kind)]
         assert context["detail_rows"] == [p.template for p in registry.panels(kind, "details")]
+        assert context["banners"] == [p.template for p in registry.panels(kind, "banner")]
     young_person = client.get(_subject_pages(world)[Subject.Kind.YOUNG_PERSON]).context
     assert young_person["panels"] == [
         "cases/panels/cases.html",
@@ -171,8 +175,10 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "cases/panels/aliases.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
+        "cases/panels/warning_notes.html",
         "includes/subject_actions.html",
     ]
+    assert young_person["banners"] == ["cases/panels/warning_banner.html"]
     assert young_person["detail_rows"] == [
         "cases/panels/aliases_row.html",
         "cases/panels/harm_flags_row.html",

@@ -54,11 +54,15 @@ class SubjectPageMixin:
 
     def panel_context(self, record, access) -> dict:
         """The panels of the record types that hang off this kind of subject, in order: what
-        each gives the page, and ``panels`` and ``detail_rows`` (the templates of the sections
-        and of the details card's rows, in order)."""
+        each gives the page, and ``banners``, ``panels`` and ``detail_rows`` (the templates of
+        the banners at the top, of the sections and of the details card's rows, in order)."""
         page = registry.SubjectPage(user=self.request.user, record=record, access=access)
         context = {}
-        places = {"panels": registry.SECTION, "detail_rows": registry.DETAILS}
+        places = {
+            "banners": registry.BANNER,
+            "panels": registry.SECTION,
+            "detail_rows": registry.DETAILS,
+        }
         for name, place in places.items():
             shown = registry.panels(page.kind, place)
             for panel in shown:

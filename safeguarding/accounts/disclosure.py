@@ -103,6 +103,9 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.concern": frozenset(),
     "cases.casenote": frozenset(),
     "cases.document": frozenset(),
+    # Warning notes are the council's own alert to its staff: partners read none of them.
+    "cases.warningnote": frozenset(),
+    "cases.warningnoteevent": frozenset(),
     "peers.peergroupmembership": frozenset(),
     "peers.relationship": frozenset(),
     # A subject by its reference (never a child's name).

@@ -238,6 +238,19 @@ def manages_team(user) -> bool:
     )
 
 
+def proposes_warnings(user) -> bool:
+    """Proposing a warning note on a subject they may change: practitioners in a team (social
+    workers and team managers), as for logging a concern."""
+    return logs_concerns(user)
+
+
+def authorises_warnings(user) -> bool:
+    """Authorising, declining, reviewing and ending warning notes (on their team's subjects,
+    through the warning note rule's CHANGE), and the list of those waiting or due: team
+    managers. Never the manager who proposed the warning (``cases.warnings.services``)."""
+    return manages_team(user)
+
+
 def oversees_authority(user) -> bool:
     """Hotspots and themes across the borough: senior managers."""
     return bool(
@@ -687,6 +700,33 @@ def case_note_rule(user, action):
     return noted(user, action, lambda a: _subject(user, a))
 
 
+def _warned(user, action, seen: Callable[[str], Q]) -> Q:
+    """Warning notes: staff who may see the subject read its warnings (a warning about risk to
+    staff is read by whoever may open the page); those who may change the subject act on them
+    (which step each role may take, the services say). Case content: administrators and
+    partner agencies read none."""
+    R = _roles()
+    if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+        return NOTHING
+    if action == VIEW:
+        return seen(VIEW)
+    if _is(user, R.SENIOR_MANAGER):
+        return NOTHING
+    return seen(CHANGE)
+
+
+@policy("cases.WarningNote")
+def warning_note_rule(user, action):
+    """See :func:`_warned`."""
+    return _warned(user, action, lambda a: _subject(user, a))
+
+
+@policy("cases.WarningNoteEvent")
+def warning_note_event_rule(user, action):
+    """A warning note's history: as its warning note."""
+    return Q(_through("cases.WarningNote", user, action, "warning_id"))
+
+
 @policy("cases.TransferRequest")
 def transfer_request_rule(user, action):
     """A transfer between teams is the business of both teams' managers (senior managers
@@ -836,6 +876,11 @@ def guarded(user, action: str, seen: Callable[[str], Q]) -> Q:
     :func:`context_guardian_rule`)."""
     own = Q(organisation_id=user.organisation_id) if _is(user, _roles().PARTNER) else EVERYTHING
     return seen(action) & own
+
+
+def warned(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Warning notes and their history: see :func:`_warned`."""
+    return _warned(user, action, seen)
 
 
 @dataclass(frozen=True)

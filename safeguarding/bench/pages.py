@@ -219,6 +219,14 @@ def _referral_form(n: int, harm_category: int) -> dict:
     }
 
 
+def _place_reference(pk: int) -> str:
+    return _one(
+        "SELECT s.reference FROM contexts_context c"
+        " JOIN subjects_subject s ON s.id = c.subject_id WHERE c.id = %(pk)s",
+        {"pk": pk},
+    )[0]
+
+
 def build_pages(targets: Targets, token: str) -> list[Page]:
     from django.urls import reverse
 
@@ -277,6 +285,12 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             get(reverse("contexts:guardian-add", args=[t.place_typical[0]])),
         ),
         Page(
+            "Propose a warning note (form, a place)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("cases:warning-propose", args=[_place_reference(t.place_typical[0])])),
+        ),
+        Page(
             'Search "Smith"',
             RECORD,
             SOCIAL_WORKER,
@@ -294,6 +308,12 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             BOROUGH,
             TEAM_MANAGER,
             get(reverse("cases:team-worker", args=[t.worker])),
+        ),
+        Page(
+            "Warning notes (waiting, due for review in 90 days)",
+            BOROUGH,
+            TEAM_MANAGER,
+            get(reverse("cases:warnings") + "?within=90"),
         ),
         Page("Front door", BOROUGH, FRONT_DOOR_MANAGER, get(reverse("cases:triage"))),
         Page("Hotspots", BOROUGH, SENIOR_MANAGER, get(reverse("contexts:hotspots"))),

@@ -86,6 +86,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps):
                 self.referrals,
                 self.actions,
                 self.case_notes,
+                self.warnings,
                 self.grants,
             )
             for step in steps:

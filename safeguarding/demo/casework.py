@@ -1,7 +1,7 @@
 """The demo borough's casework: cases and their allocation history, their risk and review
 changes and closure steps (closed cases asked for and signed off, some returned once first; a
 few, one of them the Contextual Safeguarding Team's, waiting for sign-off), restricted young
-people, concerns, actions, and the grants all of that would have given (steps of
+people, concerns, actions, warning notes, and the grants all of that would have given (steps of
 ``builder.BoroughBuilder``, run after ``records.py``'s; the referrals are ``referrals.py``'s).
 
 No service runs, so what the services would have done is done here, in bulk: each case's
@@ -25,6 +25,8 @@ from cases.models import (
     Concern,
     ConcernSubject,
     HarmCategory,
+    WarningNote,
+    WarningNoteEvent,
     YoungPerson,
 )
 from contexts.models import Context, ContextGuardian
@@ -52,6 +54,9 @@ from .data import (
     SOURCE_DETAILS,
     SOURCE_WEIGHTS,
     TEAMS,
+    WARNING_DECLINED_REASON,
+    WARNING_NOTE_AT_A_PLACE,
+    WARNING_NOTES,
     WORKER_ACTIONS,
 )
 from .writer import REFERENCE_CHECK
@@ -503,6 +508,83 @@ class CaseworkSteps(BuilderCore):
                 )
         for start in range(0, len(rows), self.CHUNK):
             self.writer.write(Action, ACTION_FIELDS, rows[start : start + self.CHUNK])
+
+    def warnings(self):
+        """Warning notes, as the services would have left them: on the demo social worker's
+        young people, or her team's (proposed by the allocated worker, decided by the team's
+        manager) — in force, due for review within the week, overdue, waiting for
+        authorisation, declined — and one in force on a place her team works with. A handful
+        of rows, whatever the scale."""
+        amara = self.by_username["sw.amara"]
+        manager = self.managers[CS]
+        # Hers first, then her team's (a small borough gives her only a few young people).
+        team = [
+            p
+            for p in self.people
+            if p.worker is not None and p.worker.team_id == amara.team_id and not p.restricted
+        ]
+        team.sort(key=lambda p: p.worker.pk != amara.pk)
+        people = [(p.subject_id, p.worker) for p in team[: len(WARNING_NOTES)]]
+        place = min(
+            (pk for model, pk, t in self.worked_with if model is Context and t == CS),
+            default=None,
+        )
+        about = list(zip(people, WARNING_NOTES, strict=False))
+        if place is not None:
+            subject_id = Context.objects.filter(pk=place).values_list("subject_id", flat=True)
+            about.append(((subject_id.get(), amara), WARNING_NOTE_AT_A_PLACE))
+        review_on = {
+            "authorised": self.today + timedelta(days=75),
+            "due": self.today + timedelta(days=5),
+            "overdue": self.today - timedelta(days=4),
+            "proposed": self.today + timedelta(days=90),
+            "declined": self.today + timedelta(days=60),
+        }
+        notes, steps = [], []
+        for n, ((subject_id, worker), (category, summary, told, state)) in enumerate(about):
+            proposed_at = self.latest - timedelta(days=20 + 7 * n)
+            decided_at = proposed_at + timedelta(days=1) if state != "proposed" else None
+            status = {"proposed": "proposed", "declined": "declined"}.get(state, "authorised")
+            notes.append(
+                WarningNote(
+                    subject_id=subject_id,
+                    category=category,
+                    summary=summary,
+                    told=told,
+                    status=status,
+                    review_on=review_on[state],
+                    proposed_by=worker,
+                    proposed_at=proposed_at,
+                    decided_by=manager if decided_at else None,
+                    decided_at=decided_at,
+                    decline_reason=WARNING_DECLINED_REASON if status == "declined" else "",
+                )
+            )
+            steps.append((proposed_at, decided_at, status))
+        notes = WarningNote.objects.bulk_create(notes)
+        events = []
+        for note, (proposed_at, decided_at, status) in zip(notes, steps, strict=True):
+            events.append(
+                WarningNoteEvent(
+                    warning=note,
+                    kind="proposed",
+                    at=proposed_at,
+                    by=note.proposed_by,
+                    review_on=note.review_on,
+                )
+            )
+            if decided_at is not None:
+                events.append(
+                    WarningNoteEvent(
+                        warning=note,
+                        kind=status,
+                        at=decided_at,
+                        by=manager,
+                        note=note.decline_reason,
+                        review_on=note.review_on if status == "authorised" else None,
+                    )
+                )
+        WarningNoteEvent.objects.bulk_create(events)
 
     def grants(self):
         """The grants the services would have written for the work above, as rows of

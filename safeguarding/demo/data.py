@@ -502,3 +502,45 @@ URGENCY_CUM = list(accumulate([70, 25, 5]))
 PEOPLE_PER_CONCERN, PEOPLE_PER_CONCERN_CUM = (1, 2, 3), list(accumulate((55, 30, 15)))
 ACTION_STATUSES = [Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE]
 ACTION_STATUS_CUM = list(accumulate([45, 35, 20]))
+
+# Warning notes (cases.warnings) on the demo social worker's young people and a place her team
+# works with: (category, summary, whether they were told, what happens to it). Invented.
+WARNING_NOTES = [
+    (
+        "lone_working",
+        "Older brother has threatened workers at the door: visit in pairs, never after dark.",
+        "no_risk",
+        "authorised",
+    ),
+    (
+        "exploitation",
+        "Believed to be carrying for an older group: do not discuss places in front of friends.",
+        "no_risk",
+        "due",
+    ),
+    (
+        "weapons",
+        "Knife found in his bag at school in the spring: police aware; meet at the office.",
+        "yes",
+        "overdue",
+    ),
+    (
+        "animals",
+        "Two large dogs at the address, not always shut away: phone ahead of a visit.",
+        "yes",
+        "proposed",
+    ),
+    (
+        "risk_to_others",
+        "Said to be bringing younger pupils to the park after school.",
+        "not_yet",
+        "declined",
+    ),
+]
+WARNING_NOTE_AT_A_PLACE = (
+    "lone_working",
+    "Stairwell lights out in the east block and people sleeping there: visit in daylight.",
+    "not_applicable",
+    "authorised",
+)
+WARNING_DECLINED_REASON = "Not borne out by the school or the park staff: kept in a case note."

@@ -37,6 +37,8 @@ from typing import Any, NamedTuple
 #: Where a panel goes on a subject page: a section of its own, or a row of the details card.
 SECTION = "section"
 DETAILS = "details"
+#: ... or a banner at the very top of the page, before its heading (warning notes in force).
+BANNER = "banner"
 
 
 class EntryText(NamedTuple):
@@ -111,7 +113,8 @@ class Panel:
     ``template`` (included in the page) with the names ``context(page)`` gives (a
     :class:`SubjectPage`), which join the page's context (two panels on one page may not give
     the same name). ``place``: :data:`SECTION` (after the details card) or :data:`DETAILS` (a
-    summary row in it, after the subject's own); ``order`` among the panels of that place."""
+    summary row in it, after the subject's own) or :data:`BANNER` (a GOV.UK notification
+    banner at the top of the page); ``order`` among the panels of that place."""
 
     template: str
     context: Callable[[SubjectPage], dict]

@@ -28,6 +28,7 @@ from cases.models import (
     Referral,
     ReferralSubject,
     TransferRequest,
+    WarningNote,
     YoungPerson,
 )
 from contexts.models import Context
@@ -264,6 +265,10 @@ ROUTES = {
     "cases:case-note-strike": (_pks(CaseNote), [""], STAFF),
     "cases:document-add": (_subject_references, [""], STAFF),
     "cases:document": (_document_references, [""], STAFF),
+    "cases:warning-propose": (_subject_references, [""], STAFF),
+    "cases:warnings": (_none, ["", "?within=90"], STAFF),
+    "cases:warning-decide": (_pks(WarningNote), [""], STAFF),
+    "cases:warning-review": (_pks(WarningNote), [""], STAFF),
     "contexts:hotspots": (_none, ["", "?export=places"], STAFF),
     "contexts:context": (_pks(Context), ["", "?type=referral", "?page=2"], PARTNER),
     "contexts:context-edit": (_pks(Context), [""], STAFF),

@@ -481,3 +481,22 @@ def test_references_drawn_in_bulk_look_like_single_ones():
     # Every character of the alphabet turns up in every position.
     for position in range(3, 13):
         assert len({ref[position] for ref in refs}) == 32
+
+
+def test_the_demo_has_warning_notes_for_the_team_manager_to_act_on(borough):
+    """Warning notes in force (one shown on a place too), waiting for authorisation and due
+    for review, on the demo social worker's work, reached by her team's manager."""
+    from cases import selectors
+    from cases.models import WarningNote
+
+    la, _ = borough
+    jordan = User.objects.get(username="tm.jordan")
+    notes = WarningNote.objects.filter(subject__authority=la)
+    assert set(notes.values_list("status", flat=True)) == {"authorised", "proposed", "declined"}
+    assert notes.filter(status="authorised", subject__kind="context").exists()
+    assert all(n.events.exists() for n in notes)
+    assert selectors.warnings_awaiting_authorisation(jordan).exists()
+    due = selectors.warnings_due_for_review(jordan, within_days=7)
+    assert due.count() >= 2  # one within the week, one overdue
+    amara = User.objects.get(username="sw.amara")
+    assert visibility.restrict(amara, WarningNote).filter(status="authorised").exists()

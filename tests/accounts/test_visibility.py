@@ -186,6 +186,24 @@ TABLE = {
         }
         for label in ("cases.casenote", "cases.document")
     },
+    # Warning notes (and their history) on team one's, team two's and the restricted young
+    # people, team one's place ("ctx") and group ("pg"): staff as the subject; partners (even
+    # of a place they guard) and administrators none; senior managers read.
+    **{
+        label: {
+            "sw": ({"own", "team", "ctx", "pg"}, {"own", "ctx", "pg"}),
+            "sw2": (
+                {"own", "team", "restricted", "ctx", "pg"},
+                {"team", "restricted", "ctx", "pg"},
+            ),
+            "sw3": ({"other"}, {"other"}),
+            "tm": ({"own", "team", "ctx", "pg"}, {"own", "team", "ctx", "pg"}),
+            "sm": ({"own", "team", "other", "ctx", "pg"}, NONE),
+            "partner": (NONE, NONE),
+            "admin": (NONE, NONE),
+        }
+        for label in ("cases.warningnote", "cases.warningnoteevent")
+    },
     "cases.transferrequest": {
         **NOBODY,
         "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager
