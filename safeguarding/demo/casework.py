@@ -525,6 +525,14 @@ class CaseworkSteps(BuilderCore):
         ]
         team.sort(key=lambda p: p.worker.pk != amara.pk)
         people = [(p.subject_id, p.worker) for p in team[: len(WARNING_NOTES)]]
+        # A small borough may have too few allocated (closed cases end their allocation): then
+        # young people of the team's caseload, proposed by her.
+        chosen = {p.id for p in team}
+        people += [
+            (p.subject_id, amara)
+            for p in self.people
+            if p.case_team == CS and not p.restricted and p.id not in chosen
+        ][: len(WARNING_NOTES) - len(people)]
         place = min(
             (pk for model, pk, t in self.worked_with if model is Context and t == CS),
             default=None,
