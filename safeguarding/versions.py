@@ -59,25 +59,45 @@ class StaleRecord(ApplicationError):
 
 
 def _canonical(value) -> bytes:
-    """A value as bytes that do not depend on how it was set: date-times in UTC, the rest by
-    ``repr`` (strings, numbers, dates, booleans, ``None``, lists of those)."""
+    """A value as bytes that do not depend on how it was set: a record by its key, date-times
+    in UTC, the rest by ``repr`` (strings, numbers, dates, booleans, ``None``, lists)."""
+    if isinstance(value, Model):
+        value = value.pk
     if isinstance(value, datetime):
         value = value.astimezone(UTC).isoformat()
     return repr(value).encode()
 
 
+def value_digest(name: str, value) -> bytes:
+    """The digest (8 bytes) of field ``name`` holding ``value``."""
+    return hashlib.sha256(name.encode() + b"\0" + _canonical(value)).digest()[:_DIGEST_BYTES]
+
+
 def field_digests(record: Model, fields: Iterable[str]) -> dict[str, bytes]:
-    """Each field's digest (8 bytes), by name: ``fields`` are model field names (a foreign key
-    is digested by its id)."""
+    """Each field's digest, by name, in the order of the names: ``fields`` are model field
+    names (a foreign key is digested by its id)."""
     meta = type(record)._meta
-    out = {}
-    for name in sorted(set(fields)):
-        field = meta.get_field(name)
-        value = getattr(record, field.attname)
-        out[name] = hashlib.sha256(name.encode() + b"\0" + _canonical(value)).digest()[
-            :_DIGEST_BYTES
-        ]
-    return out
+    return {
+        name: value_digest(name, getattr(record, meta.get_field(name).attname))
+        for name in sorted(set(fields))
+    }
+
+
+def read_digests(given: str, fields: Iterable[str]) -> dict[str, bytes] | None:
+    """The fields' digests a :func:`version` over ``fields`` holds; ``None`` if it cannot be
+    read as one (another version's shape, or tampered with)."""
+    names = sorted(set(fields))
+    if not given.startswith(PREFIX):
+        return None
+    raw = given.removeprefix(PREFIX)
+    try:
+        data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except ValueError:
+        return None
+    if not names or len(data) != _DIGEST_BYTES * len(names):
+        return None
+    chunks = [data[i : i + _DIGEST_BYTES] for i in range(0, len(data), _DIGEST_BYTES)]
+    return dict(zip(names, chunks, strict=True))
 
 
 def version(record: Model, fields: Iterable[str]) -> str:
@@ -98,19 +118,11 @@ def changed_fields(record: Model, fields: Iterable[str], given: str) -> list[str
     of the fields that differ (all of them if ``given`` cannot be read, e.g. it was made over
     other fields or tampered with)."""
     digests = field_digests(record, fields)
-    if given == version(record, fields):
-        return None
-    try:
-        raw = given.removeprefix(PREFIX) if given.startswith(PREFIX) else None
-        data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)) if raw else b""
-    except ValueError:
-        data = b""
-    if len(data) != _DIGEST_BYTES * len(digests):
+    old = read_digests(given, fields)
+    if old is None:
         return list(digests)
-    chunks = [data[i : i + _DIGEST_BYTES] for i in range(0, len(data), _DIGEST_BYTES)]
-    return [
-        name for (name, digest), old in zip(digests.items(), chunks, strict=True) if digest != old
-    ]
+    changed = [name for name, digest in digests.items() if digest != old[name]]
+    return changed or None
 
 
 def check(record: Model, fields: Iterable[str], given: str | None) -> None:

@@ -202,9 +202,11 @@ class RecordUpdateView(ServiceFormView):
     and the service is called with it (``version=``; ``record_update`` compares it under the
     row lock). A stale save is refused: the page is shown again with everything typed, "This
     record was changed by someone else after you opened it…" in the error summary, and, at
-    each field someone else changed to something other than what was typed, what it is now.
-    The form then carries the new version, so saving again (having looked) keeps what was
-    typed. A POST without the hidden field (not from this page) is saved unchecked.
+    each field someone else changed, what it is now: a field the user had left as read now
+    holds their value (saving again must not undo a change the user never saw); a field both
+    changed keeps what the user typed. The form then carries the new version, so saving again
+    (having looked) saves what the form holds. A POST without the hidden field (not from this
+    page) is saved unchecked.
     """
 
     action = visibility.CHANGE
@@ -262,18 +264,47 @@ class RecordUpdateView(ServiceFormView):
             raise
 
     def show_stale(self, form, stale, changes) -> None:
-        """Say, at each field someone else changed (to other than what was typed), what it
-        is now; and make the form carry the version now, so that saving again keeps what was
-        typed. The general message goes in the error summary (``ServiceFormView``)."""
+        """Say, at each field someone else changed, what it is now, and make the form carry
+        the version now, so that saving again saves what the form then holds. A field the
+        user left as they read it takes the other person's value (saving again must not undo
+        a change the user never saw); a field both changed keeps what the user typed. The
+        general message goes in the error summary (``ServiceFormView``)."""
+        read = versions.read_digests(form.cleaned_data.get(VERSION_FIELD) or "", changes) or {}
         form.data = form.data.copy()
         form.data[VERSION_FIELD] = stale.version
         now = versions.values_shown(stale.current, stale.changed)
         for name in stale.changed:
-            typed = changes.get(name)
-            if typed == getattr(stale.current, name) or name not in form.fields:
+            if name not in form.fields:
                 continue
+            current, typed = getattr(stale.current, name), changes.get(name)
             label = form.fields[name].label or capfirst(name.replace("_", " "))
-            form.add_error(name, f"{label} was changed by someone else to: {now[name]}. Check it.")
+            if versions.value_digest(name, typed) == versions.value_digest(name, current):
+                continue  # the user typed what is now saved: nothing to choose
+            if read.get(name) == versions.value_digest(name, typed):
+                _set_bound_value(form, name, current)
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. It now shows "
+                    "their change.",
+                )
+            else:
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. Saving again "
+                    "keeps what you typed.",
+                )
+
+
+def _set_bound_value(form, name: str, value) -> None:
+    """Put ``value`` (a model value) in a bound form's data for field ``name``, as its widget
+    would send it (a date in its day, month and year boxes)."""
+    widget = form.fields[name].widget
+    key = form.add_prefix(name)
+    if isinstance(widget, forms.MultiWidget):
+        for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
+            form.data[key + suffix] = "" if part is None else str(part)
+    else:
+        form.data[key] = "" if value is None else str(getattr(value, "pk", value))
 
 
 class RecordActionView(RecordMixin, View):

@@ -95,7 +95,7 @@ def test_a_save_from_a_stale_form_is_refused_keeping_what_was_typed(
     assert "There is a problem" in page
     assert "This record was changed by someone else after you opened it" in page
     # What they changed, at the field (and in the summary), and what was typed, kept.
-    assert page.count("was changed by someone else to: Firstsaved") == 2
+    assert page.count("was changed by someone else to: Firstsaved. Saving again keeps") == 2
     assert 'value="Secondtyped"' in page
     record.refresh_from_db()
     assert getattr(record, field) == "Firstsaved"
@@ -118,8 +118,31 @@ def test_a_change_to_another_field_is_named_and_an_identical_change_is_not_flagg
     page = response.content.decode()
     assert response.status_code == 200
     assert "This record was changed by someone else" in page
-    assert "Ethnicity was changed by someone else to: Not recorded" in page
+    # Left alone by the second person: it now shows the first one's change.
+    assert "Ethnicity was changed by someone else to: Not recorded. It now shows" in page
     assert "Family name was changed" not in page  # they typed what is now saved
+    again = form_values(response)
+    assert again["ethnicity"] == "Not recorded"
+    assert second.post(url, again).status_code == 302
+    yp.refresh_from_db()
+    assert (yp.ethnicity, yp.family_name) == ("Not recorded", "Samename")
+
+
+def test_a_date_left_alone_takes_the_other_change_in_its_three_boxes(world):
+    yp = world.records["cases.youngperson"]["own"]
+    url = reverse("cases:young-person-edit", args=[yp.pk])
+    first, second = _clients(world, "sw")
+    mine, theirs = form_values(first.get(url)), form_values(second.get(url))
+    born = {"date_of_birth_day": "3", "date_of_birth_month": "2", "date_of_birth_year": "2011"}
+    assert first.post(url, {**mine, **born}).status_code == 302
+    response = second.post(url, {**theirs, "address": "1 Example Road"})
+    page = response.content.decode()
+    assert "Date of birth was changed by someone else to: 3 February 2011. It now shows" in page
+    again = form_values(response)
+    assert {k: again[k] for k in born} == born and again["address"] == "1 Example Road"
+    assert second.post(url, again).status_code == 302
+    yp.refresh_from_db()
+    assert (yp.date_of_birth.isoformat(), yp.address) == ("2011-02-03", "1 Example Road")
 
 
 def test_a_form_read_after_the_other_save_saves(world):
