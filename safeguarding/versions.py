@@ -28,6 +28,7 @@ import base64
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from enum import Enum
 
 from django.db.models import Model
 
@@ -59,10 +60,13 @@ class StaleRecord(ApplicationError):
 
 
 def _canonical(value) -> bytes:
-    """A value as bytes that do not depend on how it was set: a record by its key, date-times
-    in UTC, the rest by ``repr`` (strings, numbers, dates, booleans, ``None``, lists)."""
+    """A value as bytes that do not depend on how it was set: a record by its key, a choice by
+    its value, date-times in UTC, the rest by ``repr`` (strings, numbers, dates, booleans,
+    ``None``, lists)."""
     if isinstance(value, Model):
         value = value.pk
+    if isinstance(value, Enum):  # a choice as set in Python (Kind.PARK) is its value ("park")
+        value = value.value
     if isinstance(value, datetime):
         value = value.astimezone(UTC).isoformat()
     return repr(value).encode()

@@ -202,3 +202,23 @@ def test_every_edit_pages_service_takes_the_version():
     assert len(views) >= 3
     for view in views:
         assert "version" in inspect.signature(view.service).parameters, view.__name__
+
+
+def test_a_version_does_not_depend_on_how_a_value_was_set():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from cases.models import Action
+    from contexts.models import Context
+
+    fields = ["kind", "name"]
+    assert versions.version(Context(kind=Context.Kind.PARK, name="A"), fields) == versions.version(
+        Context(kind="park", name="A"), fields
+    )
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    there = moment.astimezone(timezone(timedelta(hours=1)))
+    assert versions.version(Action(completed_at=moment), ["completed_at"]) == versions.version(
+        Action(completed_at=there), ["completed_at"]
+    )
+    assert versions.version(Context(name="A"), fields) != versions.version(
+        Context(name="B"), fields
+    )
