@@ -222,3 +222,26 @@ def test_the_front_door_does_not_hint_at_a_record_it_may_not_match(world, client
     people = YoungPerson.objects.count()
     assert _decide(client, world, referral, row, "new").status_code == 302
     assert YoungPerson.objects.count() == people + 1
+
+
+def test_the_front_door_asks_before_creating_a_place_identical_to_one_on_record(world, client):
+    ctx = world.records["contexts.context"]["team"]  # "Test team place", no postcode
+    referral = ReferralFactory(
+        source_organisation=world.records["accounts.organisation"]["p1"],
+        about=[
+            {
+                "kind": "context",
+                "described_name": "TEST team  place",
+                "described_place_kind": "park",
+            }
+        ],
+    )
+    row = referral.about.get()
+    places = Context.objects.count()
+    response = _decide(client, world, referral, row, "new")
+    assert response.status_code == 200
+    assert f"Already on record: Test team place ({ctx.reference})" in response.content.decode()
+    assert Context.objects.count() == places
+    confirmed = _decide(client, world, referral, row, "new", **{f"confirm_new_{row.pk}": "on"})
+    assert confirmed.status_code == 302
+    assert Context.objects.count() == places + 1
