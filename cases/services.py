@@ -36,6 +36,8 @@ from cases.casework.services import (  # noqa: F401
     transfer_withdraw,
 )
 from cases.concerns.services import (  # noqa: F401
+    SAME_PLACE,
+    SAME_YOUNG_PERSON,
     NewPlace,
     NewYoungPerson,
     _tell_guardians_of_concern,

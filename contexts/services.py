@@ -19,15 +19,18 @@ from .models import Context, ContextGuardian
 CONTEXT_FIELDS = ("name", "kind", "address", "postcode", "description")
 
 
-def context_update(context: Context, *, by: User, changes: Mapping[str, object]) -> Context:
+def context_update(
+    context: Context, *, by: User, changes: Mapping[str, object], version: str | None = None
+) -> Context:
     """Save ``changes`` (a name of :data:`CONTEXT_FIELDS` → its cleaned value) to the place for
     ``by``, who must be able to change it, and return it as saved.
 
     In one transaction, re-read through the rule after the change
     (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
-    it out of ``by``'s reach."""
-    return record_update(context, by=by, changes=changes, fields=CONTEXT_FIELDS)
+    it out of ``by``'s reach; ``StaleRecord`` if ``version`` (what the edit page read) is no
+    longer the record's."""
+    return record_update(context, by=by, changes=changes, version=version, fields=CONTEXT_FIELDS)
 
 
 #: What a guardian's add and edit pages set. Where it is (its place) never changes; ending it
@@ -97,20 +100,25 @@ def guardian_add(*, context: Context, by: User, **values) -> ContextGuardian:
 
 @transaction.atomic
 def guardian_update(
-    guardian: ContextGuardian, *, by: User, changes: Mapping[str, object]
+    guardian: ContextGuardian,
+    *,
+    by: User,
+    changes: Mapping[str, object],
+    version: str | None = None,
 ) -> ContextGuardian:
     """Save ``changes`` (a name of :data:`GUARDIAN_FIELDS` → its cleaned value) to a current
     guardian for ``by``, who must be able to change its place, and return it as saved
     (:func:`safeguarding.subjects.services.record_update`: ``RecordNotFound`` if ``by`` may not
     change it). ``ApplicationError``: as :func:`guardian_add` by field, checked on the guardian
-    as it would be after the change; an ended guardian (not about a field)."""
+    as it would be after the change; an ended guardian (not about a field). ``StaleRecord`` if
+    ``version`` (what the edit page read) is no longer the guardian's."""
     locked = ContextGuardian.objects.select_for_update().filter(pk=guardian.pk).order_by().first()
     current = visibility.require(by, locked or guardian, visibility.CHANGE)
     if current.ended_on is not None:
         raise ApplicationError("This guardian has ended: it can no longer be changed.")
     after = {name: getattr(current, name) for name in GUARDIAN_FIELDS} | dict(changes)
     _check_guardian(by, after)
-    return record_update(guardian, by=by, changes=changes, fields=GUARDIAN_FIELDS)
+    return record_update(guardian, by=by, changes=changes, version=version, fields=GUARDIAN_FIELDS)
 
 
 @transaction.atomic

@@ -116,7 +116,7 @@ def peer_group_create(*, by: User, name: str, purpose: str, description: str = "
 
 
 def peer_group_update(
-    peer_group: PeerGroup, *, by: User, changes: Mapping[str, object]
+    peer_group: PeerGroup, *, by: User, changes: Mapping[str, object], version: str | None = None
 ) -> PeerGroup:
     """Save ``changes`` (a name of :data:`PEER_GROUP_FIELDS` → its cleaned value) to the group
     for ``by``, who must be able to change it, and return it as saved.
@@ -124,10 +124,13 @@ def peer_group_update(
     In one transaction, re-read through the rule after the change
     (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
-    it out of ``by``'s reach, or by field for a name with a label (:data:`LABELS`). The audit
+    it out of ``by``'s reach, or by field for a name with a label (:data:`LABELS`);
+    ``StaleRecord`` if ``version`` (what the edit page read) is no longer the record's. The audit
     gets its change row."""
     _check_peer_group(changes, creating=False)
-    return record_update(peer_group, by=by, changes=changes, fields=PEER_GROUP_FIELDS)
+    return record_update(
+        peer_group, by=by, changes=changes, version=version, fields=PEER_GROUP_FIELDS
+    )
 
 
 @transaction.atomic

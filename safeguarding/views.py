@@ -14,6 +14,7 @@ refusal (``safeguarding.errors.ApplicationError``) is shown on the form, with ev
 kept, or as a message on the page a button returns to.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +25,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, View
 
-from safeguarding import text
+from safeguarding import text, versions
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
 from safeguarding.errors import ApplicationError, RecordNotFound
@@ -177,6 +178,10 @@ def record_formfield(db_field, **kwargs):
     return field
 
 
+#: The edit form's hidden field holding the version it was read at.
+VERSION_FIELD = "record_version"
+
+
 class RecordUpdateView(ServiceFormView):
     """Edit a record's ``fields`` through its ``<entity>_update`` service.
 
@@ -191,6 +196,17 @@ class RecordUpdateView(ServiceFormView):
     GOV.UK date pattern for dates, and error messages that name the field. The page
     (``record_form.html``) has ``form`` and ``object``; after a save, the record's page shows
     the success banner (``success_message``).
+
+    Lost updates: the form carries, in a hidden field (:data:`VERSION_FIELD`), the version of
+    the record it was read at (:func:`safeguarding.versions.version` over the form's fields),
+    and the service is called with it (``version=``; ``record_update`` compares it under the
+    row lock). A stale save is refused: the page is shown again with everything typed, "This
+    record was changed by someone else after you opened it…" in the error summary, and, at
+    each field someone else changed, what it is now: a field the user had left as read now
+    holds their value (saving again must not undo a change the user never saw); a field both
+    changed keeps what the user typed. The form then carries the new version, so saving again
+    (having looked) saves what the form holds. A POST without the hidden field (not from this
+    page) is saved unchecked.
     """
 
     action = visibility.CHANGE
@@ -217,12 +233,78 @@ class RecordUpdateView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields[VERSION_FIELD] = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=versions.version(self.object, self.edited_fields(form)),
+        )
+        return form
+
+    @staticmethod
+    def edited_fields(form) -> list[str]:
+        """The names of the record's fields the form edits (all but the version)."""
+        return [name for name in form.fields if name != VERSION_FIELD]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
-        changes = {name: form.cleaned_data[name] for name in form.fields}
-        return type(self).service(self.object, by=self.request.user, changes=changes)
+        changes = {name: form.cleaned_data[name] for name in self.edited_fields(form)}
+        try:
+            return type(self).service(
+                self.object,
+                by=self.request.user,
+                changes=changes,
+                version=form.cleaned_data.get(VERSION_FIELD) or None,
+            )
+        except versions.StaleRecord as stale:
+            self.show_stale(form, stale, changes)
+            raise
+
+    def show_stale(self, form, stale, changes) -> None:
+        """Say, at each field someone else changed, what it is now, and make the form carry
+        the version now, so that saving again saves what the form then holds. A field the
+        user left as they read it takes the other person's value (saving again must not undo
+        a change the user never saw); a field both changed keeps what the user typed. The
+        general message goes in the error summary (``ServiceFormView``)."""
+        read = versions.read_digests(form.cleaned_data.get(VERSION_FIELD) or "", changes) or {}
+        form.data = form.data.copy()
+        form.data[VERSION_FIELD] = stale.version
+        now = versions.values_shown(stale.current, stale.changed)
+        for name in stale.changed:
+            if name not in form.fields:
+                continue
+            current, typed = getattr(stale.current, name), changes.get(name)
+            label = form.fields[name].label or capfirst(name.replace("_", " "))
+            if versions.value_digest(name, typed) == versions.value_digest(name, current):
+                continue  # the user typed what is now saved: nothing to choose
+            if read.get(name) == versions.value_digest(name, typed):
+                _set_bound_value(form, name, current)
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. It now shows "
+                    "their change.",
+                )
+            else:
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. Saving again "
+                    "keeps what you typed.",
+                )
+
+
+def _set_bound_value(form, name: str, value) -> None:
+    """Put ``value`` (a model value) in a bound form's data for field ``name``, as its widget
+    would send it (a date in its day, month and year boxes)."""
+    widget = form.fields[name].widget
+    key = form.add_prefix(name)
+    if isinstance(widget, forms.MultiWidget):
+        for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
+            form.data[key + suffix] = "" if part is None else str(part)
+    else:
+        form.data[key] = "" if value is None else str(getattr(value, "pk", value))
 
 
 class RecordActionView(RecordMixin, View):

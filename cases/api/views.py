@@ -6,10 +6,12 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from safeguarding.accounts import visibility
+from safeguarding.api import preconditions
 from safeguarding.api.idempotency import HEADER, REPLAYED_HEADER, created_parameters, idempotent
 from safeguarding.api.views import RestrictedViewSet
 
 from .. import services
+from ..casework.services import ACTION_VERSION_FIELDS
 from ..models import Action, HarmCategory, Referral
 from .filters import ActionFilter, ReferralFilter
 from .serializers import (
@@ -97,30 +99,46 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Restricted
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
     rule_actions = {"partial_update": visibility.CHANGE}
+    extra_problems = {"partial_update": preconditions.PATCH_PROBLEMS}
 
     @extend_schema(summary="Actions assigned to your organisation, soonest due first")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One action assigned to your organisation")
+    @extend_schema(
+        summary="One action assigned to your organisation",
+        description="The answer's `ETag` is the action's version: send it as `If-Match` to "
+        "record progress.",
+        parameters=[preconditions.etag_parameter(200)],
+    )
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        action = self.get_object()
+        return preconditions.with_etag(
+            Response(self.represent(ActionSerializer, action)), action, ACTION_VERSION_FIELDS
+        )
 
     @extend_schema(
         summary="Record progress on an action",
         description="Sets the status (not started, in progress, done) and/or the progress "
-        "note. Safe to retry: it sets values, it does not add to them.",
+        "note. Safe to retry: it sets values, it does not add to them.\n\n"
+        "**`If-Match` is required**: the `ETag` of the action as you last read it (GET). If "
+        "the action has changed since, nothing is saved (412): read it again. The answer "
+        "carries the action's new `ETag`.",
         request=ActionProgressSerializer,
+        parameters=[preconditions.IF_MATCH_PARAMETER, preconditions.etag_parameter(200)],
         responses={200: ActionSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         action = self.get_object()
+        if_match = preconditions.read_if_match(request)
         serializer = ActionProgressSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         action = services.action_record_progress(
-            action=action, by=request.user, **serializer.validated_data
+            action=action, by=request.user, if_match=if_match, **serializer.validated_data
         )
-        return Response(self.represent(ActionSerializer, action))
+        return preconditions.with_etag(
+            Response(self.represent(ActionSerializer, action)), action, ACTION_VERSION_FIELDS
+        )
 
 
 @extend_schema(tags=["reference data"])

@@ -19,6 +19,7 @@ from cases.models import (
     Document,
     TransferRequest,
 )
+from safeguarding import versions
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import Organisation, Team, User
 from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
@@ -570,22 +571,43 @@ def transfer_withdraw(*, request: TransferRequest, withdrawn_by: User) -> None:
     )
 
 
+#: What an action's version (its API ``ETag``) is made of: the fields of the action its
+#: representation shows (``cases.api.serializers.ActionSerializer``).
+ACTION_VERSION_FIELDS = (
+    "description",
+    "status",
+    "due_on",
+    "progress_note",
+    "completed_at",
+    "updated_at",
+)
+
 #: What the owner of an action may set it to (cancelling is the council's decision).
 ACTION_PROGRESS_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.DONE)
 
 
 @transaction.atomic
 def action_record_progress(
-    *, action: Action, by: User, status: str | None = None, progress_note: str | None = None
+    *,
+    action: Action,
+    by: User,
+    status: str | None = None,
+    progress_note: str | None = None,
+    if_match: str | None = None,
 ) -> Action:
     """Record progress on an action: its status (not started, in progress, done) and a note.
 
     ``by`` must be able to change the action (its owner: a worker, or a partner organisation's
     user or API token), otherwise the action looks missing. A cancelled action cannot be
     changed this way. Moving to *done* records when; moving away from it clears that.
+
+    ``if_match``: an ``If-Match`` header's value (the API's PATCH), compared under the row lock
+    with the action's entity tag over :data:`ACTION_VERSION_FIELDS`: ``StaleRecord`` (nothing
+    saved) if the action changed since it was read. ``None``: not checked.
     """
     action = Action.objects.select_for_update().get(pk=action.pk)
     visibility.require(by, action, visibility.CHANGE)
+    versions.check_etag(action, ACTION_VERSION_FIELDS, if_match)
     if status is None and progress_note is None:
         return action
     if action.status == Action.Status.CANCELLED:

@@ -5,9 +5,10 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from cases.models import ConcernSubject, HarmCategory
+from cases.models import ConcernSubject, HarmCategory, YoungPerson
 from contexts.models import Context
 from safeguarding import text
+from safeguarding.accounts import visibility
 from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
 from safeguarding.widgets import GovukDateField
@@ -17,6 +18,38 @@ YOUNG_PERSON_PARTS = [
     for value, label in ConcernSubject.Part.choices
     if value in ConcernSubject.PARTS_BY_KIND["young_person"]
 ]
+
+
+#: The answer "it is a new record" to "is this one already on record?".
+NEW_RECORD = "new"
+
+
+def same_as_field(label: str) -> forms.CharField:
+    """The question asked when a new record may be a known one (safeguarding/duplicates.py):
+    radios whose options (the matches, then :data:`NEW_RECORD`) the view sets when it asks
+    (:func:`offer_matches`); otherwise not shown."""
+    return text.CharField(label=label, required=False, max_length=20, widget=forms.RadioSelect)
+
+
+def offer_matches(field: forms.Field, matches, label, new_label: str) -> None:
+    field.widget.choices = [(str(m.pk), label(m)) for m in matches] + [(NEW_RECORD, new_label)]
+
+
+def chosen_match(form, name: str, model):
+    """What the user answered to :func:`same_as_field` ``name``: a record of ``model`` they may
+    pick (use it instead), :data:`NEW_RECORD`, or ``None`` (not asked). A record they may not
+    pick is an error at the field."""
+    answer = form.cleaned_data.get(name) or ""
+    if answer in ("", NEW_RECORD):
+        return answer or None
+    found = (
+        visibility.restrict(form.user, model, visibility.PICK).filter(pk=answer).first()
+        if answer.isdigit()
+        else None
+    )
+    if found is None:
+        form.add_error(name, "Choose one of the records offered, or say that it is new")
+    return found
 
 
 class ConcernForm(PickerFormMixin, forms.Form):
@@ -51,6 +84,7 @@ class ConcernForm(PickerFormMixin, forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
+    new_place_same_as = same_as_field("Is this a place already on record?")
     location_description = text.CharField(
         label="Where, in words (optional)",
         required=False,
@@ -82,6 +116,12 @@ class ConcernForm(PickerFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        same = (
+            chosen_match(self, "new_place_same_as", Context) if data.get("new_place_name") else None
+        )
+        if isinstance(same, Context):  # the place on record, instead of a new one
+            data["location"], data["new_place_name"] = same, ""
+        data["new_place_confirmed"] = same == NEW_RECORD
         if data.get("location") and data.get("new_place_name"):
             self.add_error("new_place_name", "Choose a known place or add a new one, not both")
         if data.get("new_place_name") and not data.get("new_place_kind"):
@@ -111,6 +151,7 @@ class InvolvementForm(PickerFormMixin, forms.Form):
     )
     new_family_name = text.CharField(label="Last name", required=False, max_length=100)
     new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    same_as = same_as_field("Is this someone already on record?")
     part = forms.ChoiceField(
         label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
     )
@@ -124,6 +165,12 @@ class InvolvementForm(PickerFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        new = data.get("new_given_name") or data.get("new_family_name")
+        same = chosen_match(self, "same_as", YoungPerson) if new else None
+        if isinstance(same, YoungPerson):  # the young person on record, instead of a new one
+            data["young_person"], data["new_given_name"], data["new_family_name"] = same, "", ""
+            data["new_date_of_birth"] = None
+        data["confirmed_new"] = same == NEW_RECORD
         known = data.get("young_person")
         new = data.get("new_given_name") or data.get("new_family_name")
         if known and new:

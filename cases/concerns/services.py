@@ -14,6 +14,7 @@ from cases.models import (
 )
 from contexts.models import Context
 from peers.models import PeerGroup
+from safeguarding import duplicates
 from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
@@ -31,6 +32,9 @@ class NewYoungPerson:
     family_name: str
     part: str
     date_of_birth: date | None = None
+    #: The user has seen the young people it may be (:class:`PossibleDuplicates`) and said it
+    #: is someone new.
+    confirmed_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,19 @@ class NewPlace:
     name: str
     kind: str
     postcode: str = ""
+    #: The user has seen the places it may be and said it is a new one.
+    confirmed_new: bool = False
+
+
+#: What a new record that may be a known one is told (at its name field).
+SAME_YOUNG_PERSON = (
+    "A young person with this name and date of birth is already on record. Choose them, or "
+    "say that this is someone new."
+)
+SAME_PLACE = (
+    "A place with this name and postcode is already on record. Choose it, or say that this is "
+    "a new place."
+)
 
 
 @transaction.atomic
@@ -63,6 +80,13 @@ def concern_log(
     the place and the peer group (the team now works with them); a new young person goes to the
     logger's team's unallocated queue. Every existing record must be one the logger may pick,
     otherwise it is refused as if it did not exist.
+
+    A new young person with the name and date of birth of one the logger may pick, or a new
+    place with the name and postcode of one they may pick (:mod:`safeguarding.duplicates`), is
+    refused unless ``confirmed_new``: ``PossibleDuplicates`` (nothing saved) with the matches
+    keyed by the new young person's index in ``new_young_people``, or ``"new_place"``; its
+    messages are under ``new_young_people`` and ``new_place``. Records the logger may not
+    pick are never matched.
     """
     if not visibility.logs_concerns(logged_by):
         raise ApplicationError("Only social workers and team managers log concerns.")
@@ -95,6 +119,7 @@ def concern_log(
         errors["peer_group"] = "Choose the peer group from the list."
     if errors:
         raise ApplicationError(errors)
+    _refuse_possible_duplicates(logged_by, new_place, new_young_people)
 
     authority = logged_by.organisation
     team = logged_by.team
@@ -142,6 +167,32 @@ def concern_log(
     if location is not None:
         _tell_guardians_of_concern(location)
     return concern
+
+
+def _refuse_possible_duplicates(
+    user: User, new_place: NewPlace | None, new_young_people: list[NewYoungPerson]
+) -> None:
+    matches, errors = {}, {}
+    if new_place is not None and not new_place.confirmed_new:
+        found = duplicates.places_like(
+            user=user, name=new_place.name, postcode=new_place.postcode, action=visibility.PICK
+        )
+        if found:
+            matches["new_place"], errors["new_place"] = found, SAME_PLACE
+    for index, new in enumerate(new_young_people):
+        if new.confirmed_new:
+            continue
+        found = duplicates.young_people_like(
+            user=user,
+            given_name=new.given_name,
+            family_name=new.family_name,
+            date_of_birth=new.date_of_birth,
+            action=visibility.PICK,
+        )
+        if found:
+            matches[index], errors["new_young_people"] = found, SAME_YOUNG_PERSON
+    if matches:
+        raise duplicates.PossibleDuplicates(errors, matches=matches)
 
 
 def _tell_guardians_of_concern(place: Context) -> None:

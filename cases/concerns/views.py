@@ -11,6 +11,7 @@ from cases.concerns.forms import (
     ADD_YOUNG_PERSON,
     MAX_YOUNG_PEOPLE,
     REMOVE_YOUNG_PERSON,
+    offer_matches,
 )
 from cases.forms import (
     ConcernForm,
@@ -23,7 +24,9 @@ from cases.models import (
 )
 from contexts.models import Context
 from peers.models import PeerGroup
+from safeguarding import duplicates
 from safeguarding.accounts import visibility
+from safeguarding.duplicates import PossibleDuplicates
 from safeguarding.errors import ApplicationError
 from safeguarding.exports import csv_response
 from safeguarding.formsets import rearranged, unchecked
@@ -109,6 +112,9 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
         formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
         if form.is_valid() and formset.is_valid():
             rows = [f.cleaned_data for f in formset.forms if not f.is_blank]
+            new_rows = [
+                f for f in formset.forms if not f.is_blank and not f.cleaned_data["young_person"]
+            ]
             data = form.cleaned_data
             try:
                 concern = services.concern_log(
@@ -124,6 +130,7 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                         name=data["new_place_name"],
                         kind=data["new_place_kind"],
                         postcode=data["new_place_postcode"],
+                        confirmed_new=data["new_place_confirmed"],
                     )
                     if data["new_place_name"]
                     else None,
@@ -138,11 +145,13 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                             family_name=r["new_family_name"],
                             date_of_birth=r["new_date_of_birth"],
                             part=r["part"],
+                            confirmed_new=r["confirmed_new"],
                         )
-                        for r in rows
-                        if not r["young_person"]
+                        for r in (f.cleaned_data for f in new_rows)
                     ],
                 )
+            except PossibleDuplicates as possible:
+                self.offer_matches(form, new_rows, possible.matches)
             except ApplicationError as error:
                 # What the service says of the young people ("who or where", "named once") is
                 # said at the first person's field; the rest at the form's own fields.
@@ -157,6 +166,21 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                 messages.success(request, f"Concern {concern.reference} logged.")
                 return redirect(concern)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    @staticmethod
+    def offer_matches(form, new_rows, matches) -> None:
+        """Ask, at each new record that may be a known one, whether it is (the matches, the
+        user may pick them) or is new (safeguarding/duplicates.py). Nothing else is said: the
+        rest of the form was valid."""
+        for key, found in matches.items():
+            if key == "new_place":
+                field, row, message = "new_place_same_as", form, services.SAME_PLACE
+                label, new_label = duplicates.place_label, "No, it is a new place"
+            else:
+                field, row, message = "same_as", new_rows[key], services.SAME_YOUNG_PERSON
+                label, new_label = duplicates.young_person_label, "No, add them as someone new"
+            offer_matches(row.fields[field], found, label, new_label)
+            row.add_error(field, message)
 
 
 class ThemesView(AllowedUsersMixin, TemplateView):

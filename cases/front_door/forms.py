@@ -57,6 +57,24 @@ class TriageDecisionForm(forms.Form):
                 initial=initial,
                 widget=forms.RadioSelect,
             )
+            if row.described_name and item.identical:
+                same = (
+                    "name and date of birth" if row.kind == "young_person" else "name and postcode"
+                )
+                self.fields[f"confirm_new_{row.pk}"] = forms.BooleanField(
+                    label=f"Create a new record for “{row.described_name}” even though one with "
+                    f"the same {same} is on record",
+                    required=False,
+                )
+
+    def confirmed_new(self) -> set[int]:
+        """The referral rows for which the user confirmed a new record despite an identical
+        one (``referral_decide(confirmed_new=...)``)."""
+        return {
+            int(name.removeprefix("confirm_new_"))
+            for name, value in self.cleaned_data.items()
+            if name.startswith("confirm_new_") and value
+        }
 
     def links(self) -> dict:
         result = {}

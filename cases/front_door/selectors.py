@@ -1,12 +1,13 @@
 """The front door: the triage queue and what is known about a referral."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cases.models import (
     Referral,
     YoungPerson,
 )
 from cases.subject_pages.selectors import concern_counts_at
+from safeguarding import duplicates
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 
@@ -41,6 +42,33 @@ class Known:
     row: object  # the ReferralSubject
     matches: list  # records the manager may link it to
     recent_concerns: dict  # for places: record -> {30: n, 90: n, 365: n}
+    #: Records identical to the description (safeguarding/duplicates.py; also in matches):
+    #: creating a new record instead needs a confirmation.
+    identical: list = field(default_factory=list)
+
+
+def identical_records(*, user: User, row) -> list:
+    """Records ``user`` may match that are identical to what a referral row describes: a young
+    person with the same name (normalised) and date of birth, a place with the same name and
+    postcode (:mod:`safeguarding.duplicates`). Empty for a row with no description."""
+    if not row.described_name:
+        return []
+    if row.kind == "young_person":
+        return duplicates.young_people_like(
+            user=user,
+            given_name=row.described_name,
+            family_name="",
+            date_of_birth=row.described_date_of_birth,
+            action=visibility.MATCH,
+        )
+    if row.kind == "context":
+        return duplicates.places_like(
+            user=user,
+            name=row.described_name,
+            postcode=row.described_postcode,
+            action=visibility.MATCH,
+        )
+    return []
 
 
 def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
@@ -76,9 +104,12 @@ def known_for_referral(*, user: User, referral: Referral) -> list[Known]:
             linked = row.subject.concrete
             if visibility.can(user, linked, visibility.MATCH):
                 matches = [linked, *(m for m in matches if m.pk != linked.pk)]
+        identical = identical_records(user=user, row=row)
+        offered = {m.pk for m in matches}
+        matches += [m for m in identical if m.pk not in offered]
         recent = {}
         if row.kind == "context":
             for place in matches[:5]:
                 recent[place] = concern_counts_at(user=user, subject=place.subject)
-        known.append(Known(row=row, matches=matches, recent_concerns=recent))
+        known.append(Known(row=row, matches=matches, recent_concerns=recent, identical=identical))
     return known

@@ -1,6 +1,6 @@
 """The front door: receiving, screening and deciding referrals."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.casework.services import case_open
+from cases.front_door.selectors import identical_records
 from cases.models import (
     Case,
     HarmCategory,
@@ -19,6 +20,7 @@ from cases.models import (
 from contexts.models import Context
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
+from safeguarding.duplicates import PossibleDuplicates
 from safeguarding.errors import ApplicationError, NotAllowed
 from safeguarding.notifications.services import (
     ReferralDecided,
@@ -37,6 +39,12 @@ DECISIONS_THAT_OPEN_WORK = {
 
 
 NEW = "new"
+
+#: A new record asked for when an identical one is on record (and not confirmed).
+SAME_RECORD = (
+    "A record identical to this description already exists: link to it, or confirm that a new "
+    "record is needed."
+)
 
 
 @transaction.atomic
@@ -58,6 +66,7 @@ def referral_decide(
     reason: str,
     decided_by: User,
     links: dict | None = None,
+    confirmed_new: Collection[int] = (),
 ) -> Referral:
     """Record the front door's decision on a referral.
 
@@ -66,6 +75,12 @@ def referral_decide(
     referrer described). For decisions that start work, each linked subject without open work
     gets a case in the manager's team. The referrer learns the decision (status, decision and
     date) through the API.
+
+    ``NEW`` for a row whose description is identical to a record ``decided_by`` may match (a
+    young person with the same name and date of birth, a place with the same name and
+    postcode: ``selectors.identical_records``) is refused unless the row's id is in
+    ``confirmed_new``: ``PossibleDuplicates`` (nothing saved), its matches keyed by row id.
+    Records the manager may not match are never considered.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     visibility.require(decided_by, referral, visibility.CHANGE)
@@ -95,6 +110,15 @@ def referral_decide(
             errors["links"] = "Choose records from the lists offered."
     if errors:
         raise ApplicationError(errors)
+    identical = {
+        int(row_id): found
+        for row_id, target in links.items()
+        if target == NEW
+        and int(row_id) not in confirmed_new
+        and (found := identical_records(user=decided_by, row=about[int(row_id)]))
+    }
+    if identical:
+        raise PossibleDuplicates({"links": SAME_RECORD}, matches=identical)
 
     linked = []
     for row_id, target in links.items():

@@ -24,9 +24,12 @@ from cases.front_door.forms import (
 )
 from cases.models import (
     Referral,
+    YoungPerson,
 )
+from safeguarding import duplicates
 from safeguarding.accounts import visibility
 from safeguarding.audit.registry import record_read
+from safeguarding.duplicates import PossibleDuplicates
 from safeguarding.errors import ApplicationError, NotAllowed
 from safeguarding.formsets import rearranged, unchecked
 from safeguarding.pagination import paginate
@@ -114,11 +117,32 @@ class TriageDecideView(TeamManagerMixin, ServiceFormView):
             "reason": form.cleaned_data["reason"],
             "decided_by": self.request.user,
             "links": form.links(),
+            "confirmed_new": form.confirmed_new(),
         }
+
+    def perform(self, form):
+        try:
+            return super().perform(form)
+        except PossibleDuplicates as possible:
+            # Said at each row's link, naming what is on record (the radios offer it).
+            raise ApplicationError(
+                {
+                    f"link_{row_id}": "Already on record: "
+                    + "; ".join(_label(record) for record in found)
+                    + ". Link to it, or confirm that a new record is needed."
+                    for row_id, found in possible.matches.items()
+                }
+            ) from None
 
     def get_success_message(self, form):
         decision = Referral.Decision(form.cleaned_data["decision"]).label
         return f"Referral {self.object.reference}: {decision}."
+
+
+def _label(record) -> str:
+    if isinstance(record, YoungPerson):
+        return duplicates.young_person_label(record)
+    return duplicates.place_label(record)
 
 
 class TriageStartScreeningView(TeamManagerMixin, RecordActionView):

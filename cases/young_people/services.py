@@ -35,7 +35,11 @@ YOUNG_PERSON_FIELDS = (
 
 
 def young_person_update(
-    young_person: YoungPerson, *, by: User, changes: Mapping[str, object]
+    young_person: YoungPerson,
+    *,
+    by: User,
+    changes: Mapping[str, object],
+    version: str | None = None,
 ) -> YoungPerson:
     """Save ``changes`` (a name of :data:`YOUNG_PERSON_FIELDS` → its cleaned value) to the
     young person for ``by``, who must be able to change the record, and return it as saved.
@@ -43,12 +47,15 @@ def young_person_update(
     In one transaction, re-read through the rule after the change
     (:func:`safeguarding.subjects.services.record_update`): ``RecordNotFound`` if ``by`` may not
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
-    it out of ``by``'s reach, or, on ``date_of_birth``, if the date is not in the past. The
+    it out of ``by``'s reach, or, on ``date_of_birth``, if the date is not in the past;
+    ``StaleRecord`` if ``version`` (what the edit page read) is no longer the record's. The
     audit gets its change row (personal fields masked)."""
     born = changes.get("date_of_birth")
     if born and born >= timezone.localdate():
         raise ApplicationError({"date_of_birth": "Date of birth must be in the past"})
-    return record_update(young_person, by=by, changes=changes, fields=YOUNG_PERSON_FIELDS)
+    return record_update(
+        young_person, by=by, changes=changes, version=version, fields=YOUNG_PERSON_FIELDS
+    )
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from safeguarding.errors import NotAllowed, RecordNotFound
+from safeguarding.versions import StaleRecord
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,14 @@ PROBLEMS = {
             "says how many seconds are left.",
         ),
         ProblemType(
+            "precondition-failed",
+            412,
+            "The record has changed since you read it",
+            "The `If-Match` header does not name the record's current `ETag`: someone changed "
+            "it after you read it. Nothing was saved. Read it again (GET), decide whether your "
+            "change still stands, and send it with the new `ETag`.",
+        ),
+        ProblemType(
             "payload-too-large",
             413,
             "The request body is too large",
@@ -152,6 +161,14 @@ PROBLEMS = {
             "A key identifies one request: the same key was sent earlier with a different body "
             "(or to a different endpoint). Use a new key for a new request. Keys are kept for "
             "24 hours.",
+        ),
+        ProblemType(
+            "precondition-required",
+            428,
+            "An If-Match header is required",
+            "Changing a record needs an `If-Match` header with the `ETag` of the record as you "
+            "last read it (every GET of a record answers with one), so that your change cannot "
+            "overwrite someone else's that you have not seen.",
         ),
         ProblemType(
             "rate-limited",
@@ -301,7 +318,9 @@ def problem_exception_handler(exc, context):
     request = context.get("request")
     instance = request.path if request is not None else ""
     headers = {}
-    if isinstance(exc, Http404 | RecordNotFound):  # a service's RecordNotFound: missing or denied
+    if isinstance(exc, StaleRecord):  # a service's If-Match check, under the row lock
+        exc = ProblemException("precondition-failed", PROBLEMS["precondition-failed"].description)
+    elif isinstance(exc, Http404 | RecordNotFound):  # a service's RecordNotFound: missing or denied
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied | NotAllowed):
         exc = exceptions.PermissionDenied(str(exc) or None)

@@ -38,6 +38,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 
 from safeguarding.accounts import visibility
+from safeguarding.api import preconditions
 from safeguarding.api.errors import ProblemException
 from safeguarding.api.idempotency import (
     HEADER,
@@ -298,6 +299,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         "create": {
             409: "A request with this Idempotency-Key is still being processed: retry shortly.",
         },
+        "partial_update": preconditions.PATCH_PROBLEMS,
         "rotate_secret": {
             409: "The secret was rotated in the last 24 hours (`Retry-After` says when another "
             "rotation is possible), or a request with this Idempotency-Key is still being "
@@ -310,10 +312,18 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        summary="One of your webhook endpoints (without its secret)", parameters=[ENDPOINT_ID]
+        summary="One of your webhook endpoints (without its secret)",
+        description="The answer's `ETag` is the endpoint's version: send it as `If-Match` to "
+        "change the endpoint.",
+        parameters=[ENDPOINT_ID, preconditions.etag_parameter(200)],
     )
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        channel = self.get_object()
+        return preconditions.with_etag(
+            Response(self.represent(WebhookEndpointSerializer, channel)),
+            channel,
+            services.WEBHOOK_ENDPOINT_VERSION_FIELDS,
+        )
 
     @extend_schema(
         summary="Register a webhook endpoint",
@@ -362,19 +372,31 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, R
         summary="Change a webhook endpoint's events, description or whether it is on",
         description="Sets the fields given; the others stay as they are. The address cannot "
         "be changed: register a new endpoint (with a new secret) and delete this one. Safe to "
-        "retry: it sets values, it does not add to them.",
-        parameters=[ENDPOINT_ID],
+        "retry: it sets values, it does not add to them.\n\n"
+        "**`If-Match` is required**: the `ETag` of the endpoint as you last read it (GET). If "
+        "it has changed since, nothing is saved (412): read it again. The answer carries the "
+        "endpoint's new `ETag`.",
+        parameters=[
+            ENDPOINT_ID,
+            preconditions.IF_MATCH_PARAMETER,
+            preconditions.etag_parameter(200),
+        ],
         request=WebhookEndpointUpdateSerializer,
         responses={200: WebhookEndpointSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
         channel = self.get_object()
+        if_match = preconditions.read_if_match(request)
         serializer = WebhookEndpointUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         channel = services.webhook_endpoint_update(
-            endpoint=channel, by=request.user, **serializer.validated_data
+            endpoint=channel, by=request.user, if_match=if_match, **serializer.validated_data
         )
-        return Response(self.represent(WebhookEndpointSerializer, channel))
+        return preconditions.with_etag(
+            Response(self.represent(WebhookEndpointSerializer, channel)),
+            channel,
+            services.WEBHOOK_ENDPOINT_VERSION_FIELDS,
+        )
 
     @extend_schema(
         summary="Rotate a webhook endpoint's signing secret",

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from safeguarding import versions
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
@@ -335,6 +336,11 @@ def _clean_event_types(event_types: Sequence[str]) -> list[str]:
     return chosen
 
 
+#: What a webhook endpoint's version (its API ``ETag``) is made of: the fields its
+#: representation shows (``safeguarding.notifications.api.WebhookEndpointSerializer``).
+WEBHOOK_ENDPOINT_VERSION_FIELDS = ("url", "event_types", "description", "is_active", "created_at")
+
+
 def _endpoint(endpoint: Channel, by: User) -> Channel:
     """``endpoint`` read again and locked, if ``by`` may change it (the rule: its own
     organisation's); RecordNotFound otherwise, as for a missing one."""
@@ -405,6 +411,7 @@ def webhook_endpoint_update(
     event_types: Sequence[str] | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    if_match: str | None = None,
 ) -> Channel:
     """Set the given fields of one of ``by``'s organisation's webhook endpoints (``None``: as it
     is): the events it is sent (names of :data:`EVENT_TYPES`, at least one; repeats count once),
@@ -413,9 +420,12 @@ def webhook_endpoint_update(
 
     Returns the endpoint as saved. ``NotAllowed`` for a caller who does not register
     endpoints, ``RecordNotFound`` for an endpoint ``by`` may not change, ``ApplicationError`` for
-    event types that are not.
+    event types that are not. ``if_match`` (an ``If-Match`` header's value) is compared under
+    the row lock with the endpoint's entity tag over :data:`WEBHOOK_ENDPOINT_VERSION_FIELDS`:
+    ``StaleRecord`` (nothing saved) if it changed since it was read; ``None``: not checked.
     """
     channel = _endpoint(endpoint, by)
+    versions.check_etag(channel, WEBHOOK_ENDPOINT_VERSION_FIELDS, if_match)
     changes = {}
     if event_types is not None:
         changes["event_types"] = _clean_event_types(event_types)

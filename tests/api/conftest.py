@@ -147,3 +147,10 @@ def receiver():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def patch_current(client: APIClient, url: str, body, **headers):
+    """PATCH ``url`` as a correct client does: with the ``ETag`` of a GET of the record just
+    before as ``If-Match`` (safeguarding/api/preconditions.py)."""
+    etag = client.get(url).headers.get("ETag", '"none"')
+    return client.patch(url, body, format="json", HTTP_IF_MATCH=etag, **headers)

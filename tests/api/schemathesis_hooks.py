@@ -6,8 +6,10 @@ request (reusing one with another body is rightly a 422), a referral and an acti
 in place of random identifiers (so the detail and update operations answer 200, not only 404),
 harm categories and place references that exist, a date of birth in the past, and a description
 instead of a council reference for a young person (partners describe people), and webhook
-endpoints of the partner's own (one to read and change, another to delete). Invalid (negative)
-cases are sent exactly as generated. ``SG_API_KNOWN`` (JSON) says what exists.
+endpoints of the partner's own (one to read and change, another to delete), and, for a change
+(PATCH), the record's current ``ETag`` as ``If-Match`` (read just before, as a client reads a
+record before changing it). Invalid (negative) cases are sent exactly as generated.
+``SG_API_KNOWN`` (JSON) says what exists.
 
 Generated webhook addresses are random host names: the test answers their DNS look-ups itself
 (``tests/api/fake_dns.py``), so nothing here needs to change them.
@@ -19,6 +21,7 @@ import random
 import uuid
 from datetime import date
 
+import requests
 import schemathesis
 
 KNOWN = json.loads(os.environ.get("SG_API_KNOWN", "{}"))
@@ -42,6 +45,9 @@ def before_call(context, case, kwargs):
                 case.path_parameters["id"] = KNOWN[name]
             else:
                 case.path_parameters["id"] = KNOWN["action"]
+    if case.method == "PATCH":
+        case.headers = {**(case.headers or {}), "If-Match": _current_etag(case)}
+        return
     if case.method != "POST":
         return
     case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}
@@ -68,3 +74,11 @@ def before_call(context, case, kwargs):
             slug if slug in KNOWN["harm_categories"] else rng.choice(KNOWN["harm_categories"])
             for slug in body["harm_categories"]
         ]
+
+
+def _current_etag(case) -> str:
+    """The ``ETag`` of the record a PATCH changes, from a GET of it now."""
+    url = case.operation.schema.get_base_url() + case.formatted_path
+    token = os.environ.get("SG_API_TOKEN", "")
+    answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return answer.headers.get("ETag", '"none"')

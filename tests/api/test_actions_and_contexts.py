@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from cases.models import Action
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, patch_current
 from tests.factories import ContextFactory
 
 pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
@@ -31,10 +31,10 @@ def test_a_partner_lists_and_reads_the_actions_assigned_to_it(world, api):
 def test_a_partner_records_progress_and_the_change_is_audited(world, api):
     agency = world.records["cases.action"]["agency"]
     police = api("p1")
-    response = police.patch(
+    response = patch_current(
+        police,
         f"{ACTIONS}{agency.pk}/",
         {"status": "done", "progress_note": "CCTV fixed at the station entrance."},
-        format="json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "done"
@@ -49,19 +49,19 @@ def test_a_partner_records_progress_and_the_change_is_audited(world, api):
     assert change.actor == police.token.service_user
     assert "status" in change.changes_dict
 
-    reopened = police.patch(f"{ACTIONS}{agency.pk}/", {"status": "in_progress"}, format="json")
+    reopened = patch_current(police, f"{ACTIONS}{agency.pk}/", {"status": "in_progress"})
     assert reopened.json()["completed_at"] is None
-    assert police.patch(f"{ACTIONS}{agency.pk}/", {}, format="json").status_code == 200
+    assert patch_current(police, f"{ACTIONS}{agency.pk}/", {}).status_code == 200
 
 
 def test_progress_is_validated_and_only_status_and_note_may_change(world, api):
     agency = world.records["cases.action"]["agency"]
     police = api("p1")
     problem = assert_problem(
-        police.patch(
+        patch_current(
+            police,
             f"{ACTIONS}{agency.pk}/",
             {"status": "cancelled", "due_on": "2030-01-01", "description": "Mine now"},
-            format="json",
         ),
         422,
         "validation-failed",
@@ -72,7 +72,7 @@ def test_progress_is_validated_and_only_status_and_note_may_change(world, api):
 
     Action.objects.filter(pk=agency.pk).update(status="cancelled")
     assert_problem(
-        police.patch(f"{ACTIONS}{agency.pk}/", {"status": "done"}, format="json"),
+        patch_current(police, f"{ACTIONS}{agency.pk}/", {"status": "done"}),
         422,
         "validation-failed",
     )

@@ -164,6 +164,8 @@ def _send(client, world, endpoint: Endpoint, body):
     raw = body if isinstance(body, str) else json.dumps(body)  # ASCII: "\ud800" as an escape
     headers = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())} if endpoint.idempotent else {}
     url = endpoint.path(world)
+    if endpoint.method == "PATCH":  # as a correct client does: the ETag just read
+        headers["HTTP_IF_MATCH"] = client.get(url).headers.get("ETag", '"none"')
     with resolving():
         return client.generic(
             endpoint.method,

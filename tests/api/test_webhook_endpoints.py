@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook
 from safeguarding.notifications import delivery
 from safeguarding.notifications.models import Channel, Notification
 from safeguarding.notifications.services import EVENT_TYPES, ReferralDecided
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, patch_current
 from tests.api.fake_dns import resolving
 
 pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
@@ -237,10 +237,8 @@ def test_a_partner_changes_events_description_and_whether_it_is_on(world, api):
     police = api("p1")
     mine = create(police).json()
     url = detail(mine["id"])
-    response = police.patch(
-        url,
-        {"event_types": ["action.overdue"], "description": "", "is_active": False},
-        format="json",
+    response = patch_current(
+        police, url, {"event_types": ["action.overdue"], "description": "", "is_active": False}
     )
     assert response.status_code == 200, response.content
     changed = response.json()
@@ -252,11 +250,11 @@ def test_a_partner_changes_events_description_and_whether_it_is_on(world, api):
     assert (channel.event_types, channel.is_active) == (["action.overdue"], False)
     assert not channel.receives("action.overdue")
     # One field at a time; nothing else changes.
-    assert police.patch(url, {"is_active": True}, format="json").json() == {
+    assert patch_current(police, url, {"is_active": True}).json() == {
         **changed,
         "is_active": True,
     }
-    assert police.patch(url, {}, format="json").json()["is_active"] is True
+    assert patch_current(police, url, {}).json()["is_active"] is True
 
 
 @pytest.mark.parametrize(
@@ -274,7 +272,7 @@ def test_what_cannot_be_changed_is_a_field_error(world, api, body, field, says):
     police = api("p1")
     mine = create(police).json()
     problem = assert_problem(
-        police.patch(detail(mine["id"]), body, format="json"), 422, "validation-failed"
+        patch_current(police, detail(mine["id"]), body), 422, "validation-failed"
     )
     errors = {e["field"]: e["message"] for e in problem["errors"]}
     assert set(errors) == {field}
@@ -373,7 +371,7 @@ def test_a_registered_endpoint_receives_signed_deliveries(world, api, settings, 
     assert (notification.status, notification.attempts) == (Notification.Status.SENT, 1)
 
     # Switched off: nothing more is recorded for it.
-    api("p1").patch(detail(created["id"]), {"is_active": False}, format="json")
+    patch_current(api("p1"), detail(created["id"]), {"is_active": False})
     with transaction.atomic():
         later = ReferralDecided.record(
             authority=world.records["accounts.organisation"]["la"],
