@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases import selectors, services
+from cases.concerns.forms import born_by_the_concern
 from cases.forms import (
     ConcernForm,
     InvolvementFormSet,
@@ -80,7 +81,7 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ConcernForm(request.POST, user=request.user)
         formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
-        if form.is_valid() and formset.is_valid():
+        if form.is_valid() and formset.is_valid() and born_by_the_concern(form, formset):
             rows = [f.cleaned_data for f in formset.forms if not f.is_blank]
             data = form.cleaned_data
             try:

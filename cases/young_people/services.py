@@ -5,12 +5,13 @@ worker (``cases/casework/services.py``)."""
 
 from collections.abc import Mapping
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 
 from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
 from safeguarding.subjects.services import record_update
 
+from .dates import check_date_of_birth
 from .models import YoungPerson
 
 #: What the edit page may change: who they are and how to reach them. Whether the record is
@@ -41,7 +42,8 @@ def young_person_update(
     change it (or it is missing); ``ApplicationError`` (rolled back) if the change would leave
     it out of ``by``'s reach, or, on ``date_of_birth``, if the date is not in the past. The
     audit gets its change row (personal fields masked)."""
-    born = changes.get("date_of_birth")
-    if born and born >= timezone.localdate():
-        raise ApplicationError({"date_of_birth": "Date of birth must be in the past"})
+    try:
+        check_date_of_birth(changes.get("date_of_birth"))
+    except ValidationError as error:
+        raise ApplicationError({"date_of_birth": error.messages[0]}) from None
     return record_update(young_person, by=by, changes=changes, fields=YOUNG_PERSON_FIELDS)
