@@ -159,8 +159,9 @@ def name(value: str) -> str:
 
 def is_name(field_name: str) -> bool:
     """Whether a model field named ``field_name`` holds a name (``name``, ``given_name``,
-    ``referrer_name`` …): :func:`model_formfield` gives it :class:`NameField`."""
-    return field_name == "name" or field_name.endswith("_name")
+    ``referrer_name``, ``name_as_given`` …): :func:`model_formfield` gives it
+    :class:`NameField`."""
+    return field_name == "name" or field_name.endswith("_name") or field_name.startswith("name_")
 
 
 def search_text(value: str) -> str:
