@@ -141,7 +141,12 @@ class InvolvementForm(PickerFormMixin, forms.Form):
     new_given_name = text.NameField(
         label="Or add someone new: first name", required=False, max_length=100
     )
-    new_family_name = text.NameField(label="Last name", required=False, max_length=100)
+    new_family_name = text.NameField(
+        label="Last name (optional)",
+        required=False,
+        max_length=100,
+        help_text="Leave this empty if they have only one name, or it is not known.",
+    )
     new_date_of_birth = GovukDateField(
         label="Date of birth (optional)", required=False, validators=[check_date_of_birth]
     )
@@ -164,8 +169,9 @@ class InvolvementForm(PickerFormMixin, forms.Form):
             self.add_error(
                 "new_given_name", "Choose a known young person or add someone new, not both"
             )
-        if new and not (data.get("new_given_name") and data.get("new_family_name")):
-            self.add_error("new_family_name", "Enter their first and last name")
+        # A last name nobody knows is left empty, never made up ("Unknown" is no name).
+        if new and not data.get("new_given_name"):
+            self.add_error("new_given_name", "Enter their first name")
         if (known or new) and not data.get("part"):
             self.add_error("part", "Say what part they had")
         return data

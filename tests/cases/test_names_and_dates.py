@@ -303,3 +303,18 @@ def test_the_admin_refuses_a_date_of_birth_in_the_future(world):
     with pytest.raises(ValidationError) as refused:
         person.full_clean(exclude=["subject"])
     assert refused.value.message_dict["date_of_birth"] == ["Date of birth must be in the past"]
+
+
+def test_a_young_person_added_while_logging_may_have_one_name(world, client):
+    client.force_login(world.users["sw"])
+    day = timezone.localdate() - timedelta(days=2)
+    response = client.post(
+        reverse("cases:concern-log"), _concern(day, **_new_person(given="Zephyra", family=""))
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert YoungPerson.objects.get(given_name="Zephyra").family_name == ""
+    response = client.post(
+        reverse("cases:concern-log"), _concern(day, **_new_person(given="", family="Okoro"))
+    )
+    assert response.status_code == 200
+    assert "Enter their first name" in response.content.decode()
