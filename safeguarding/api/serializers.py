@@ -112,10 +112,22 @@ class TextField(serializers.CharField):
         return value
 
 
+#: Characters :func:`safeguarding.text.name` drops (or keeps only inside a word): a name made of
+#: them and white space alone is blank.
+NAME_INVISIBLE_CLASS = r"\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+
+
 class NameField(TextField):
     """A name (a person's, a place's): the rule, then :func:`safeguarding.text.name` (white
     space of every kind, tabs and line breaks included, made single spaces; zero-width
-    characters dropped); ``max_length`` is checked after that."""
+    characters dropped); ``max_length`` is checked after that. The schema's pattern says a
+    name needs one character that is neither white space nor one of those."""
+
+    schema_pattern = (
+        rf"^[^{text.MULTILINE_CONTROL_CLASS}]*"
+        rf"[^{text.MULTILINE_CONTROL_CLASS}{WHITESPACE_CLASS}{NAME_INVISIBLE_CLASS}]"
+        rf"[^{text.MULTILINE_CONTROL_CLASS}]*$"
+    )
 
     def __init__(self, **kwargs):
         super().__init__(multiline=True, transform=text.name, **kwargs)
