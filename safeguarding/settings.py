@@ -487,6 +487,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Queues: housekeeping (beat's tasks, figures) on the default queue; each notification channel on
+# a queue of its own, each consumed by its own worker (docker-compose.yml: `worker`,
+# `worker-email`, `worker-webhooks`), so a partner's endpoint that hangs for its whole timeout
+# holds only webhook workers, never staff email or housekeeping (safeguarding/notifications/).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+NOTIFICATION_QUEUES = {"email": "email", "webhook": "webhooks"}
 # Celery beat (the `beat` service of docker-compose.yml) runs housekeeping on a schedule.
 CELERY_BEAT_SCHEDULE = {
     # Idempotency keys are honoured for 24 hours; after that their rows are deleted.
@@ -554,7 +560,8 @@ NOTIFICATION_QUEUE_RETRY_WITHIN = 15 * 60
 # How long a worker holds a notification it is sending; if it dies, the sweep takes it back then.
 # Longer than the task's hard time limit, so a live worker never loses its claim.
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
-WEBHOOK_TIMEOUT_SECONDS = 10
+# How long a partner's endpoint may take to answer before the delivery is retried later.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Every event is sent to each endpoint an organisation registers: a limit keeps that bounded.
 WEBHOOK_ENDPOINTS_PER_ORGANISATION = env.int("WEBHOOK_ENDPOINTS_PER_ORGANISATION", default=20)
 # Webhooks go only to https and public addresses; on one's own machine (development), http and

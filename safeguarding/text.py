@@ -22,6 +22,10 @@ value is measured after every transformation and the stored value always fits it
 
 Where it is applied:
 
+* names (a person's, a place's, a group's) also go through :func:`name`: white space of every
+  kind (tab, line break, no-break space, the Unicode spaces) becomes one space, runs of it
+  one, and zero-width characters are dropped — :class:`NameField` in forms, ``NameField`` in
+  the API, and :func:`model_formfield` for every model column called ``name`` or ``*_name``;
 * web forms: :class:`CharField` and :class:`PostcodeField` (``forms.CharField`` with the rule;
   multi-line when the widget is a ``Textarea``); model forms get them from
   :func:`model_formfield` (``formfield_callback``; ``safeguarding.views.RecordUpdateView``);
@@ -45,6 +49,8 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from safeguarding import clock
 
 #: Control characters a multi-line text (a textarea, a narrative) may hold.
 MULTILINE_CONTROLS = frozenset("\t\n\r")
@@ -132,6 +138,32 @@ def postcode(value: str) -> str:
     return " ".join(value.split()).upper()
 
 
+#: Characters that take no space and are dropped from names: zero width space, word joiner,
+#: byte order mark, soft hyphen, Mongolian vowel separator. (Zero width joiner and non-joiner,
+#: U+200C/U+200D, change how letters join in Persian, Arabic and Indic scripts: kept between
+#: letters, dropped beside a space or at either end.)
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+_JOINERS_AT_EDGES = re.compile("(?:^|(?<= ))[\u200c\u200d]+|[\u200c\u200d]+(?= |$)")
+
+
+def name(value: str) -> str:
+    """A name as stored (a person's, a place's, a group's): every kind of white space (tab,
+    line break, no-break space, the Unicode spaces) is one space, runs of it one space, none
+    at either end, and the invisible characters above dropped (``"Mary\u00a0 Ann\u200b"`` is
+    ``"Mary Ann"``). Used as the ``transform`` of :func:`normalise` (which puts it in NFC
+    after) by :class:`NameField` and the API's ``NameField``."""
+    value = _INVISIBLE.sub("", value)
+    value = " ".join(value.split())
+    return _JOINERS_AT_EDGES.sub("", value).strip()
+
+
+def is_name(field_name: str) -> bool:
+    """Whether a model field named ``field_name`` holds a name (``name``, ``given_name``,
+    ``referrer_name``, ``name_as_given`` …): :func:`model_formfield` gives it
+    :class:`NameField`."""
+    return field_name == "name" or field_name.endswith("_name") or field_name.startswith("name_")
+
+
 def search_text(value: str) -> str:
     """What a search box holds, cleaned by the rule (one line, stripped); raises
     ``ValidationError`` like :func:`normalise`."""
@@ -183,6 +215,17 @@ class EmailField(NormalisedTextMixin, forms.EmailField):
     """``forms.EmailField`` with the rule (then the address's own checks)."""
 
 
+class NameField(CharField):
+    """A name: the rule, then :func:`name` (white space of every kind made single spaces,
+    invisible characters dropped, before ``max_length``). Tabs and line breaks pasted into a
+    name become spaces instead of being refused."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("transform", name)
+        kwargs.setdefault("multiline", True)  # tab and line breaks reach name(), which joins
+        super().__init__(*args, **kwargs)
+
+
 def is_postcode(name: str) -> bool:
     """Whether a model field named ``name`` holds a postcode."""
     return name == "postcode" or name.endswith("_postcode")
@@ -193,10 +236,22 @@ def model_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     text columns whose usual form field is a plain ``forms.CharField`` (``CharField`` and
     ``TextField`` without choices; not email, URL or slug columns, whose fields check more) get
     :class:`CharField`, postcodes :class:`PostcodeField`, keeping the widget they would have
-    had; other columns their usual form field."""
+    had (names :class:`NameField`); date-time columns :class:`safeguarding.clock.DateTimeField`
+    (the clock-change rule); other columns their usual form field."""
     usual = db_field.formfield(**kwargs)
+    if type(usual) is forms.DateTimeField:
+        # Local times at the clock change: the one rule (safeguarding/clock.py).
+        return db_field.formfield(
+            **{"widget": usual.widget, **kwargs, "form_class": clock.DateTimeField}
+        )
     if type(usual) is forms.CharField:
-        form_class = PostcodeField if is_postcode(db_field.name) else CharField
+        form_class = (
+            PostcodeField
+            if is_postcode(db_field.name)
+            else NameField
+            if is_name(db_field.name)
+            else CharField
+        )
         return db_field.formfield(**{"widget": usual.widget, **kwargs, "form_class": form_class})
     return usual
 

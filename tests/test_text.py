@@ -322,12 +322,12 @@ FORM_CASES = [
         _concern_data,
         {
             "narrative": (None, "lines"),
-            "new_place_name": (200, "line"),
+            "new_place_name": (200, "name"),
             "new_place_postcode": (10, "postcode"),
             "location_description": (300, "line"),
             "source_detail": (200, "line"),
-            "people-0-new_given_name": (100, "line"),
-            "people-0-new_family_name": (100, "line"),
+            "people-0-new_given_name": (100, "name"),
+            "people-0-new_family_name": (100, "name"),
         },
         state=lambda world: Concern.objects.count(),
         stored=_concern_stored,
@@ -339,9 +339,9 @@ FORM_CASES = [
         lambda world: reverse("cases:young-person-edit", args=[_yp(world).pk]),
         _yp_data,
         {
-            "given_name": (100, "line"),
-            "family_name": (100, "line"),
-            "preferred_name": (100, "line"),
+            "given_name": (100, "name"),
+            "family_name": (100, "name"),
+            "preferred_name": (100, "name"),
             "ethnicity": (100, "line"),
             "address": (None, "lines"),
             "postcode": (10, "postcode"),
@@ -361,7 +361,7 @@ FORM_CASES = [
         ),
         _context_data,
         {
-            "name": (200, "line"),
+            "name": (200, "name"),
             "address": (None, "lines"),
             "postcode": (10, "postcode"),
             "description": (None, "lines"),
@@ -378,7 +378,7 @@ FORM_CASES = [
         ),
         lambda world: {"name": "Mill Lane boys", "description": "Seen together since May."},
         {
-            "name": (PeerGroup._meta.get_field("name").max_length, "line"),
+            "name": (PeerGroup._meta.get_field("name").max_length, "name"),
             "description": (None, "lines"),
         },
         state=_record_state("peers.peergroup", "team"),
@@ -422,7 +422,7 @@ def _bad_values(max_length, kind):
     """(label, value, why) for a field: each kind of value the rule refuses (every control
     character is tested against the rule itself, above)."""
     values = [("NUL", "a\x00b", "control"), ("ANSI escape", "\x1b[31mred", "control")]
-    if kind != "lines":
+    if kind not in ("lines", "name"):  # a name's line breaks become spaces (below)
         values.append(("line break in one line", "one\ntwo", "control"))
     if kind == "postcode":
         values.append(("grows when upper-cased", "ßßßßßß", "postcode"))
@@ -442,6 +442,14 @@ def _good_values(max_length, kind):
             ("decomposed, with line breaks", f"  {NFD_NAME}\r\n\tend  ", f"{NFC_NAME}\r\n\tend")
         ]
     values = [("decomposed", f"  {NFD_NAME}  ", NFC_NAME)]
+    if kind == "name":  # white space of every kind is one space in a name (text.name)
+        values.append(
+            (
+                "white space of every kind",
+                " Mary\u00a0 Ann\t\r\n Whit\u200blowe\u2003 ",
+                "Mary Ann Whitlowe",
+            )
+        )
     if max_length:
         values.append(("at the limit after NFC", "e\u0301" * (max_length - 2) + GROWS, None))
     return values

@@ -5,13 +5,15 @@ once). Output serializers say what a referrer needs to know — reference, statu
 dates — and nothing of the council's case content (no decision reason, no linked records).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.young_people.dates import check_date_of_birth
 from contexts.models import Context
 from safeguarding.api.serializers import (
+    NameField,
     PostcodeField,
     StrictDateField,
     StrictEmailField,
@@ -44,7 +46,12 @@ class YoungPersonInSerializer(StrictSerializer):
 
     schema_rules = [[{"required": ["name"]}, {"required": ["reference"]}]]
 
-    name = TextField(required=False, max_length=200, help_text="Full name, as known to you.")
+    name = NameField(
+        required=False,
+        max_length=200,
+        help_text="Full name, as known to you: kept as given (white space made single spaces). "
+        "A new record's given and family names are split from it at the last space.",
+    )
     date_of_birth = StrictDateField(required=False, allow_null=True)
     address = TextField(required=False, allow_blank=True, max_length=1000, multiline=True)
     postcode = PostcodeField(required=False, allow_blank=True)
@@ -63,8 +70,10 @@ class YoungPersonInSerializer(StrictSerializer):
         return {}
 
     def validate_date_of_birth(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(ReferralMessages.BORN_IN_FUTURE)
+        try:  # cases/young_people/dates.py: the one rule for dates of birth
+            check_date_of_birth(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages[0], code=error.code) from None
         return value
 
 
@@ -74,7 +83,7 @@ class PlaceInSerializer(StrictSerializer):
     schema_rules = [[{"required": ["reference"]}, {"required": ["name", "kind"]}]]
 
     reference = TextField(required=False, max_length=16, validators=[PLACE_REFERENCE])
-    name = TextField(required=False, max_length=200)
+    name = NameField(required=False, max_length=200)
     kind = serializers.ChoiceField(choices=Context.Kind.choices, required=False)
     address = TextField(required=False, allow_blank=True, max_length=1000, multiline=True)
     postcode = PostcodeField(required=False, allow_blank=True)
@@ -94,7 +103,7 @@ class ReferrerSerializer(StrictSerializer):
 
     schema_rules = [[{"required": ["email"]}, {"required": ["phone"]}]]
 
-    name = TextField(max_length=200)
+    name = NameField(max_length=200)
     role = TextField(required=False, allow_blank=True, max_length=200)
     email = StrictEmailField(required=False, max_length=254)
     phone = TextField(required=False, max_length=40)

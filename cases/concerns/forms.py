@@ -3,11 +3,13 @@
 from datetime import datetime, time
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import ConcernSubject, HarmCategory, YoungPerson
+from cases.young_people.dates import check_born_by, check_date_of_birth
 from contexts.models import Context
-from safeguarding import text
+from safeguarding import clock, text
 from safeguarding.accounts import visibility
 from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.subjects.models import InformationSource, Reliability
@@ -64,6 +66,8 @@ class ConcernForm(PickerFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
         error_messages={"invalid": "Enter a time like 16:30"},
     )
+    #: Asked only when the time happened twice (the autumn clock change): see ``needs_fold``.
+    occurred_fold = clock.fold_field(label="Which one?")
     narrative = text.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -72,7 +76,7 @@ class ConcernForm(PickerFormMixin, forms.Form):
     location = PickerField(
         "places", label="Where did it happen?", required=False, empty_label="Choose a known place"
     )
-    new_place_name = text.CharField(
+    new_place_name = text.NameField(
         label="Or add a new place: name", required=False, max_length=200
     )
     new_place_kind = forms.ChoiceField(
@@ -131,14 +135,42 @@ class ConcernForm(PickerFormMixin, forms.Form):
             # Without a time: midday, or now if that is earlier today (a concern logged at
             # 09:00 about this morning must not be "in the future").
             now = timezone.localtime()
-            default = time(12) if day < now.date() else min(time(12), now.time())
-            moment = timezone.make_aware(
-                datetime.combine(day, data.get("occurred_time") or default)
-            )
+            at, fold = data.get("occurred_time"), data.get("occurred_fold")
+            if at is None:
+                at = time(12) if day < now.date() else min(time(12), now.time())
+                if day == now.date() and at == now.time():
+                    fold = now.fold  # logged during the repeated hour: this one
+            try:
+                moment = clock.combine(day, at, fold=fold)
+            except ValidationError as error:
+                # Local times at the clock change (safeguarding/clock.py): a time that did not
+                # happen is refused at the time; one that happened twice asks which.
+                if error.code == "ambiguous":
+                    self.needs_fold = True
+                    self.add_error("occurred_fold", error)
+                else:
+                    self.add_error(
+                        "occurred_time" if data.get("occurred_time") else "occurred_on", error
+                    )
+                return data
             if moment > timezone.now():
                 self.add_error("occurred_on", "The date must be today or in the past")
             data["occurred_at"] = moment
         return data
+
+    @property
+    def needs_fold(self) -> bool:
+        """Whether the date and time typed happened twice (the autumn clock change), so the
+        page asks which with the ``occurred_fold`` radios (shown only then)."""
+        if getattr(self, "_needs_fold", False):
+            return True
+        data = getattr(self, "cleaned_data", None) or {}
+        day, at = data.get("occurred_on"), data.get("occurred_time")
+        return bool(day and at and clock.is_ambiguous(datetime.combine(day, at)))
+
+    @needs_fold.setter
+    def needs_fold(self, value: bool) -> None:
+        self._needs_fold = value
 
 
 class InvolvementForm(PickerFormMixin, forms.Form):
@@ -146,11 +178,18 @@ class InvolvementForm(PickerFormMixin, forms.Form):
     person added inline."""
 
     young_person = PickerField("young-people", label="Young person", required=False)
-    new_given_name = text.CharField(
+    new_given_name = text.NameField(
         label="Or add someone new: first name", required=False, max_length=100
     )
-    new_family_name = text.CharField(label="Last name", required=False, max_length=100)
-    new_date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    new_family_name = text.NameField(
+        label="Last name (optional)",
+        required=False,
+        max_length=100,
+        help_text="Leave this empty if they have only one name, or it is not known.",
+    )
+    new_date_of_birth = GovukDateField(
+        label="Date of birth (optional)", required=False, validators=[check_date_of_birth]
+    )
     same_as = same_as_field("Is this someone already on record?")
     part = forms.ChoiceField(
         label="Their part in it", choices=[("", "Choose"), *YOUNG_PERSON_PARTS], required=False
@@ -177,11 +216,37 @@ class InvolvementForm(PickerFormMixin, forms.Form):
             self.add_error(
                 "new_given_name", "Choose a known young person or add someone new, not both"
             )
-        if new and not (data.get("new_given_name") and data.get("new_family_name")):
-            self.add_error("new_family_name", "Enter their first and last name")
+        # A last name nobody knows is left empty, never made up ("Unknown" is no name).
+        if new and not data.get("new_given_name"):
+            self.add_error("new_given_name", "Enter their first name")
         if (known or new) and not data.get("part"):
             self.add_error("part", "Say what part they had")
         return data
+
+
+def born_by_the_concern(form: ConcernForm, formset) -> bool:
+    """Each young person named (picked or added) was born by the day the concern happened
+    (:mod:`cases.young_people.dates`): said at the row's date of birth, or at the young person
+    picked. Call after both are valid; returns whether all is well."""
+    moment = form.cleaned_data.get("occurred_at")
+    if moment is None:
+        return True
+    day = timezone.localtime(moment).date()
+    well = True
+    for row in formset.forms:
+        data = getattr(row, "cleaned_data", None) or {}
+        known = data.get("young_person")
+        field, born = (
+            ("young_person", known.date_of_birth)
+            if known
+            else ("new_date_of_birth", data.get("new_date_of_birth"))
+        )
+        try:
+            check_born_by(born, day)
+        except ValidationError as error:
+            row.add_error(field, error)
+            well = False
+    return well
 
 
 class BaseInvolvementFormSet(forms.BaseFormSet):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from cases.models import (
     ConcernSubject,
     YoungPerson,
 )
+from cases.young_people.dates import check_born_by, check_date_of_birth
 from contexts.models import Context
 from peers.models import PeerGroup
 from safeguarding import duplicates
@@ -79,7 +81,9 @@ def concern_log(
     New places and young people named inline are created with it. The logger's team is given
     the place and the peer group (the team now works with them); a new young person goes to the
     logger's team's unallocated queue. Every existing record must be one the logger may pick,
-    otherwise it is refused as if it did not exist.
+    otherwise it is refused as if it did not exist. A new young person's date of birth must be
+    in the past, and no one named may have been born after the day it happened
+    (:mod:`cases.young_people.dates`).
 
     A new young person with the name and date of birth of one the logger may pick, or a new
     place with the name and postcode of one they may pick (:mod:`safeguarding.duplicates`), is
@@ -117,6 +121,17 @@ def concern_log(
         errors["location"] = "Choose the place from the list."
     if peer_group is not None and not visibility.can(logged_by, peer_group, visibility.PICK):
         errors["peer_group"] = "Choose the peer group from the list."
+    # Dates of birth (cases/young_people/dates.py): not in the future, not after the concern.
+    day = timezone.localtime(occurred_at).date()
+    for born, new in [(yp.date_of_birth, False) for yp in people] + [
+        (new.date_of_birth, True) for new in new_young_people
+    ]:
+        try:
+            if new:
+                check_date_of_birth(born)
+            check_born_by(born, day)
+        except ValidationError as error:
+            errors["young_people"] = error.messages[0]
     if errors:
         raise ApplicationError(errors)
     _refuse_possible_duplicates(logged_by, new_place, new_young_people)

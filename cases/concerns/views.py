@@ -11,6 +11,7 @@ from cases.concerns.forms import (
     ADD_YOUNG_PERSON,
     MAX_YOUNG_PEOPLE,
     REMOVE_YOUNG_PERSON,
+    born_by_the_concern,
     offer_matches,
 )
 from cases.forms import (
@@ -110,7 +111,7 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         form = ConcernForm(request.POST, user=request.user)
         formset = InvolvementFormSet(request.POST, user=request.user, prefix="people")
-        if form.is_valid() and formset.is_valid():
+        if form.is_valid() and formset.is_valid() and born_by_the_concern(form, formset):
             rows = [f.cleaned_data for f in formset.forms if not f.is_blank]
             new_rows = [
                 f for f in formset.forms if not f.is_blank and not f.cleaned_data["young_person"]

@@ -4,6 +4,7 @@ from django import forms
 
 from cases.models import HarmCategory, Referral
 from cases.services import NEW
+from cases.young_people.names import split_full_name
 from contexts.models import Context
 from safeguarding import text
 from safeguarding.pickers import PickerField, PickerFormMixin
@@ -32,7 +33,16 @@ class TriageDecisionForm(forms.Form):
         for item in known:
             row = item.row
             choices = [("", "Do not link")]
-            if row.described_name:
+            if row.described_name and row.kind == "young_person":
+                # The full name is kept as given; the split is said before it is made.
+                given, family = split_full_name(row.described_name)
+                split = (
+                    f"given names “{given}”, family name “{family}”"
+                    if family
+                    else f"given name “{given}”, no family name"
+                )
+                choices.append((NEW, f"Create a new record for “{row.described_name}” ({split})"))
+            elif row.described_name:
                 choices.append((NEW, f"Create a new record for “{row.described_name}”"))
             for record in item.matches:
                 key = str(record.pk)

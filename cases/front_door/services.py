@@ -4,6 +4,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,9 @@ from cases.models import (
     YoungPerson,
     one_working_day_after,
 )
+from cases.young_people.dates import Messages as DateOfBirth
+from cases.young_people.dates import check_date_of_birth
+from cases.young_people.names import split_full_name
 from contexts.models import Context
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
@@ -28,14 +32,50 @@ from safeguarding.notifications.services import (
 )
 from safeguarding.subjects.models import Subject
 
-#: Decisions that start work: the linked young people and places get an open case in the
-#: deciding manager's team (unallocated, waiting in its queue).
-DECISIONS_THAT_OPEN_WORK = {
-    Referral.Decision.YOUNG_PERSON_ASSESSMENT,
-    Referral.Decision.STRATEGY_DISCUSSION,
-    Referral.Decision.CONTEXT_ASSESSMENT,
-    Referral.Decision.MACE,
+#: Decisions that start work, and what each starts it on: the kinds of subject of the
+#: referral (linked before or at the decision) that get a case in the deciding manager's team
+#: (unallocated, waiting in its queue), or keep the open case they already have. A decision
+#: about none of its kinds is refused: it would start work nowhere.
+#:
+#: * an assessment of the young person, a strategy discussion (Children Act 1989 s.47, about
+#:   a child): the young people;
+#: * a context assessment (Contextual Safeguarding): the places and peer groups;
+#: * MACE (the multi-agency child exploitation meeting): everyone and everywhere named.
+WORK_STARTED_ON = {
+    Referral.Decision.YOUNG_PERSON_ASSESSMENT: (Subject.Kind.YOUNG_PERSON,),
+    Referral.Decision.STRATEGY_DISCUSSION: (Subject.Kind.YOUNG_PERSON,),
+    Referral.Decision.CONTEXT_ASSESSMENT: (Subject.Kind.CONTEXT, Subject.Kind.PEER_GROUP),
+    Referral.Decision.MACE: (
+        Subject.Kind.YOUNG_PERSON,
+        Subject.Kind.CONTEXT,
+        Subject.Kind.PEER_GROUP,
+    ),
 }
+DECISIONS_THAT_OPEN_WORK = set(WORK_STARTED_ON)
+
+
+class DecisionMessages:
+    NO_TEAM = (
+        "This decision starts work, which opens a case in your team, and you are not in a "
+        "team. Ask an administrator to add you to one, or choose another decision."
+    )
+    NOTHING_TO_WORK_ON = (
+        "{decision} starts work on {kinds}, and this decision links none: link or create "
+        "the record it is about, or choose another decision."
+    )
+    KIND_WORDS = {
+        Subject.Kind.YOUNG_PERSON: "a young person",
+        Subject.Kind.CONTEXT: "a place",
+        Subject.Kind.PEER_GROUP: "a peer group",
+    }
+
+    @classmethod
+    def nothing_to_work_on(cls, decision: str) -> str:
+        words = [cls.KIND_WORDS[k] for k in WORK_STARTED_ON[decision]]
+        kinds = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return cls.NOTHING_TO_WORK_ON.format(
+            decision=Referral.Decision(decision).label, kinds=kinds
+        )
 
 
 NEW = "new"
@@ -72,9 +112,12 @@ def referral_decide(
 
     ``links`` maps each of the referral's ``ReferralSubject`` ids to an existing subject record
     (a young person or context the manager may pick) or to ``NEW`` (create it from what the
-    referrer described). For decisions that start work, each linked subject without open work
-    gets a case in the manager's team. The referrer learns the decision (status, decision and
-    date) through the API.
+    referrer described). A decision that starts work (:data:`WORK_STARTED_ON`) opens a case in
+    the manager's team on each subject of its kinds that the referral is linked to and that has
+    no open work (one with open work keeps its case); it is refused (``ApplicationError``:
+    ``links``) when the referral is linked to no subject of its kinds, and (``decision``) when
+    the manager is in no team. The referrer learns the decision (status, decision and date)
+    through the API.
 
     ``NEW`` for a row whose description is identical to a record ``decided_by`` may match (a
     young person with the same name and date of birth, a place with the same name and
@@ -108,6 +151,20 @@ def referral_decide(
             decided_by, target, visibility.MATCH
         ):
             errors["links"] = "Choose records from the lists offered."
+    if decision in WORK_STARTED_ON and "decision" not in errors:
+        # Work starts on the subjects of the decision's kinds: linked already (by the referrer's
+        # reference, or earlier) or linked now. None: refused, never "decided" with no case.
+        kinds = WORK_STARTED_ON[decision]
+        chosen = {int(row_id): target for row_id, target in links.items()}
+        will_be_linked = {
+            row.pk
+            for row in about.values()
+            if row.subject_id or chosen.get(row.pk) not in (None, "")
+        }
+        if not any(row.kind in kinds and row.pk in will_be_linked for row in about.values()):
+            errors.setdefault("links", DecisionMessages.nothing_to_work_on(decision))
+        if not decided_by.team_id:
+            errors["decision"] = DecisionMessages.NO_TEAM
     if errors:
         raise ApplicationError(errors)
     identical = {
@@ -120,7 +177,6 @@ def referral_decide(
     if identical:
         raise PossibleDuplicates({"links": SAME_RECORD}, matches=identical)
 
-    linked = []
     for row_id, target in links.items():
         if target in (None, ""):
             continue
@@ -128,20 +184,25 @@ def referral_decide(
         record = _record_from_description(row, decided_by) if target == NEW else target
         row.subject = record.subject
         row.save(update_fields=["subject"])
-        linked.append(record)
-    if decision in DECISIONS_THAT_OPEN_WORK and decided_by.team_id:
-        for record in linked:
+    if decision in WORK_STARTED_ON:
+        kinds = WORK_STARTED_ON[decision]
+        for row in sorted(about.values(), key=lambda r: r.pk):
+            if row.subject_id is None or row.kind not in kinds:
+                continue
+            # Open work already (in any team): the referral is linked to its subject, whose
+            # case carries on; otherwise a case in the manager's team.
             if (
-                not Case.objects.filter(subject=record.subject)
+                Case.objects.filter(subject_id=row.subject_id)
                 .exclude(status=Case.Status.CLOSED)
                 .exists()
             ):
-                case_open(
-                    subject=record.subject,
-                    team=decided_by.team,
-                    opened_by=decided_by,
-                    reason=f"Referral {referral.reference}: {Referral.Decision(decision).label}",
-                )
+                continue
+            case_open(
+                subject=row.subject,
+                team=decided_by.team,
+                opened_by=decided_by,
+                reason=f"Referral {referral.reference}: {Referral.Decision(decision).label}",
+            )
     referral.status = Referral.Status.DECIDED
     referral.decision = decision
     referral.decision_reason = reason
@@ -183,11 +244,14 @@ def _record_from_description(row: ReferralSubject, by: User):
         place.save()
         return place
     if row.kind == Subject.Kind.YOUNG_PERSON:
-        given, _, family = row.described_name.strip().partition(" ")
+        # The full name is kept as given; the split is at the last space, and a single name
+        # has no family name (blank, never a placeholder): cases/young_people/names.py.
+        given, family = split_full_name(row.described_name)
         person = YoungPerson(
             authority=authority,
             given_name=given,
-            family_name=family or "(not given)",
+            family_name=family,
+            name_as_given=row.described_name,
             date_of_birth=row.described_date_of_birth,
             address=row.described_address,
             postcode=row.described_postcode,
@@ -225,7 +289,7 @@ class ReferralMessages:
 
     NOBODY = "Say who or where the referral is about."
     PERSON_NAME = "Give the young person's name."
-    BORN_IN_FUTURE = "The date of birth must be in the past."
+    BORN_IN_FUTURE = DateOfBirth.FUTURE
     PLACE_NAME = "Give the place's name, or the reference of a known place."
     PLACE_KIND = "Say what kind of place it is."
     CONTACT = "Give an email address or a phone number to reply to."
@@ -305,8 +369,10 @@ def referral_receive(
                     seen_people.add(record.pk)
         elif not person.name.strip():
             errors[f"{at}.name"] = ReferralMessages.PERSON_NAME
-        if person.date_of_birth and person.date_of_birth > today:
-            errors[f"{at}.date_of_birth"] = ReferralMessages.BORN_IN_FUTURE
+        try:  # cases/young_people/dates.py: the one rule for dates of birth
+            check_date_of_birth(person.date_of_birth, today=today)
+        except ValidationError as error:
+            errors[f"{at}.date_of_birth"] = error.messages[0]
         people.append((person, record))
     known_places, seen_places = [], set()
     for i, place in enumerate(places):

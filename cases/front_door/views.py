@@ -102,6 +102,12 @@ class TriageDecideView(TeamManagerMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "known": self.known}
 
+    def get_error_fields(self, form):
+        # What the service says of the links ("nothing to work on") is said at the first
+        # person's or place's field, so the error summary links to where it is put right.
+        first = next((name for name in form.fields if name.startswith("link_")), None)
+        return {"links": first} if first else {}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             referral=self.object,

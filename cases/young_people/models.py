@@ -36,7 +36,18 @@ class YoungPerson(SubjectRecord):
         NOT_KNOWN = "not_known", "Not known"
 
     given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    # Blank when only one name is known (never a placeholder: templates say "not known").
+    family_name = models.CharField(
+        max_length=100, blank=True, help_text="Leave this empty if they have only one name."
+    )
+    #: The full name as a referrer gave it, when the record was made from it: the given and
+    #: family names were split from it at the last space (cases/young_people/names.py), so it
+    #: is kept and shown until someone who knows checks the split.
+    name_as_given = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The full name as the referrer gave it, before it was split.",
+    )
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.NOT_KNOWN)
@@ -83,7 +94,7 @@ class YoungPerson(SubjectRecord):
 
     @property
     def full_name(self) -> str:
-        return f"{self.preferred_name or self.given_name} {self.family_name}"
+        return " ".join(n for n in (self.preferred_name or self.given_name, self.family_name) if n)
 
     def age_on(self, day: date) -> int | None:
         if not self.date_of_birth:
@@ -92,8 +103,14 @@ class YoungPerson(SubjectRecord):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     def clean(self):
+        from .dates import check_date_of_birth
+
         if self.restricted and not self.restricted_reason:
             raise ValidationError({"restricted_reason": "Say why the record is restricted."})
+        try:  # the admin (full_clean): the same rule as every other way in
+            check_date_of_birth(self.date_of_birth)
+        except ValidationError as error:
+            raise ValidationError({"date_of_birth": error.messages}) from None
 
 
 class Alias(models.Model):

@@ -6,6 +6,7 @@ worker (``cases/casework/services.py``)."""
 from collections.abc import Mapping
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from safeguarding.errors import ApplicationError
 from safeguarding.subjects.models import InformationSource
 from safeguarding.subjects.services import record_update
 
+from .dates import check_date_of_birth
 from .models import Alias, YoungPerson
 
 #: What the edit page may change: who they are and how to reach them. Whether the record is
@@ -50,9 +52,10 @@ def young_person_update(
     it out of ``by``'s reach, or, on ``date_of_birth``, if the date is not in the past;
     ``StaleRecord`` if ``version`` (what the edit page read) is no longer the record's. The
     audit gets its change row (personal fields masked)."""
-    born = changes.get("date_of_birth")
-    if born and born >= timezone.localdate():
-        raise ApplicationError({"date_of_birth": "Date of birth must be in the past"})
+    try:
+        check_date_of_birth(changes.get("date_of_birth"))
+    except ValidationError as error:
+        raise ApplicationError({"date_of_birth": error.messages[0]}) from None
     return record_update(
         young_person, by=by, changes=changes, version=version, fields=YOUNG_PERSON_FIELDS
     )

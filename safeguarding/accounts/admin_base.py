@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
-from safeguarding import text
+from safeguarding import clock, text
 from safeguarding.audit.registry import record_read
 
 from . import visibility
@@ -79,8 +79,19 @@ class RestrictedChoicesMixin:
         # (safeguarding/text.py: NFC, no control characters, postcodes upper-cased before the
         # length check), with the admin's own widgets.
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(formfield) is forms.SplitDateTimeField:
+            # Local times at the clock change: safeguarding/clock.py.
+            return db_field.formfield(
+                **{"widget": formfield.widget, **kwargs, "form_class": clock.SplitDateTimeField}
+            )
         if type(formfield) is forms.CharField:
-            form_class = text.PostcodeField if text.is_postcode(db_field.name) else text.CharField
+            form_class = (
+                text.PostcodeField
+                if text.is_postcode(db_field.name)
+                else text.NameField
+                if text.is_name(db_field.name)
+                else text.CharField
+            )
             return db_field.formfield(
                 **{"widget": formfield.widget, **kwargs, "form_class": form_class}
             )

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from safeguarding import text
+from safeguarding import clock, text
 
 #: Python's whitespace (``str.isspace``, what ``str.strip`` trims), written out so that the
 #: schema's regular expressions mean the same in every language (JavaScript's ``\s`` does not).
@@ -112,6 +112,27 @@ class TextField(serializers.CharField):
         return value
 
 
+#: Characters :func:`safeguarding.text.name` drops (or keeps only inside a word): a name made of
+#: them and white space alone is blank.
+NAME_INVISIBLE_CLASS = r"\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+
+
+class NameField(TextField):
+    """A name (a person's, a place's): the rule, then :func:`safeguarding.text.name` (white
+    space of every kind, tabs and line breaks included, made single spaces; zero-width
+    characters dropped); ``max_length`` is checked after that. The schema's pattern says a
+    name needs one character that is neither white space nor one of those."""
+
+    schema_pattern = (
+        rf"^[^{text.MULTILINE_CONTROL_CLASS}]*"
+        rf"[^{text.MULTILINE_CONTROL_CLASS}{WHITESPACE_CLASS}{NAME_INVISIBLE_CLASS}]"
+        rf"[^{text.MULTILINE_CONTROL_CLASS}]*$"
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(multiline=True, transform=text.name, **kwargs)
+
+
 class PostcodeField(TextField):
     """A postcode: letters, digits and spaces, stored upper-cased with single spaces
     (:func:`safeguarding.text.postcode`); ``max_length`` is checked after that."""
@@ -147,3 +168,32 @@ class StrictDateField(serializers.DateField):
         if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
             self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(value)
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A date-time in a JSON string (ISO 8601). With an offset (``Z``, ``+01:00``) it is one
+    moment and is kept. Without one it is London's wall-clock time, read by the one rule
+    (:func:`safeguarding.clock.aware`): a time in the spring gap is refused (code
+    ``nonexistent``), and one in the autumn's repeated hour is refused as ambiguous (code
+    ``ambiguous``): send it with its offset (``+01:00`` for the first, BST; ``+00:00`` for the
+    second, GMT). Use it for every date-time the API accepts."""
+
+    default_error_messages = {"not_a_string": "Give a date and time (a JSON string)."}
+
+    def to_internal_value(self, value):
+        from django.utils.dateparse import parse_datetime
+
+        if not isinstance(value, str):
+            self.fail("not_a_string")
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+hh:mm]")
+        if parsed.tzinfo is not None:
+            return parsed
+        try:
+            return clock.aware(parsed)
+        except DjangoValidationError as e:
+            raise ValidationError(e.messages, code=e.code) from None

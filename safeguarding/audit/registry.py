@@ -42,6 +42,7 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
     "cases.YoungPerson": {
         "given_name": True,
         "family_name": True,
+        "name_as_given": True,
         "preferred_name": True,
         "date_of_birth": True,
         "gender": True,

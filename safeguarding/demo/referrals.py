@@ -182,7 +182,12 @@ class ReferralSteps(BuilderCore):
         linked = status not in (ST.RECEIVED, ST.SCREENING) or rng.random() < 0.5
         if decision == DE.CONTEXT_ASSESSMENT or rng.random() < 0.08:
             subjects = [(rng.choice(places), linked)]
-            if rng.random() < 0.5:
+            # An assessment of the young person or a strategy discussion is about a young
+            # person (cases/front_door/services.py, WORK_STARTED_ON): the service refuses one
+            # about a place only, so the demo has none.
+            if decision in (DE.YOUNG_PERSON_ASSESSMENT, DE.STRATEGY_DISCUSSION) or (
+                rng.random() < 0.5
+            ):
                 subjects.append((rng.choice(self.people), linked))
             return subjects
         people = rng.sample(self.people, k=min(len(self.people), rng.choice((1, 1, 1, 2))))

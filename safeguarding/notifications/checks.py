@@ -30,4 +30,17 @@ def delivery_timings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         errors.append(
             checks.Error("NOTIFICATION_MAX_ATTEMPTS must be at least 1.", id="notifications.E003")
         )
+    queues = settings.NOTIFICATION_QUEUES
+    if (
+        set(queues) != {"email", "webhook"}
+        or len({*queues.values(), settings.CELERY_TASK_DEFAULT_QUEUE}) != 3
+    ):
+        errors.append(
+            checks.Error(
+                "NOTIFICATION_QUEUES must name a queue for email and one for webhooks, each "
+                "its own and not the default queue: a partner's endpoint that hangs would "
+                "otherwise hold up staff email.",
+                id="notifications.E004",
+            )
+        )
     return errors

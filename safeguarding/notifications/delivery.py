@@ -33,7 +33,7 @@ from safeguarding.accounts.disclosure import notification_part
 
 from .models import Notification
 from .notify import NotifyRefused
-from .services import kind_of
+from .services import kind_of, queue_name
 from .webhooks import UnsafeURL, payload, post, signed_headers
 
 logger = logging.getLogger(__name__)
@@ -212,11 +212,11 @@ def _failed(notification: Notification, error: str, *, permanent: bool = False) 
         error,
         delay,
     )
-    _queue_retry(pk, delay)
+    _queue_retry(pk, delay, kind=notification.kind)
     return Notification.Status.PENDING
 
 
-def _queue_retry(pk: int, delay: int) -> None:
+def _queue_retry(pk: int, delay: int, *, kind: str) -> None:
     """Queue the retry for its time when that is soon; the sweep sends it otherwise (and when
     tasks run in-process, where a countdown would be ignored and the retry would be at once)."""
     from .tasks import deliver_notification
@@ -224,7 +224,7 @@ def _queue_retry(pk: int, delay: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER or delay > settings.NOTIFICATION_QUEUE_RETRY_WITHIN:
         return
     try:
-        deliver_notification.apply_async((pk,), countdown=delay)
+        deliver_notification.apply_async((pk,), countdown=delay, queue=queue_name(kind))
     except Exception as e:
         logger.warning("Could not queue the retry of notification %s (%s)", pk, type(e).__name__)
 

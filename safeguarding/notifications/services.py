@@ -128,16 +128,26 @@ class NotificationType:
         return rows
 
 
+def queue_name(kind: str) -> str:
+    """The Celery queue a notification of ``kind`` (``email`` or ``webhook``) is delivered
+    from: each channel has its own (``settings.NOTIFICATION_QUEUES``), consumed by its own
+    worker, so a partner's endpoint that hangs until its timeout holds up only webhooks."""
+    return settings.NOTIFICATION_QUEUES[kind]
+
+
 def queue(ids: Sequence[int]) -> list[int]:
-    """Hand notifications to the workers; return the ids handed over. If the broker is down
-    the rest stay due in the database and the beat sweep sends them later: a failure here never
-    undoes or delays the event."""
+    """Hand notifications to the workers, each on its channel's queue (:func:`queue_name`);
+    return the ids handed over. If the broker is down the rest stay due in the database and the
+    beat sweep sends them later: a failure here never undoes or delays the event."""
     from .tasks import deliver_notification
 
+    kinds = dict(Notification.objects.filter(pk__in=ids).values_list("pk", "kind"))
     queued = []
     for pk in ids:
+        if pk not in kinds:
+            continue  # deleted since (a channel removed with its organisation)
         try:
-            deliver_notification.apply_async((pk,))
+            deliver_notification.apply_async((pk,), queue=queue_name(kinds[pk]))
         except Exception as e:  # the broker is unreachable: the sweep will find the rows
             logger.warning(
                 "Could not queue notification %s (%s); the sweep will send it",

@@ -153,6 +153,29 @@ def test_closed_cases_have_their_closure_and_some_their_risk_history(borough):
     assert not CaseRiskChange.objects.filter(reason="").exists()
 
 
+def test_the_borough_follows_the_rules_of_what_is_typed(borough):
+    """Issue 13's rules hold in the demo too: decisions that start work are about a subject of
+    their kinds, dates of birth are in the past and before every concern, names are clean."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from cases.front_door.services import WORK_STARTED_ON
+    from safeguarding import text
+
+    la, _ = borough
+    for referral in Referral.objects.filter(authority=la, decision__in=list(WORK_STARTED_ON)):
+        kinds = set(referral.about.values_list("kind", flat=True))
+        assert kinds & set(WORK_STARTED_ON[referral.decision]), referral.decision
+    people = YoungPerson.objects.filter(subject__authority=la)
+    assert not people.filter(date_of_birth__gte=timezone.localdate()).exists()
+    assert not ConcernSubject.objects.filter(
+        subject__youngperson__date_of_birth__gt=F("concern__occurred_at__date")
+    ).exists()
+    for person in people:
+        for name in (person.given_name, person.family_name, person.preferred_name):
+            assert name == text.name(name) and name != "(not given)"
+
+
 def test_every_role_has_a_user_and_demo_logins_work(borough):
     _, output = borough
     for role in User.Role.values:

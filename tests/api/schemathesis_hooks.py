@@ -58,7 +58,7 @@ def before_call(context, case, kwargs):
         if isinstance(person, dict):
             if person.pop("reference", None) and not person.get("name"):
                 person["name"] = "Described Person"
-            if str(person.get("date_of_birth") or "") > date.today().isoformat():
+            if str(person.get("date_of_birth") or "") >= date.today().isoformat():
                 person["date_of_birth"] = "2010-01-01"
     places = list(KNOWN["places"])
     for place in body.get("contexts") or []:

@@ -59,15 +59,15 @@ def test_the_decision_appears_in_the_referrers_view(world, api):
 
     services.referral_decide(
         referral=referral,
-        decision=Referral.Decision.CONTEXT_ASSESSMENT,
+        decision=Referral.Decision.EARLY_HELP,  # starts no work: nothing need be linked
         reason="Internal reasoning that stays with the council.",
         decided_by=world.users["tm"],
     )
 
     body = police.get(f"{REFERRALS}{reference}/").json()
     assert body["status"] == "decided"
-    assert body["decision"] == "context_assessment"
-    assert body["decision_label"] == "Context assessment"
+    assert body["decision"] == "early_help"
+    assert body["decision_label"] == "Early help"
     assert body["decided_at"] is not None
     assert "Internal reasoning" not in str(body)
     assert referral not in selectors.referrals_awaiting_triage(user=world.users["tm"])

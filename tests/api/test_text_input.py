@@ -37,7 +37,7 @@ class Endpoint:
     method: str
     path: Any  # world -> str
     body: Any  # () -> dict
-    #: Text fields: path in the body -> (max_length, kind: "line", "lines" or "postcode")
+    #: Text fields: path in the body -> (max_length, kind: "line", "lines", "name" or "postcode")
     fields: dict[str, tuple[int, str]]
     state: Any  # world -> what changes when a request is accepted
     stored: Any  # world, field -> the stored value
@@ -101,13 +101,13 @@ ENDPOINTS_UNDER_TEST = [
         {
             "narrative": (20000, "lines"),
             "lawful_basis_detail": (5000, "lines"),
-            "young_people[0].name": (200, "line"),
+            "young_people[0].name": (200, "name"),
             "young_people[0].address": (1000, "lines"),
             "young_people[0].postcode": (10, "postcode"),
-            "contexts[0].name": (200, "line"),
+            "contexts[0].name": (200, "name"),
             "contexts[0].address": (1000, "lines"),
             "contexts[0].postcode": (10, "postcode"),
-            "referrer.name": (200, "line"),
+            "referrer.name": (200, "name"),
             "referrer.role": (200, "line"),
             "referrer.phone": (40, "line"),
         },
@@ -185,7 +185,7 @@ def _bad_values(max_length, kind):
         ("DEL", "a\x7fb", "control_character"),
         ("C1 control", "a\x9bb", "control_character"),
     ]
-    if kind != "lines":
+    if kind in ("line", "postcode"):  # a name's line breaks and tabs become spaces (below)
         values.append(("line break in one line", "one\ntwo", "control_character"))
     else:
         values.append(("vertical tab", "one\x0btwo", "control_character"))
@@ -206,6 +206,10 @@ def _good_values(max_length, kind):
     ]
     if kind == "lines":
         values.append(("line breaks and tabs", "one\r\ntwo\tthree", "one\r\ntwo\tthree"))
+    if kind == "name":  # white space of every kind is one space (safeguarding.text.name)
+        values.append(
+            ("white space of every kind", " one\r\n two\u00a0\tthree\u200b ", "one two three")
+        )
     return values
 
 

@@ -106,10 +106,7 @@ def test_a_wrong_date_of_birth_is_said_at_the_field_and_what_was_typed_is_kept(
     assert yp.date_of_birth == before and yp.given_name != "Typedname"
 
 
-@pytest.mark.parametrize(
-    ("field", "message"),
-    [("given_name", "Enter given name"), ("family_name", "Enter family name")],
-)
+@pytest.mark.parametrize(("field", "message"), [("given_name", "Enter given name")])
 def test_an_empty_required_field_says_which(world, client, field, message):
     yp = _yp(world)
     response = _edit(client, world, _data(yp, **{field: ""}))
@@ -125,3 +122,18 @@ def test_a_choice_left_empty_says_select(world, client):
     response = _edit(client, world, _data(yp, gender=""))
     page = response.content.decode()
     assert response.status_code == 200 and page.count("Select gender") == 2
+
+
+def test_a_family_name_may_be_left_empty_for_someone_with_one_name(world, client):
+    """Issue 13: never a placeholder such as "(not given)" for a name nobody gave."""
+    yp = _yp(world)
+    response = _edit(client, world, _data(yp, family_name="  "))
+    assert response.status_code == 302, response.content.decode()
+    yp.refresh_from_db()
+    assert yp.family_name == ""
+    page = client.get(response["Location"]).content.decode()
+    assert "(not given)" not in page
+    assert (
+        "Leave this empty if they have only one name."
+        in client.get(reverse("cases:young-person-edit", args=[yp.pk])).content.decode()
+    )

@@ -33,6 +33,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
+def all_queues() -> list[str]:
+    """Every queue the app sends to: the default (housekeeping) and each channel's."""
+    from django.conf import settings
+
+    return list(
+        dict.fromkeys([settings.CELERY_TASK_DEFAULT_QUEUE, *settings.NOTIFICATION_QUEUES.values()])
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -133,7 +142,12 @@ def worker(redis_broker):
         # Leave the root logger alone, so what the worker logs reaches pytest's caplog.
         celery_app.conf.worker_hijack_root_logger = False
         with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20, loglevel="INFO"
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=20,
+            loglevel="INFO",
+            queues=all_queues(),
         ) as w:
             yield w
 
@@ -156,11 +170,12 @@ class WorkerProcess:
 
 @pytest.fixture
 def worker_process(redis_broker, smtp, tmp_path):
-    """``worker_process(**env)``: a Celery worker in a process of its own (so it can be killed),
-    on the test database and the private Redis."""
+    """``worker_process(queues=None, **env)``: a Celery worker in a process of its own (so it
+    can be killed), on the test database and the private Redis, consuming ``queues`` (a list of
+    queue names; every queue the app sends to by default)."""
     started = []
 
-    def start(**env) -> WorkerProcess:
+    def start(queues: list[str] | None = None, **env) -> WorkerProcess:
         db = connection.settings_dict
         database_url = (
             f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
@@ -188,6 +203,10 @@ def worker_process(redis_broker, smtp, tmp_path):
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
+                "--queues",
+                ",".join(queues or all_queues()),
+                "--hostname",
+                f"test-{len(started)}@%h",
             ],
             cwd=ROOT,
             env=environment,
