@@ -46,6 +46,12 @@ RUN SAFEGUARDING_MODE=production \
     CELERY_BROKER_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput
 
+# Documents (case notes' letters, photos of places) are kept outside the web root, in a directory
+# only the app's user may write: docker-compose.yml mounts a volume here (DOCUMENTS_ROOT).
+RUN mkdir -p /var/lib/safeguarding/documents \
+    && chown safeguarding:safeguarding /var/lib/safeguarding/documents \
+    && chmod 700 /var/lib/safeguarding/documents
+
 USER safeguarding
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:safeguarding.gunicorn", "safeguarding.wsgi"]
