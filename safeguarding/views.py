@@ -128,10 +128,13 @@ class ServiceFormView(RecordMixin, FormView):
         raise ImproperlyConfigured(f"{type(self).__name__} declares no service_arguments()")
 
     def perform(self, form):
-        service = type(self).service
-        if service is None:
+        if type(self).service is None:
             raise ImproperlyConfigured(f"{type(self).__name__} declares no service")
-        return service(**self.service_arguments(form))
+        return self.call_service(self.service_arguments(form))
+
+    def call_service(self, arguments: dict):
+        """Call ``service`` with ``arguments`` (keywords; :meth:`service_arguments`)."""
+        return type(self).service(**arguments)
 
     def get_error_fields(self, form) -> dict[str, str]:
         return self.error_fields
@@ -182,7 +185,85 @@ def record_formfield(db_field, **kwargs):
 VERSION_FIELD = "record_version"
 
 
-class RecordUpdateView(ServiceFormView):
+class VersionedFormMixin:
+    """Lost updates, for any form that edits fields of one record (``self.object``): the form
+    carries, in a hidden field (:data:`VERSION_FIELD`), the version of the record it was read at
+    (:func:`safeguarding.versions.version` over :meth:`versioned_fields`), and :meth:`perform`
+    passes it to the service as ``version=`` (which compares it under the row lock:
+    :func:`safeguarding.versions.check`). A stale save is refused: the page is shown again with
+    everything typed, "This record was changed by someone else after you opened it…" in the
+    error summary, and, at each field someone else changed, what it is now: a field the user had
+    left as read now holds their value (saving again must not undo a change the user never
+    saw); a field both changed keeps what the user typed. The form then carries the new
+    version, so saving again (having looked) saves what the form holds. A POST without the
+    hidden field (not from the page) is saved unchecked.
+
+    Declare ``versioned_fields`` (model field names the form edits, named alike in the form),
+    or override :meth:`versioned_fields`; by default every field of the form."""
+
+    versioned_fields: tuple[str, ...] | None = None
+
+    def get_versioned_fields(self, form) -> list[str]:
+        if self.versioned_fields is not None:
+            return list(self.versioned_fields)
+        return [name for name in form.fields if name != VERSION_FIELD]
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields[VERSION_FIELD] = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=versions.version(self.object, self.get_versioned_fields(form)),
+        )
+        return form
+
+    def form_version(self, form) -> str | None:
+        """The version the form was read at (``None``: not from the page, not checked)."""
+        return form.cleaned_data.get(VERSION_FIELD) or None
+
+    def perform(self, form):
+        try:
+            return super().perform(form)
+        except versions.StaleRecord as stale:
+            changes = {
+                name: form.cleaned_data.get(name) for name in self.get_versioned_fields(form)
+            }
+            self.show_stale(form, stale, changes)
+            raise
+
+    def show_stale(self, form, stale, changes) -> None:
+        """Say, at each field someone else changed, what it is now, and make the form carry
+        the version now, so that saving again saves what the form then holds. A field the
+        user left as they read it takes the other person's value (saving again must not undo
+        a change the user never saw); a field both changed keeps what the user typed. The
+        general message goes in the error summary (``ServiceFormView``)."""
+        read = versions.read_digests(form.cleaned_data.get(VERSION_FIELD) or "", changes) or {}
+        form.data = form.data.copy()
+        form.data[VERSION_FIELD] = stale.version
+        now = versions.values_shown(stale.current, stale.changed)
+        for name in stale.changed:
+            if name not in form.fields:
+                continue
+            current, typed = getattr(stale.current, name), changes.get(name)
+            label = form.fields[name].label or capfirst(name.replace("_", " "))
+            if versions.value_digest(name, typed) == versions.value_digest(name, current):
+                continue  # the user typed what is now saved: nothing to choose
+            if read.get(name) == versions.value_digest(name, typed):
+                _set_bound_value(form, name, current)
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. It now shows "
+                    "their change.",
+                )
+            else:
+                form.add_error(
+                    name,
+                    f"{label} was changed by someone else to: {now[name]}. Saving again "
+                    "keeps what you typed.",
+                )
+
+
+class RecordUpdateView(VersionedFormMixin, ServiceFormView):
     """Edit a record's ``fields`` through its ``<entity>_update`` service.
 
     Declare ``model`` (or ``queryset``), ``fields`` (the service's editable fields), ``service``
@@ -233,15 +314,6 @@ class RecordUpdateView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields[VERSION_FIELD] = forms.CharField(
-            widget=forms.HiddenInput,
-            required=False,
-            initial=versions.version(self.object, self.edited_fields(form)),
-        )
-        return form
-
     @staticmethod
     def edited_fields(form) -> list[str]:
         """The names of the record's fields the form edits (all but the version)."""
@@ -250,49 +322,14 @@ class RecordUpdateView(ServiceFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
-    def perform(self, form):
-        changes = {name: form.cleaned_data[name] for name in self.edited_fields(form)}
-        try:
-            return type(self).service(
-                self.object,
-                by=self.request.user,
-                changes=changes,
-                version=form.cleaned_data.get(VERSION_FIELD) or None,
-            )
-        except versions.StaleRecord as stale:
-            self.show_stale(form, stale, changes)
-            raise
+    def service_arguments(self, form):
+        return {
+            "changes": {name: form.cleaned_data[name] for name in self.edited_fields(form)},
+            "version": self.form_version(form),
+        }
 
-    def show_stale(self, form, stale, changes) -> None:
-        """Say, at each field someone else changed, what it is now, and make the form carry
-        the version now, so that saving again saves what the form then holds. A field the
-        user left as they read it takes the other person's value (saving again must not undo
-        a change the user never saw); a field both changed keeps what the user typed. The
-        general message goes in the error summary (``ServiceFormView``)."""
-        read = versions.read_digests(form.cleaned_data.get(VERSION_FIELD) or "", changes) or {}
-        form.data = form.data.copy()
-        form.data[VERSION_FIELD] = stale.version
-        now = versions.values_shown(stale.current, stale.changed)
-        for name in stale.changed:
-            if name not in form.fields:
-                continue
-            current, typed = getattr(stale.current, name), changes.get(name)
-            label = form.fields[name].label or capfirst(name.replace("_", " "))
-            if versions.value_digest(name, typed) == versions.value_digest(name, current):
-                continue  # the user typed what is now saved: nothing to choose
-            if read.get(name) == versions.value_digest(name, typed):
-                _set_bound_value(form, name, current)
-                form.add_error(
-                    name,
-                    f"{label} was changed by someone else to: {now[name]}. It now shows "
-                    "their change.",
-                )
-            else:
-                form.add_error(
-                    name,
-                    f"{label} was changed by someone else to: {now[name]}. Saving again "
-                    "keeps what you typed.",
-                )
+    def call_service(self, arguments: dict):
+        return type(self).service(self.object, by=self.request.user, **arguments)
 
 
 def _set_bound_value(form, name: str, value) -> None:

@@ -222,3 +222,67 @@ def test_a_version_does_not_depend_on_how_a_value_was_set():
     assert versions.version(Context(name="A"), fields) != versions.version(
         Context(name="B"), fields
     )
+
+
+def _review_date(days=30):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.localdate() + timedelta(days=days)
+    return {
+        "next_review_due_day": str(due.day),
+        "next_review_due_month": str(due.month),
+        "next_review_due_year": str(due.year),
+    }
+
+
+def test_the_risk_form_refuses_a_stale_save_keeping_what_was_typed(world):
+    """The risk and review form (not an edit page of the record's own, but it edits two of the
+    case's fields) carries its version too: two workers change the risk at once."""
+    case = world.records["cases.case"]["own"]
+    url = reverse("cases:case-risk", args=[case.pk])
+    first, second = _clients(world, "sw")
+    mine, theirs = form_values(first.get(url)), form_values(second.get(url))
+    assert mine[VERSION_FIELD].startswith(versions.PREFIX)
+    changes_before = case.risk_changes.count()
+
+    saved = {**mine, **_review_date(), "risk": "high", "reason": "Missing twice this week."}
+    assert first.post(url, saved).status_code == 302
+    typed = {**theirs, **_review_date(), "risk": "medium", "reason": "Calmer since the move."}
+    response = second.post(url, typed)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This record was changed by someone else after you opened it" in page
+    assert "Calmer since the move." in page  # what was typed is kept
+    case.refresh_from_db()
+    assert case.risk == "high" and case.risk_changes.count() == changes_before + 1
+
+    again = form_values(response)
+    assert again[VERSION_FIELD] != theirs[VERSION_FIELD]
+    assert second.post(url, {**again, "risk": "medium"}).status_code == 302
+    case.refresh_from_db()
+    assert case.risk == "medium" and case.risk_changes.count() == changes_before + 2
+
+
+def test_the_action_update_form_refuses_a_stale_save(world):
+    """A partner's two people update the same action at once: the second is told, not lost."""
+    action = world.records["cases.action"]["agency"]
+    url = reverse("cases:action-progress", args=[action.pk])
+    first, second = _clients(world, "partner")
+    mine, theirs = form_values(first.get(url)), form_values(second.get(url))
+
+    done = {**mine, "status": "in_progress", "progress_note": "CCTV requested."}
+    assert first.post(url, done).status_code == 302
+    response = second.post(url, {**theirs, "status": "done", "progress_note": "All reviewed."})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This record was changed by someone else after you opened it" in page
+    assert "All reviewed." in page
+    action.refresh_from_db()
+    assert (action.status, action.progress_note) == ("in_progress", "CCTV requested.")
+    assert second.post(url, form_values(response)).status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.progress_note) == ("done", "All reviewed.")

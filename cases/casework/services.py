@@ -239,9 +239,19 @@ def case_close(*, case: Case, closed_by: User | None, reason: str) -> Case:
     return case
 
 
+#: What the risk form edits: its version is over these (lost updates).
+CASE_RISK_FIELDS = ("risk", "next_review_due")
+
+
 @transaction.atomic
 def case_risk_set(
-    *, case: Case, by: User, risk: str, next_review_due: date | None, reason: str
+    *,
+    case: Case,
+    by: User,
+    risk: str,
+    next_review_due: date | None,
+    reason: str,
+    version: str | None = None,
 ) -> CaseRiskChange:
     """Set a case's risk level and next review date, with why; the change is kept
     (:class:`~cases.models.CaseRiskChange`, in the chronology and on the case's page).
@@ -250,8 +260,11 @@ def case_risk_set(
     ``RecordNotFound`` for anyone else. ``ApplicationError`` (by field) for a closed case, a
     risk level not of ``Case.Risk``, no review date or one before today (a review is planned,
     not recorded after the fact), a blank reason, or a change that changes nothing.
+    ``StaleRecord`` (nothing saved) if ``version`` (the risk and review date the form was read
+    at: :func:`safeguarding.versions.version`) is no longer the case's; ``None``: not checked.
     """
     case = _case_to_change(case, by)
+    versions.check(case, CASE_RISK_FIELDS, version)
     if case.status == Case.Status.CLOSED:
         raise ApplicationError(
             "This case is closed: its risk and review date are kept as they were."
@@ -594,6 +607,7 @@ def action_record_progress(
     status: str | None = None,
     progress_note: str | None = None,
     if_match: str | None = None,
+    version: str | None = None,
 ) -> Action:
     """Record progress on an action: its status (not started, in progress, done) and a note.
 
@@ -603,11 +617,13 @@ def action_record_progress(
 
     ``if_match``: an ``If-Match`` header's value (the API's PATCH), compared under the row lock
     with the action's entity tag over :data:`ACTION_VERSION_FIELDS`: ``StaleRecord`` (nothing
-    saved) if the action changed since it was read. ``None``: not checked.
+    saved) if the action changed since it was read. ``None``: not checked. ``version``: the web
+    form's (:func:`safeguarding.versions.version` over its status and note), likewise.
     """
     action = Action.objects.select_for_update().get(pk=action.pk)
     visibility.require(by, action, visibility.CHANGE)
     versions.check_etag(action, ACTION_VERSION_FIELDS, if_match)
+    versions.check(action, ("status", "progress_note"), version)
     if status is None and progress_note is None:
         return action
     if action.status == Action.Status.CANCELLED:

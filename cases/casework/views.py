@@ -47,6 +47,7 @@ from safeguarding.views import (
     RecordDetailView,
     RecordMixin,
     ServiceFormView,
+    VersionedFormMixin,
 )
 
 
@@ -171,7 +172,7 @@ class CaseDetailView(RecordDetailView):
         )
 
 
-class CaseRiskView(CaseReturnMixin, ServiceFormView):
+class CaseRiskView(CaseReturnMixin, VersionedFormMixin, ServiceFormView):
     """Change a case's risk level and next review date, with why: its allocated worker or a
     team manager of its team (else 404)."""
 
@@ -180,6 +181,8 @@ class CaseRiskView(CaseReturnMixin, ServiceFormView):
     form_class = CaseRiskForm
     service = services.case_risk_set
     success_message = "Risk level and review date saved."
+    #: Two people changing the risk at once: the second is told (``VersionedFormMixin``).
+    versioned_fields = ("risk", "next_review_due")
 
     def get_initial(self):
         return {"risk": self.object.risk, "next_review_due": self.object.next_review_due}
@@ -201,6 +204,7 @@ class CaseRiskView(CaseReturnMixin, ServiceFormView):
             "risk": data["risk"],
             "next_review_due": data["next_review_due"],
             "reason": data["reason"],
+            "version": self.form_version(form),
         }
 
 
@@ -294,7 +298,7 @@ class ActionAddView(ServiceFormView):
         return f"Action added for {owner}, due by {action.due_on:%-d %B %Y}."
 
 
-class ActionProgressView(ServiceFormView):
+class ActionProgressView(VersionedFormMixin, ServiceFormView):
     """Record progress on an action: its status (not started, in progress, done) and a note,
     by whoever may change it (the rule: the partner organisation it is assigned to, or the
     worker who owns it, or staff who may change its subject), through the service the API's
@@ -306,6 +310,8 @@ class ActionProgressView(ServiceFormView):
     form_class = ActionProgressForm
     service = services.action_record_progress
     success_url = reverse_lazy("home")
+    #: Two people updating the action at once: the second is told (``VersionedFormMixin``).
+    versioned_fields = ("status", "progress_note")
 
     def get_initial(self):
         return {"status": self.object.status, "progress_note": self.object.progress_note}
@@ -321,6 +327,7 @@ class ActionProgressView(ServiceFormView):
             "by": self.request.user,
             "status": form.cleaned_data["status"],
             "progress_note": form.cleaned_data["progress_note"],
+            "version": self.form_version(form),
         }
 
     def get_success_message(self, form):
