@@ -118,6 +118,15 @@ class ConcernForm(PickerFormMixin, forms.Form):
         error_messages={"required": "Say how reliable the information is"},
     )
 
+    born_after_confirmed = forms.BooleanField(
+        label="The dates are right: record the concern as typed",
+        required=False,
+        help_text="Only if someone named was born after the day it happened (a pre-birth "
+        "concern, say).",
+    )
+    #: Set by :func:`born_by_the_concern` when the tick above is to be offered.
+    offers_dates_confirmation = False
+
     def clean(self):
         data = super().clean()
         same = (
@@ -226,10 +235,12 @@ class InvolvementForm(PickerFormMixin, forms.Form):
 
 def born_by_the_concern(form: ConcernForm, formset) -> bool:
     """Each young person named (picked or added) was born by the day the concern happened
-    (:mod:`cases.young_people.dates`): said at the row's date of birth, or at the young person
-    picked. Call after both are valid; returns whether all is well."""
+    (:mod:`cases.young_people.dates`), or the user has ticked "The dates are right"
+    (``born_after_confirmed``): otherwise a warning at the row's date of birth, or at the young
+    person picked, and the form offers the tick (``form.offers_dates_confirmation``). Call
+    after both are valid; returns whether all is well."""
     moment = form.cleaned_data.get("occurred_at")
-    if moment is None:
+    if moment is None or form.cleaned_data.get("born_after_confirmed"):
         return True
     day = timezone.localtime(moment).date()
     well = True
@@ -246,6 +257,7 @@ def born_by_the_concern(form: ConcernForm, formset) -> bool:
         except ValidationError as error:
             row.add_error(field, error)
             well = False
+    form.offers_dates_confirmation = not well
     return well
 
 

@@ -75,6 +75,7 @@ def concern_log(
     young_people: list[tuple[YoungPerson, str]] = (),
     new_young_people: list[NewYoungPerson] = (),
     peer_group: PeerGroup | None = None,
+    born_after_confirmed: bool = False,
 ) -> Concern:
     """Log a concern about young people, a place and/or a peer group, in one transaction.
 
@@ -82,8 +83,9 @@ def concern_log(
     the place and the peer group (the team now works with them); a new young person goes to the
     logger's team's unallocated queue. Every existing record must be one the logger may pick,
     otherwise it is refused as if it did not exist. A new young person's date of birth must be
-    in the past, and no one named may have been born after the day it happened
-    (:mod:`cases.young_people.dates`).
+    in the past; someone named born after the day it happened is refused as a warning
+    (``young_people``, code ``after_concern``) unless ``born_after_confirmed`` (the user checked
+    both dates: :mod:`cases.young_people.dates`).
 
     A new young person with the name and date of birth of one the logger may pick, or a new
     place with the name and postcode of one they may pick (:mod:`safeguarding.duplicates`), is
@@ -129,7 +131,8 @@ def concern_log(
         try:
             if new:
                 check_date_of_birth(born)
-            check_born_by(born, day)
+            if not born_after_confirmed:
+                check_born_by(born, day)
         except ValidationError as error:
             errors["young_people"] = error.messages[0]
     if errors:

@@ -127,6 +127,7 @@ class ConcernLogView(AllowedUsersMixin, TemplateView):
                     source_detail=data["source_detail"],
                     reliability=data["reliability"],
                     location=data["location"],
+                    born_after_confirmed=data["born_after_confirmed"],
                     new_place=services.NewPlace(
                         name=data["new_place_name"],
                         kind=data["new_place_kind"],

@@ -4,10 +4,11 @@ door, the admin).
 
 * **In the future**: refused (code ``"future"``). Today too: "must be in the past", as the
   GOV.UK Design System words it for a date of birth.
-* **After the concern it is named in** (Log a concern): refused, with the concern's date in the
-  message (code ``"after_concern"``). We chose a clear error over a warning to confirm: a young
-  person cannot have been involved in what happened before they were born, so one of the two
-  dates is wrong, and both are on the same page to correct.
+* **After the concern it is named in** (Log a concern): a **warning** to confirm (code
+  ``"after_concern"``), with the concern's date in the message. Usually one of the two dates is
+  wrong, and both are on the same page to correct; but a concern can be logged before a birth
+  (a pre-birth concern about a baby expected into a group or a place), so once the user has
+  checked and ticked "The dates are right", it is recorded as typed.
 
 The services check it (the one place that decides); forms and serializers call the same
 functions so that the error is shown at the field before the service is reached.
@@ -22,7 +23,8 @@ from django.utils import timezone
 class Messages:
     FUTURE = "Date of birth must be in the past"
     AFTER_CONCERN = (
-        "Date of birth must be on or before the day the concern happened ({day}): check both dates"
+        "Date of birth is after the day the concern happened ({day}): check both dates, and if "
+        "they are right, tick \u201cThe dates are right\u201d"
     )
 
 

@@ -145,7 +145,7 @@ def test_the_placeholder_stored_before_is_blanked_by_the_migration(world):
 
     person = _decide_new(world, "Cher")
     YoungPerson.objects.filter(pk=person.pk).update(family_name="(not given)", name_as_given="")
-    migration = import_module("cases.migrations.0013_young_person_name_as_given")
+    migration = import_module("cases.migrations.0017_young_person_name_as_given")
     migration.drop_placeholder_names(apps, None)
     person.refresh_from_db()
     assert (person.family_name, person.name_as_given) == ("", "Cher")
@@ -231,7 +231,7 @@ def test_a_young_person_added_while_logging_cannot_be_born_today_or_later(world,
     assert Concern.objects.count() == before
 
 
-def test_a_young_person_born_after_the_concern_is_refused_at_their_date_of_birth(world, client):
+def test_a_young_person_born_after_the_concern_is_a_warning_at_their_date_of_birth(world, client):
     client.force_login(world.users["sw"])
     before = Concern.objects.count()
     today = timezone.localdate()
@@ -241,13 +241,29 @@ def test_a_young_person_born_after_the_concern_is_refused_at_their_date_of_birth
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"on or before the day the concern happened ({occurred.day} {occurred:%B %Y})" in page
+    assert f"after the day the concern happened ({occurred.day} {occurred:%B %Y})" in page
     assert 'href="#id_people-0-new_date_of_birth_day"' in page
     assert 'value="Newperson"' in page  # what was typed is kept
+    assert 'name="born_after_confirmed"' in page  # the tick is offered
     assert Concern.objects.count() == before
 
+    # Having checked both dates, the user ticks "The dates are right": logged as typed.
+    confirmed = client.post(
+        reverse("cases:concern-log"),
+        _concern(occurred, **_new_person(born=born), born_after_confirmed="on"),
+    )
+    assert confirmed.status_code == 302
+    assert Concern.objects.count() == before + 1
+    assert YoungPerson.objects.get(family_name="Newperson").date_of_birth == born
 
-def test_a_known_young_person_born_after_the_concern_is_refused_at_the_pick(world, client):
+
+def test_the_tick_is_not_offered_when_the_dates_are_in_order(world, client):
+    client.force_login(world.users["sw"])
+    page = client.get(reverse("cases:concern-log")).content.decode()
+    assert 'name="born_after_confirmed"' not in page
+
+
+def test_a_known_young_person_born_after_the_concern_is_a_warning_at_the_pick(world, client):
     own = world.records["cases.youngperson"]["own"]
     YoungPerson.objects.filter(pk=own.pk).update(
         date_of_birth=timezone.localdate() - timedelta(days=5)
@@ -261,16 +277,16 @@ def test_a_known_young_person_born_after_the_concern_is_refused_at_the_pick(worl
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "on or before the day the concern happened" in page
+    assert "after the day the concern happened" in page
     assert 'href="#id_people-0-young_person"' in page
     assert Concern.objects.count() == before
 
 
-def test_the_service_refuses_too(world):
+def test_the_service_warns_too_unless_confirmed(world):
     from cases.concerns.services import NewYoungPerson, concern_log
 
-    with pytest.raises(ApplicationError) as refused:
-        concern_log(
+    def log(**kw):
+        return concern_log(
             logged_by=world.users["sw"],
             occurred_at=timezone.now() - timedelta(days=30),
             narrative="Seen.",
@@ -285,10 +301,13 @@ def test_the_service_refuses_too(world):
                     date_of_birth=timezone.localdate() - timedelta(days=1),
                 )
             ],
+            **kw,
         )
-    assert (
-        "on or before the day the concern happened" in refused.value.message_dict["young_people"][0]
-    )
+
+    with pytest.raises(ApplicationError) as refused:
+        log()
+    assert "after the day the concern happened" in refused.value.message_dict["young_people"][0]
+    assert log(born_after_confirmed=True).involvements.count() == 1
 
 
 # --- the admin --------------------------------------------------------------------------------
