@@ -213,14 +213,14 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     assert client.get(url, {"page": "99"}).context["chronology"].number == 3
 
 
-def _add_linked(world, n):
+def _add_linked(world, n, start=0):
     """``n`` concerns at team one's place and group, each about a new young person of team
     one (so the lists of linked people grow) and the world's own young person."""
     for i in range(n):
         ConcernFactory(  # the new young person joins team one's queue
             logged_by=world.users["sw2"],
             narrative=f"Seen together {i}",
-            new_young_people=[NewYoungPerson(f"Linked{i}", "Testperson", part="at_risk")],
+            new_young_people=[NewYoungPerson(f"Linked{start + i}", "Testperson", part="at_risk")],
             young_people=[(YOUNG_PERSON.record(world), "witness")],
             location=PLACE.record(world),
             peer_group=world.records["peers.peergroup"]["team"],
@@ -246,7 +246,7 @@ def test_subject_pages_query_counts_do_not_grow_with_what_they_are_linked_to(wor
 
     _add_linked(world, 3)
     small = flat(counts())
-    _add_linked(world, 60)  # more than a page of chronology and of linked people
+    _add_linked(world, 60, start=3)  # more than a page of chronology and of linked people
     large = flat(counts())
     # Never more; fewer where the first page of the chronology is now all concerns (the older
     # entries of other kinds, each kind read when a page has some, are on a later page): at
