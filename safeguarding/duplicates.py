@@ -17,6 +17,8 @@ one space, none at the ends. A young person's name is the given and family names
 without spaces. Dates of birth compare as dates (no date matches no date).
 """
 
+import re
+
 from django.db.models import F, Func, Value
 from django.db.models.functions import Concat, Lower, Trim, Upper
 
@@ -35,6 +37,29 @@ class PossibleDuplicates(ApplicationError):
     def __init__(self, message, *, matches: dict):
         super().__init__(message, code="possible_duplicate")
         self.matches = matches
+
+
+def _regexp_replace(value, pattern, replacement, flags):
+    """PostgreSQL's ``regexp_replace(value, pattern, replacement, flags)`` for SQLite: ``g``
+    replaces every match (else the first), ``i`` ignores case. ``NULL`` in, ``NULL`` out."""
+    if value is None:
+        return None
+    return re.sub(
+        pattern,
+        replacement,
+        value,
+        count=0 if "g" in (flags or "") else 1,
+        flags=re.IGNORECASE if "i" in (flags or "") else 0,
+    )
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """On each new SQLite connection (the ``connection_created`` signal): ``REGEXP_REPLACE``,
+    as PostgreSQL has it, for :func:`normalised_expression` (``make run``'s embedded database)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "REGEXP_REPLACE", 4, _regexp_replace, deterministic=True
+        )
 
 
 def normalised(value: str) -> str:

@@ -245,3 +245,25 @@ def test_the_front_door_asks_before_creating_a_place_identical_to_one_on_record(
     confirmed = _decide(client, world, referral, row, "new", **{f"confirm_new_{row.pk}": "on"})
     assert confirmed.status_code == 302
     assert Context.objects.count() == places + 1
+
+
+@pytest.mark.both_databases
+def test_matching_works_on_the_embedded_database_too(world):
+    """``make run`` uses SQLite, which has no ``regexp_replace``: the app registers one on each
+    SQLite connection (``duplicates.register_sqlite_functions``), so matching works on both."""
+    sw = world.users["sw"]
+    own = world.records["cases.youngperson"]["own"]
+    found = duplicates.young_people_like(
+        user=sw,
+        given_name=f"  {own.given_name.upper()}\t",
+        family_name=f" {own.family_name}  ",
+        date_of_birth=own.date_of_birth,
+        action=visibility.PICK,
+    )
+    assert [p.pk for p in found] == [own.pk]
+    place = world.records["contexts.context"]["team"]
+    Context.objects.filter(pk=place.pk).update(postcode="EB1  4QT")
+    found = duplicates.places_like(
+        user=sw, name=f" {place.name.lower()} ", postcode="eb14qt", action=visibility.PICK
+    )
+    assert [c.pk for c in found] == [place.pk]
