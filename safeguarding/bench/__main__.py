@@ -347,6 +347,9 @@ def main(argv=None) -> int:
     if args.pages:
         wanted = [w.strip().lower() for w in args.pages.split(",")]
         pages = [p for p in pages if any(w in p.name.lower() for w in wanted)]
+    recovery_codes = bench_pages.issue_recovery_codes(
+        {p.user for p in pages if p.user != bench_pages.API_USER}, per_user=args.users
+    )
     if not args.skip_query_counts:
         log("Counting queries in-process")
         bench_pages.count_queries(pages, statement_timeout_seconds=int(args.timeout))
@@ -366,7 +369,9 @@ def main(argv=None) -> int:
             for _ in range(args.users):
                 session = Session(base, args.timeout)
                 if page.user != bench_pages.API_USER:
-                    session.sign_in(page.user, DEMO_PASSWORD)
+                    session.sign_in(
+                        page.user, DEMO_PASSWORD, recovery_code=recovery_codes[page.user].pop()
+                    )
                 group.append(session)
             sessions[page.user] = group
         log("Floor: /healthz")

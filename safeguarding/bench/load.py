@@ -53,8 +53,10 @@ class Session:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if request.method != "GET":
-            if "csrftoken" in self.cookies:
-                headers.setdefault("X-CSRFToken", self.cookies["csrftoken"])
+            # The CSRF cookie: ``csrftoken``, or ``__Host-csrftoken`` in production mode.
+            token = next((v for k, v in self.cookies.items() if k.endswith("csrftoken")), None)
+            if token:
+                headers.setdefault("X-CSRFToken", token)
             if request.json_body is not None:
                 body = request.json_body
                 headers.setdefault("Content-Type", "application/json")
@@ -72,21 +74,46 @@ class Session:
         self._remember(response)
         return response.status, len(response.data)
 
-    def sign_in(self, username: str, password: str) -> None:
-        response = self.pool.request("GET", self.base + "/accounts/login/", redirect=False)
+    def _form_token(self, path: str) -> str:
+        response = self.pool.request(
+            "GET", self.base + path, redirect=False, headers=self._cookie_header()
+        )
         self._remember(response)
         match = _CSRF_INPUT.search(response.data.decode())
         if not match:
-            raise RuntimeError("The login page has no CSRF token")
+            raise RuntimeError(f"{path} has no CSRF token (HTTP {response.status})")
+        return match[1]
+
+    def _cookie_header(self) -> dict:
+        if not self.cookies:
+            return {}
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    def sign_in(self, username: str, password: str, recovery_code: str | None = None) -> None:
+        """Sign in through the login page and, with ``recovery_code``, the second factor's
+        recovery-code page (production mode asks everyone for a second factor). The session
+        cookie is ``sessionid``, or ``__Host-sessionid`` in production mode."""
+        csrf = self._form_token("/accounts/login/")
         status, _ = self.send(
             Request(
                 "POST",
                 "/accounts/login/",
-                {"username": username, "password": password, "csrfmiddlewaretoken": match[1]},
+                {"username": username, "password": password, "csrfmiddlewaretoken": csrf},
                 expect=(302,),
             )
         )
-        if status != 302 or "sessionid" not in self.cookies:
+        if recovery_code is not None and status == 302:
+            path = "/accounts/second-factor/recovery-code/"
+            csrf = self._form_token(path)
+            status, _ = self.send(
+                Request(
+                    "POST",
+                    path,
+                    {"code": recovery_code, "csrfmiddlewaretoken": csrf},
+                    expect=(302,),
+                )
+            )
+        if status != 302 or not any(name.endswith("sessionid") for name in self.cookies):
             raise RuntimeError(f"{username} could not sign in (HTTP {status})")
 
 

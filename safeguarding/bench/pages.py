@@ -178,6 +178,25 @@ def issue_api_token() -> str:
     return issued.secret
 
 
+def issue_recovery_codes(usernames, per_user: int) -> dict[str, list[str]]:
+    """Production mode asks every user for a second factor (issue 11; the demo's exemption holds
+    in development mode only). For this run, each of ``usernames`` gets a confirmed recovery-code
+    device (django-otp's ``StaticDevice``, named "Benchmark") holding ``per_user`` codes, one for
+    each simulated sign-in: ``{username: [code, ...]}``. Earlier runs' devices are replaced."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from safeguarding.accounts.models import User
+
+    codes = {}
+    for user in User.objects.filter(username__in=set(usernames)):
+        StaticDevice.objects.filter(user=user, name="Benchmark").delete()
+        device = StaticDevice.objects.create(user=user, name="Benchmark", confirmed=True)
+        tokens = [StaticToken.random_token() for _ in range(per_user)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in tokens)
+        codes[user.username] = tokens
+    return codes
+
+
 def _referral_body(n: int) -> bytes:
     return json.dumps(
         {
