@@ -157,6 +157,32 @@ class ServiceFormView(RecordMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class SubjectFormView(ServiceFormView):
+    """A form about a young person, a place or a peer group (its ``Subject``, by ``reference``
+    in the URL), for users who may change it (anyone else: 404), that goes back to the
+    subject's page after saving and on Cancel. The page has ``subject`` and ``cancel_url``.
+    Declare ``form_class``, ``service`` and ``service_arguments()`` as for
+    :class:`ServiceFormView`; narrow ``queryset`` to read more of the subject at once."""
+
+    action = visibility.CHANGE
+    pk_url_kwarg = lookup_field = "reference"
+
+    def get_queryset(self):
+        from safeguarding.subjects.models import Subject
+
+        if self.queryset is None:
+            return Subject.objects.select_related("authority")
+        return super().get_queryset()
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subject", self.object)
+        kwargs.setdefault("cancel_url", self.get_success_url())
+        return super().get_context_data(**kwargs)
+
+
 def record_formfield(db_field, **kwargs):
     """The form field of a model column on an edit page (a ``formfield_callback``): text columns
     follow the one text rule (:func:`safeguarding.text.model_formfield`), dates are the GOV.UK

@@ -47,6 +47,7 @@ from safeguarding.views import (
     RecordDetailView,
     RecordMixin,
     ServiceFormView,
+    SubjectFormView,
     VersionedFormMixin,
 )
 
@@ -249,13 +250,10 @@ class CaseCloseRequestView(CaseReturnMixin, ServiceFormView):
         }
 
 
-class ActionAddView(ServiceFormView):
+class ActionAddView(SubjectFormView):
     """Add an action on a young person, a place or a peer group: a worker of the authority or a
     partner organisation must do something by a date. For users who may change the record."""
 
-    queryset = Subject.objects.select_related("authority")
-    action = visibility.CHANGE
-    pk_url_kwarg = lookup_field = "reference"
     template_name = "cases/action_form.html"
     form_class = ActionForm
     service = services.action_assign
@@ -269,14 +267,6 @@ class ActionAddView(ServiceFormView):
             .order_by("name", "pk")
         )
         return {**super().get_form_kwargs(), "user": user, "organisations": organisations}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            subject=self.object, cancel_url=self.get_success_url(), **kwargs
-        )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
     def service_arguments(self, form):
         data = form.cleaned_data
@@ -513,14 +503,12 @@ class TransferDecisionView(TeamManagerMixin, ServiceFormView):
 FROM_MY_WORK = "my-work"
 
 
-class CaseNoteAddView(ServiceFormView):
+class CaseNoteAddView(SubjectFormView):
     """Write a case note on a young person, a place or a peer group, for users who may change
     it. ``?kind=visit`` chooses the kind ahead (My work's "Record a visit"); ``?from=my-work``
     returns there after the save, otherwise to the subject's page."""
 
     queryset = Subject.objects.select_related("authority", "youngperson", "peergroup", "context")
-    action = visibility.CHANGE
-    pk_url_kwarg = lookup_field = "reference"
     template_name = "cases/case_note_form.html"
     form_class = CaseNoteForm
     service = services.case_note_add
@@ -548,12 +536,7 @@ class CaseNoteAddView(ServiceFormView):
     def get_context_data(self, **kwargs):
         kind = self.get_initial().get("kind")
         title = "Record a visit" if kind == CaseNote.Kind.VISIT else "Add a case note"
-        return super().get_context_data(
-            subject=self.object,
-            title=title,
-            cancel_url=self.get_success_url(),
-            **kwargs,
-        )
+        return super().get_context_data(title=title, **kwargs)
 
     def get_success_url(self):
         return reverse("home") if self.from_my_work else self.object.get_absolute_url()
@@ -648,13 +631,10 @@ class CaseNoteStrikeView(ServiceFormView):
         }
 
 
-class DocumentAddView(ServiceFormView):
+class DocumentAddView(SubjectFormView):
     """Attach a document to a subject (``?note=<pk>``: to one of its case notes), for users who
     may change the subject."""
 
-    queryset = Subject.objects.select_related("authority")
-    action = visibility.CHANGE
-    pk_url_kwarg = lookup_field = "reference"
     form_class = DocumentForm
     service = services.document_add
 
@@ -677,17 +657,12 @@ class DocumentAddView(ServiceFormView):
             caption += (
                 f" · {self.case_note.get_kind_display()} on {self.case_note.occurred_at:%-d %B %Y}"
             )
-        return super().get_context_data(
-            title="Attach a document",
-            caption=caption,
-            cancel_url=self.get_success_url(),
-            **kwargs,
-        )
+        return super().get_context_data(title="Attach a document", caption=caption, **kwargs)
 
     def get_success_url(self):
         if self.case_note is not None:
             return self.case_note.get_absolute_url()
-        return self.object.get_absolute_url()
+        return super().get_success_url()
 
     def service_arguments(self, form):
         return {
@@ -806,13 +781,10 @@ class CaseReopenView(CaseFormView):
         return {"case": self.object, "by": self.request.user, "reason": form.cleaned_data["reason"]}
 
 
-class CaseOpenView(TeamManagerMixin, ServiceFormView):
+class CaseOpenView(TeamManagerMixin, SubjectFormView):
     """A team manager opens a new episode of work (a new case) on a subject whose record they
     may change and which has no open case, for their own team."""
 
-    queryset = Subject.objects.select_related("authority")
-    action = visibility.CHANGE
-    pk_url_kwarg = lookup_field = "reference"
     form_class = CaseOpenForm
     service = services.case_open_episode
 
@@ -823,12 +795,8 @@ class CaseOpenView(TeamManagerMixin, ServiceFormView):
         return super().get_context_data(
             title="Open a new case",
             caption=f"{self.object.display_name} · {self.object.reference} · {self.team}",
-            cancel_url=self.get_success_url(),
             **kwargs,
         )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
     def service_arguments(self, form):
         return {

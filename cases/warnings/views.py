@@ -7,22 +7,18 @@ from django.views.generic import TemplateView
 from cases.casework.views import TeamManagerMixin
 from safeguarding.accounts import visibility
 from safeguarding.pagination import paginate
-from safeguarding.subjects.models import Subject
-from safeguarding.views import AllowedUsersMixin, ServiceFormView
+from safeguarding.views import AllowedUsersMixin, ServiceFormView, SubjectFormView
 
 from . import selectors, services
 from .forms import WarningDecisionForm, WarningProposeForm, WarningReviewForm
 from .models import WarningNote
 
 
-class WarningProposeView(AllowedUsersMixin, ServiceFormView):
+class WarningProposeView(AllowedUsersMixin, SubjectFormView):
     """Propose a warning note on a young person, a place or a peer group: practitioners who may
     change the subject (anyone else: 404)."""
 
     allowed_users = visibility.proposes_warnings
-    queryset = Subject.objects.select_related("authority")
-    action = visibility.CHANGE
-    pk_url_kwarg = lookup_field = "reference"
     template_name = "cases/warning_form.html"
     form_class = WarningProposeForm
     service = services.warning_propose
@@ -30,14 +26,6 @@ class WarningProposeView(AllowedUsersMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "subject": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            subject=self.object, cancel_url=self.get_success_url(), **kwargs
-        )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
     def service_arguments(self, form):
         data = form.cleaned_data
