@@ -2,6 +2,12 @@
 
 Re-exports: the code lives by domain in ``cases/<domain>/models.py``."""
 
+from cases.assessments.models import (  # noqa: F401
+    Assessment,
+    AssessmentEvent,
+    AssessmentMention,
+    EvidenceItem,
+)
 from cases.casework.models import (  # noqa: F401
     Action,
     Allocation,

@@ -1,0 +1,1 @@
+"""The assessment kinds, each declared once (``definitions.Definition``) and registered here."""
