@@ -51,7 +51,17 @@ LINKED_SUBJECTS = "linked_subjects"
 INDICATOR = "indicator"
 WEIGHT = "weight"
 
-ANSWER_TYPES = (TEXT, YES_POSSIBLE_NO, RAG, RATING, CHOICE, DATE, LINKED_SUBJECTS, INDICATOR, WEIGHT)
+ANSWER_TYPES = (
+    TEXT,
+    YES_POSSIBLE_NO,
+    RAG,
+    RATING,
+    CHOICE,
+    DATE,
+    LINKED_SUBJECTS,
+    INDICATOR,
+    WEIGHT,
+)
 
 YES_POSSIBLE_NO_CHOICES = (
     ("yes", "Yes"),
@@ -199,8 +209,17 @@ class Definition:
         body = [
             [s.key, s.title, s.description]
             + [
-                [q.key, q.prompt, q.type, q.hint, q.required, q.choices, q.scale,
-                 q.subject_kinds, q.domain]
+                [
+                    q.key,
+                    q.prompt,
+                    q.type,
+                    q.hint,
+                    q.required,
+                    q.choices,
+                    q.scale,
+                    q.subject_kinds,
+                    q.domain,
+                ]
                 for q in s.questions
             ]
             for s in self.sections
@@ -271,7 +290,7 @@ def current() -> list[Definition]:
     from . import kinds  # noqa: F401
 
     latest: dict[str, Definition] = {}
-    for (kind, version), d in sorted(_DEFINITIONS.items()):
+    for (kind, _version), d in sorted(_DEFINITIONS.items()):
         latest[kind] = d
     return list(latest.values())
 

@@ -192,7 +192,9 @@ class AssessmentMention(models.Model):
     class Meta:
         ordering = ["assessment", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "subject"], name="assessment_mention_once")
+            models.UniqueConstraint(
+                fields=["assessment", "subject"], name="assessment_mention_once"
+            )
         ]
 
     def __str__(self):
