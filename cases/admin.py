@@ -164,3 +164,25 @@ class WarningNoteAdmin(RestrictedModelAdmin):
 @admin.register(models.WarningNoteEvent)
 class WarningNoteEventAdmin(RestrictedModelAdmin):
     list_display = ["__str__", "kind", "at"]
+
+
+@admin.register(models.Assessment)
+class AssessmentAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "status", "started_on", "due_on", "completed_on"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(models.EvidenceItem)
+class EvidenceItemAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "section", "state"]
+    list_filter = ["kind", "state"]
+
+
+@admin.register(models.AssessmentEvent)
+class AssessmentEventAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "at"]
+
+
+@admin.register(models.AssessmentMention)
+class AssessmentMentionAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "at"]

@@ -14,11 +14,12 @@ class CasesConfig(AppConfig):
         # What hangs off a subject, each record type declared with its domain.
         from safeguarding.subjects import registry
 
+        from .assessments import records as assessments
         from .casework import records as casework
         from .concerns import records as concerns
         from .front_door import records as front_door
         from .warnings import records as warnings
         from .young_people import records as young_people
 
-        for domain in (young_people, casework, concerns, front_door, warnings):
+        for domain in (young_people, casework, concerns, front_door, warnings, assessments):
             registry.register(*domain.RECORD_TYPES)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),
+    path("", include("cases.assessments.urls")),
     path("", include("contexts.urls")),
     path("", include("peers.urls")),
     path("", include("safeguarding.notifications.urls")),

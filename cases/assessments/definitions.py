@@ -253,6 +253,13 @@ def conclusion(*, threshold_prompt: str = "Threshold level for this context") ->
                 "Why this recommendation",
                 required=False,
             ),
+            Question(
+                "partner_summary",
+                "Summary for partners",
+                hint="What the partners with influence over this context are told once it is "
+                "approved. Name no young person.",
+                required=False,
+            ),
         ),
     )
 

@@ -104,6 +104,18 @@ class Assessment(models.Model):
         """Being written: a draft or returned (the author may change its answers)."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    @property
+    def threshold_label(self) -> str:
+        from .definitions import THRESHOLD_CHOICES
+
+        return dict(THRESHOLD_CHOICES).get(self.threshold, "")
+
+    @property
+    def recommendation_label(self) -> str:
+        from .definitions import RECOMMENDATION_CHOICES
+
+        return dict(RECOMMENDATION_CHOICES).get(self.recommendation, "")
+
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status != self.Status.APPROVED and self.due_on < today

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from cases import selectors, services
+from cases.assessments import selectors as assessment_selectors
 from cases.forms import (
     ActionForm,
     ActionProgressForm,
@@ -84,6 +85,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     param="actions_page",
                 ),
                 may_refer=visibility.refers(user),
+                school_assessments=assessment_selectors.school_assessments(user)[
+                    : assessment_selectors.LISTED
+                ],
+                today=timezone.localdate(),
                 **kwargs,
             )
         awaiting = None
@@ -92,6 +97,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
+            my_assessments=assessment_selectors.my_assessments(user)[: assessment_selectors.LISTED],
             awaiting_sign_off=awaiting,
             today=timezone.localdate(),
             **kwargs,
@@ -363,6 +369,10 @@ class TeamCaseloadView(TeamManagerMixin, TemplateView):
         return super().get_context_data(
             team=self.team,
             awaiting_sign_off=selectors.cases_awaiting_sign_off(user=user, team=self.team)[:50],
+            team_assessments=assessment_selectors.team_assessments(user)[
+                : assessment_selectors.LISTED
+            ],
+            today=timezone.localdate(),
             members=members,
             rows=selectors.caseload_for_team(user=user, team=self.team, members=members),
             weights=[(Case.Risk(r).label, w) for r, w in selectors.RISK_WEIGHTS.items()],

@@ -105,6 +105,29 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.document": frozenset(),
     # Warning notes are the council's own alert to its staff: partners read none of them.
     "cases.warningnote": frozenset(),
+    # Assessments: a school reads its own school assessment whole; a guardian organisation the
+    # approved place assessment's summary (the page shows only the conclusion's threshold,
+    # recommendation and summary for partners, and the sides' ratings: no young person).
+    "cases.assessment": frozenset(
+        {
+            "subject",
+            "kind",
+            "version",
+            "status",
+            "answers",
+            "sections_done",
+            "started_on",
+            "due_on",
+            "completed_on",
+            "organisation",
+            "submitted_at",
+            "threshold",
+            "recommendation",
+        }
+    ),
+    "cases.evidenceitem": frozenset(),
+    "cases.assessmentevent": frozenset({"assessment", "kind", "at"}),
+    "cases.assessmentmention": frozenset(),
     "cases.warningnoteevent": frozenset(),
     "peers.peergroupmembership": frozenset(),
     "peers.relationship": frozenset(),

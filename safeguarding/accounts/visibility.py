@@ -727,6 +727,80 @@ def warning_note_event_rule(user, action):
     return Q(_through("cases.WarningNote", user, action, "warning_id"))
 
 
+def _assessed(user, action, seen: Callable[[str], Q], prefix: str = "") -> Q:
+    """Assessments (issue 14) and what belongs to them (``prefix="assessment__"``: evidence
+    items, history): the council staff who work with the subject — social workers and team
+    managers read them as they may read the subject and write them as they may change it;
+    senior managers read them. A partner agency reads two things only: its **own school's
+    assessment** (a school's designated safeguarding lead fills it in, its organisation on the
+    assessment, and changes it while it is a draft or returned), and the **approved** place
+    assessments of places it is a guardian of (its pages show their summary only, naming no
+    young person; never their evidence or history). Administrators read none: case content."""
+    R = _roles()
+    if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
+        return seen(action)
+    if _is(user, R.SENIOR_MANAGER):
+        return seen(VIEW) if action == VIEW else NOTHING
+    if _is(user, R.PARTNER) and user.organisation_id:
+        own_school = Q(
+            **{f"{prefix}kind": "school", f"{prefix}organisation_id": user.organisation_id}
+        )
+        if action == VIEW:
+            if prefix:
+                return seen(VIEW) & own_school
+            return seen(VIEW) & (own_school | Q(kind="place", status="approved"))
+        return seen(VIEW) & own_school & Q(**{f"{prefix}status__in": ["draft", "returned"]})
+    return NOTHING
+
+
+def assessed(user, action: str, seen: Callable[[str], Q], prefix: str = "") -> Q:
+    """Assessments and their parts: see :func:`_assessed`."""
+    return _assessed(user, action, seen, prefix=prefix)
+
+
+def assessment_workers(user) -> bool:
+    """Whether the user's role may start an assessment at all (social workers and team
+    managers, and a partner agency's user for its own school): the role gate of
+    :func:`_assessed`, for the start page before there is a row to ask the rule about."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.PARTNER)
+    )
+
+
+@policy("cases.Assessment")
+def assessment_rule(user, action):
+    """See :func:`_assessed`."""
+    return _assessed(user, action, lambda a: _subject(user, a))
+
+
+@policy("cases.EvidenceItem", "cases.AssessmentEvent")
+def assessment_part_rule(user, action):
+    """An evidence pack's items and an assessment's steps: as the assessment's subject, with
+    the assessment's role gates (see :func:`_assessed`)."""
+    return _assessed(
+        user, action, lambda a: _subject(user, a, key="assessment__subject_id"), "assessment__"
+    )
+
+
+def mentioned(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """A subject named in an assessment (``cases.AssessmentMention``, an entry in that
+    subject's chronology): council staff who may see the named subject *and* the assessment.
+    Read only: a mention is written by the assessment's submission."""
+    R = _roles()
+    if action != VIEW or not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+        return NOTHING
+    return seen(VIEW) & Q(_through("cases.Assessment", user, VIEW, "assessment_id"))
+
+
+@policy("cases.AssessmentMention")
+def assessment_mention_rule(user, action):
+    """See :func:`mentioned`."""
+    return mentioned(user, action, lambda a: _subject(user, a))
+
+
 @policy("cases.TransferRequest")
 def transfer_request_rule(user, action):
     """A transfer between teams is the business of both teams' managers (senior managers
