@@ -547,6 +547,54 @@ def build_world() -> World:
     warning_note("ctx", ctx_team.subject)
     warning_note("pg", pg_team.subject)
 
+    def assessment(name, subject, kind, *, status="draft", organisation=None, mention=None):
+        from cases.models import Assessment, AssessmentEvent, AssessmentMention, EvidenceItem
+
+        record = Assessment.objects.create(
+            subject=subject,
+            kind=kind,
+            version=1,
+            status=status,
+            due_on=date.today() + timedelta(days=60),
+            completed_on=date.today() if status == "approved" else None,
+            started_by=u["sw"],
+            organisation=organisation,
+        )
+        w.add("cases.assessment", name, record)
+        w.add(
+            "cases.evidenceitem",
+            name,
+            EvidenceItem.objects.create(
+                assessment=record,
+                kind="concerns",
+                text=f"Test evidence {name}",
+                source="police",
+                reliability="reliable",
+            ),
+        )
+        w.add(
+            "cases.assessmentevent",
+            name,
+            AssessmentEvent.objects.create(assessment=record, kind="started", by=u["sw"]),
+        )
+        if mention is not None:
+            w.add(
+                "cases.assessmentmention",
+                name,
+                AssessmentMention.objects.create(assessment=record, subject=mention),
+            )
+
+    # Assessments: a draft and an approved place assessment of team one's place (its guardian,
+    # the police partner, reads the approved one's summary), a screening of team one's and of
+    # the restricted young person, a group assessment, and the school's own assessment of the
+    # place team two works with (Test Academy's, filled in by its safeguarding lead).
+    assessment("place_team", ctx_team.subject, "place", mention=yp_own.subject)
+    assessment("place_approved", ctx_team.subject, "place", status="approved")
+    assessment("yp_own", yp_own.subject, "screening")
+    assessment("restricted", yp_restricted.subject, "screening")
+    assessment("pg_team", pg_team.subject, "peer_group")
+    assessment("school_other", ctx_other.subject, "school", organisation=p2)
+
     def transfer(name, case_name, from_team, to_team):
         w.add(
             "cases.transferrequest",

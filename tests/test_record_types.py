@@ -38,6 +38,10 @@ def test_the_record_types_of_today_are_declared():
         "peers.Relationship",
         "cases.WarningNote",
         "cases.WarningNoteEvent",
+        "cases.Assessment",
+        "cases.EvidenceItem",
+        "cases.AssessmentEvent",
+        "cases.AssessmentMention",
     }
 
 
@@ -77,6 +81,8 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "risk": "Risk and review",
         "closure": "Closing and reopening",
         "warning": "Warning notes",
+        "assessment": "Assessments",
+        "assessment_mention": "Named in assessments",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -173,6 +179,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "peers/panels/person_memberships.html",
         "peers/panels/person_relationships.html",
         "cases/panels/aliases.html",
+        "assessments/panels/assessments.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
         "cases/panels/warning_notes.html",
@@ -182,6 +189,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
     assert young_person["detail_rows"] == [
         "cases/panels/aliases_row.html",
         "cases/panels/harm_flags_row.html",
+        "assessments/panels/screening_row.html",
     ]
 
 

@@ -104,8 +104,6 @@ RECORD_TYPES = (
                 "started_on": False,
                 "due_on": False,
                 "completed_on": False,
-                "submitted_at": False,
-                "started_at": False,
                 "threshold": False,
                 "recommendation": False,
                 "level_suggested": False,
@@ -113,12 +111,11 @@ RECORD_TYPES = (
                 "next_review_on": False,
             }
         ),
-        notifications=("approval.requested", "approval.decided"),
     ),
     RecordType(
         label="cases.EvidenceItem",
         subject_paths=("assessment__subject",),
-        visibility=visibility.through_subject(visibility.assessed, prefix="assessment__"),
+        visibility=visibility.through_subject(visibility.drafted_evidence),
         audit=Audit(
             personal={
                 "section": False,
@@ -130,7 +127,6 @@ RECORD_TYPES = (
                 "record": False,
                 "state": False,
                 "edited_text": True,
-                "decided_at": False,
             }
         ),
     ),
@@ -148,7 +144,7 @@ RECORD_TYPES = (
             order=45,
             select_related=("assessment", "by"),
         ),
-        audit=Audit(personal={"kind": False, "note": True, "at": False}),
+        audit=Audit(personal={"kind": False, "note": True}),
     ),
     RecordType(
         label="cases.AssessmentMention",
@@ -164,7 +160,7 @@ RECORD_TYPES = (
             order=46,
             select_related=("assessment", "assessment__subject"),
         ),
-        audit=Audit(personal={"at": False}),
+        audit=Audit(personal={}),
     ),
 )
 

@@ -195,10 +195,10 @@ class SectionView(_AssessmentMixin, FormView):
             self.section = self.object.definition.section(kwargs["section"])
         except LookupError:
             raise Http404("No such section") from None
+        self.items = selectors.evidence_pack(request.user, self.object)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        self.items = selectors.evidence_pack(self.request.user, self.object)
         return {
             **super().get_form_kwargs(),
             "section": self.section,
@@ -314,10 +314,10 @@ class EvidencePackView(_AssessmentMixin, FormView):
         self.object = self.get_object()
         if not self.object.open:
             return redirect(self.object.get_absolute_url())
+        self.items = selectors.evidence_pack(request.user, self.object)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        self.items = selectors.evidence_pack(self.request.user, self.object)
         return {**super().get_form_kwargs(), "items": self.items}
 
     def get_context_data(self, **kwargs):

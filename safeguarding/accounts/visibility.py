@@ -776,10 +776,25 @@ def assessment_rule(user, action):
     return _assessed(user, action, lambda a: _subject(user, a))
 
 
-@policy("cases.EvidenceItem", "cases.AssessmentEvent")
-def assessment_part_rule(user, action):
-    """An evidence pack's items and an assessment's steps: as the assessment's subject, with
-    the assessment's role gates (see :func:`_assessed`)."""
+def drafted_evidence(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """An evidence pack: drafted from the council's records (concerns, referrals, young
+    people linked), so council staff only, as the assessment (:func:`_assessed`); a partner
+    agency reads none, even of its own school's assessment."""
+    if _is(user, _roles().PARTNER):
+        return NOTHING
+    return _assessed(user, action, seen, prefix="assessment__")
+
+
+@policy("cases.EvidenceItem")
+def evidence_item_rule(user, action):
+    """See :func:`drafted_evidence`."""
+    return drafted_evidence(user, action, lambda a: _subject(user, a, key="assessment__subject_id"))
+
+
+@policy("cases.AssessmentEvent")
+def assessment_event_rule(user, action):
+    """An assessment's steps: as the assessment's subject, with the assessment's role gates
+    (see :func:`_assessed`): a school reads its own assessment's history."""
     return _assessed(
         user, action, lambda a: _subject(user, a, key="assessment__subject_id"), "assessment__"
     )

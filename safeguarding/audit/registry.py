@@ -74,6 +74,7 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "secret": False,  # excluded from the audit altogether (above)
         "previous_secret": False,
         "description": True,
+        "event_types": False,  # which kinds of event it receives (a JSON list of names)
     },
     "notifications.Notification": {
         "event_type": False,

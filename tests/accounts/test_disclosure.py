@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from cases import services as case_services
 from cases.models import (
     Action,
+    Assessment,
     Case,
     CaseNote,
     Concern,
@@ -134,6 +135,14 @@ def _none(w):
 
 def _subject_references(w):
     return [{"reference": ref} for ref in Subject.objects.values_list("reference", flat=True)]
+
+
+def _assessment_sections(w):
+    return [
+        {"pk": a.pk, "section": section.key}
+        for a in Assessment.objects.all()
+        for section in a.definition.sections
+    ]
 
 
 def _document_references(w):
@@ -266,6 +275,17 @@ ROUTES = {
     "cases:document-add": (_subject_references, [""], STAFF),
     "cases:document": (_document_references, [""], STAFF),
     "cases:warning-propose": (_subject_references, [""], STAFF),
+    # Assessments: a partner opens the approved assessment of a place it guards (its summary
+    # for partners) and its own school's (Test Academy's, whole); it starts none of these
+    # (the world's places are parks, not schools) and decides none.
+    "assessments:start": (_subject_references, [""], STAFF),
+    "assessments:help": (_none, [""], PARTNER),
+    "assessments:assessment": (_pks(Assessment), [""], PARTNER),
+    "assessments:print": (_pks(Assessment), [""], PARTNER),
+    "assessments:section": (_assessment_sections, [""], PARTNER),
+    "assessments:evidence": (_pks(Assessment), [""], PARTNER),
+    "assessments:submit": (_pks(Assessment), [""], PARTNER),
+    "assessments:decision": (_pks(Assessment), [""], STAFF),
     "cases:warnings": (_none, ["", "?within=90"], STAFF),
     "cases:warning-decide": (_pks(WarningNote), [""], STAFF),
     "cases:warning-review": (_pks(WarningNote), [""], STAFF),
@@ -446,6 +466,8 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
         "cases:referral-new",
         "cases:action-progress",
         "contexts:context",
+        "assessments:assessment",
+        "assessments:section",
         "cases:referral",
         "api:referral-detail",
         "api:action-detail",

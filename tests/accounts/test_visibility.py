@@ -204,6 +204,45 @@ TABLE = {
         }
         for label in ("cases.warningnote", "cases.warningnoteevent")
     },
+    # Assessments (tests/conftest.py): staff as the subject (senior managers read); a partner
+    # reads the approved place assessments of a place it guards (its summary) and its own
+    # school's; never the evidence pack or history; administrators nothing.
+    "cases.assessment": {
+        "sw": ({"place_team", "place_approved", "yp_own", "pg_team"},) * 2,
+        "sw2": (
+            {"place_team", "place_approved", "yp_own", "pg_team", "restricted"},
+            {"place_team", "place_approved", "pg_team", "restricted"},
+        ),
+        "sw3": ({"school_other"}, {"school_other"}),
+        "tm": ({"place_team", "place_approved", "yp_own", "pg_team"},) * 2,
+        "sm": ({"place_team", "place_approved", "yp_own", "pg_team", "school_other"}, NONE),
+        "partner": ({"place_approved"}, NONE),
+        "admin": (NONE, NONE),
+    },
+    **{
+        label: {
+            "sw": ({"place_team", "place_approved", "yp_own", "pg_team"},) * 2,
+            "sw2": (
+                {"place_team", "place_approved", "yp_own", "pg_team", "restricted"},
+                {"place_team", "place_approved", "pg_team", "restricted"},
+            ),
+            "sw3": ({"school_other"}, {"school_other"}),
+            "tm": ({"place_team", "place_approved", "yp_own", "pg_team"},) * 2,
+            "sm": ({"place_team", "place_approved", "yp_own", "pg_team", "school_other"}, NONE),
+            "partner": (NONE, NONE),
+            "admin": (NONE, NONE),
+        }
+        for label in ("cases.evidenceitem", "cases.assessmentevent")
+    },
+    # Named in an assessment: staff who may see both the named young person and the
+    # assessment; nobody changes it.
+    "cases.assessmentmention": {
+        **NOBODY,
+        "sw": ({"place_team"}, NONE),
+        "sw2": ({"place_team"}, NONE),
+        "tm": ({"place_team"}, NONE),
+        "sm": ({"place_team"}, NONE),
+    },
     "cases.transferrequest": {
         **NOBODY,
         "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager

