@@ -38,6 +38,7 @@ def test_the_record_types_of_today_are_declared():
         "peers.Relationship",
         "cases.WarningNote",
         "cases.WarningNoteEvent",
+        "approvals.Approval",
     }
 
 
