@@ -19,10 +19,8 @@ RECORD_TYPES = (
                 "what": False,
                 "reference": False,
                 "link": False,
-                "requested_at": False,
                 "note": True,
                 "status": False,
-                "decided_at": False,
                 "comments": True,
             }
         ),
