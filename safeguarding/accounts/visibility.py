@@ -735,6 +735,18 @@ def warning_note_event_rule(user, action):
     return Q(_through("cases.WarningNote", user, action, "warning_id"))
 
 
+@policy("cases.TransferRequest")
+def transfer_request_rule(user, action):
+    """A transfer between teams is the business of both teams' managers (senior managers
+    read); the receiving manager decides, the sending manager may withdraw."""
+    R = _roles()
+    if _is(user, R.TEAM_MANAGER) and user.team_id:
+        return Q(from_team_id=user.team_id) | Q(to_team_id=user.team_id)
+    if _is(user, R.SENIOR_MANAGER) and action == VIEW:
+        return Q(from_team__organisation_id=user.organisation_id)
+    return NOTHING
+
+
 def signed_off(user, action: str, seen: Callable[[str], Q]) -> Q:
     """Requests for sign-off (``approvals.Approval``): council staff who do casework (social
     workers, team managers, senior managers) read those about a subject they may see, and
@@ -757,18 +769,6 @@ def signed_off(user, action: str, seen: Callable[[str], Q]) -> Q:
 def approval_rule(user, action):
     """See :func:`signed_off`."""
     return signed_off(user, action, lambda a: _subject(user, a))
-
-
-@policy("cases.TransferRequest")
-def transfer_request_rule(user, action):
-    """A transfer between teams is the business of both teams' managers (senior managers
-    read); the receiving manager decides, the sending manager may withdraw."""
-    R = _roles()
-    if _is(user, R.TEAM_MANAGER) and user.team_id:
-        return Q(from_team_id=user.team_id) | Q(to_team_id=user.team_id)
-    if _is(user, R.SENIOR_MANAGER) and action == VIEW:
-        return Q(from_team__organisation_id=user.organisation_id)
-    return NOTHING
 
 
 def _involves(user, action: str, labels, concern_key: str = "pk") -> Exists:
