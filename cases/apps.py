@@ -23,3 +23,10 @@ class CasesConfig(AppConfig):
 
         for domain in (young_people, casework, concerns, front_door, warnings, assessments):
             registry.register(*domain.RECORD_TYPES)
+
+        # Assessments are signed off through the generic approval (safeguarding.approvals).
+        from safeguarding.approvals import registry as approvals
+
+        from .assessments.services import on_decided
+
+        approvals.register("cases.Assessment", on_decided=on_decided)

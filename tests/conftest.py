@@ -594,6 +594,38 @@ def build_world() -> World:
     assessment("restricted", yp_restricted.subject, "screening")
     assessment("pg_team", pg_team.subject, "peer_group")
     assessment("school_other", ctx_other.subject, "school", organisation=p2)
+    def approval(name, subject, target, requested_by):
+        """A request for sign-off, waiting, of a case note or document (a target of any model:
+        the world needs no target registered, as it writes the row itself)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from safeguarding.approvals.models import Approval
+
+        w.add(
+            "approvals.approval",
+            name,
+            Approval.objects.create(
+                subject=subject,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                what="Test sign-off",
+                reference=f"TEST-{name.upper()}",
+                link="/",
+                requested_by=requested_by,
+                requested_at=timezone.now(),
+                note=f"Test request {name}",
+            ),
+        )
+
+    notes, documents = w.records["cases.casenote"], w.records["cases.document"]
+    approval("own", yp_own.subject, notes["own"], u["sw"])
+    approval("team", yp_team.subject, notes["team"], u["sw2"])
+    approval("other", yp_other.subject, notes["other"], u["sw3"])
+    approval("restricted", yp_restricted.subject, notes["restricted"], u["sw2"])
+    approval("ctx", ctx_team.subject, notes["ctx_team"], u["sw"])
+    approval("pg", pg_team.subject, notes["pg_team"], u["sw"])
+    # A partner (a guardian of team one's place) asked for sign-off of something of theirs.
+    approval("agency", ctx_team.subject, documents["ctx_team"], u["partner"])
 
     def transfer(name, case_name, from_team, to_team):
         w.add(

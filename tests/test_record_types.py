@@ -42,6 +42,7 @@ def test_the_record_types_of_today_are_declared():
         "cases.EvidenceItem",
         "cases.AssessmentEvent",
         "cases.AssessmentMention",
+        "approvals.Approval",
     }
 
 

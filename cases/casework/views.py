@@ -38,6 +38,7 @@ from cases.models import (
 )
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
+from safeguarding.approvals import selectors as approval_selectors
 from safeguarding.audit.registry import record_download
 from safeguarding.errors import NotAllowed
 from safeguarding.pagination import paginate
@@ -57,12 +58,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """My work. Staff: the open work allocated to me and my open actions. A partner agency:
     its organisation's referrals (status, decision and its date; 25 a page, ``?page=``) and
     the actions assigned to it (25 a page, ``?actions_page=``), each with a link to record
-    progress: the two lists paged apart, each link keeping the other's page."""
+    progress: the two lists paged apart, each link keeping the other's page. A team manager
+    also sees what waits for their sign-off (``safeguarding.approvals.selectors.waiting_for``,
+    the oldest :attr:`approvals_shown`)."""
 
     template_name = "home.html"
     partner_template_name = "cases/partner_home.html"
     referrals_per_page = 25
     actions_per_page = 25
+    #: A team manager's "Waiting for your sign-off": the oldest this many.
+    approvals_shown = 25
 
     def get_template_names(self):
         if visibility.is_partner_agency(self.request.user):
@@ -94,11 +99,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         awaiting = None
         if visibility.manages_team(user):
             awaiting = selectors.cases_awaiting_sign_off(user=user, team=user.team).count()
+        waiting_approvals = more_waiting = None
+        if visibility.signs_off(user):
+            # One more than shown, to know whether to say there are more (one query).
+            shown = self.approvals_shown
+            waiting_approvals = list(approval_selectors.waiting_for(user, limit=shown + 1))
+            more_waiting = len(waiting_approvals) > shown
+            waiting_approvals = waiting_approvals[:shown]
         return super().get_context_data(
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
             my_assessments=assessment_selectors.my_assessments(user)[: assessment_selectors.LISTED],
             awaiting_sign_off=awaiting,
+            waiting_approvals=waiting_approvals,
+            more_approvals_waiting=more_waiting,
             today=timezone.localdate(),
             **kwargs,
         )

@@ -129,6 +129,9 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     "cases.assessmentevent": frozenset({"assessment", "kind", "at"}),
     "cases.assessmentmention": frozenset(),
     "cases.warningnoteevent": frozenset(),
+    # Requests for sign-off: the council's. A partner who asked for sign-off of something of
+    # theirs (a school's assessment) reads the decision on that record's own page.
+    "approvals.approval": frozenset(),
     "peers.peergroupmembership": frozenset(),
     "peers.relationship": frozenset(),
     # A subject by its reference (never a child's name).

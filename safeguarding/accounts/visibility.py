@@ -251,6 +251,14 @@ def authorises_warnings(user) -> bool:
     return manages_team(user)
 
 
+def signs_off(user) -> bool:
+    """Deciding a request for sign-off (``safeguarding.approvals``: an assessment, later a
+    plan, a closure, a warning), approving it or returning it with comments, on their team's
+    subjects (through the approval rule's CHANGE): team managers. Never the one who asked
+    (``safeguarding.approvals.services``)."""
+    return manages_team(user)
+
+
 def oversees_authority(user) -> bool:
     """Hotspots and themes across the borough: senior managers."""
     return bool(
@@ -826,6 +834,30 @@ def transfer_request_rule(user, action):
     if _is(user, R.SENIOR_MANAGER) and action == VIEW:
         return Q(from_team__organisation_id=user.organisation_id)
     return NOTHING
+
+
+def signed_off(user, action: str, seen: Callable[[str], Q]) -> Q:
+    """Requests for sign-off (``approvals.Approval``): council staff who do casework (social
+    workers, team managers, senior managers) read those about a subject they may see, and
+    whoever asked reads their own (a partner agency's safeguarding lead who asked for sign-off
+    of their school's assessment, say). Team managers who may change the subject (its team
+    holds it) may decide them (CHANGE; never their own, the services say). Administrators read
+    none they did not ask for."""
+    R = _roles()
+    if action == VIEW:
+        mine = Q(requested_by_id=user.pk)
+        if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+            return mine | seen(VIEW)
+        return mine
+    if signs_off(user):
+        return seen(CHANGE)
+    return NOTHING
+
+
+@policy("approvals.Approval")
+def approval_rule(user, action):
+    """See :func:`signed_off`."""
+    return signed_off(user, action, lambda a: _subject(user, a))
 
 
 def _involves(user, action: str, labels, concern_key: str = "pk") -> Exists:

@@ -219,6 +219,18 @@ class CaseClosureDecided(NotificationType):
     summary = "The closure of a case you asked to close has been signed off or returned to you."
 
 
+class ApprovalRequested(NotificationType):
+    event_type = "approval.requested"
+    title = "Waiting for your sign-off"
+    summary = "You are asked to sign off work about a subject your team holds."
+
+
+class ApprovalDecided(NotificationType):
+    event_type = "approval.decided"
+    title = "Sign-off decided"
+    summary = "Work you asked to be signed off has been approved or returned with comments."
+
+
 class ConcernAtContext(NotificationType):
     event_type = "context.concern_logged"
     title = "Concern logged at a place"

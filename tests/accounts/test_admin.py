@@ -5,7 +5,17 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-OUR_APPS = {"accounts", "subjects", "audit", "notifications", "cases", "contexts", "peers", "api"}
+OUR_APPS = {
+    "accounts",
+    "subjects",
+    "audit",
+    "notifications",
+    "approvals",
+    "cases",
+    "contexts",
+    "peers",
+    "api",
+}
 MODELS = sorted(
     (m for m in apps.get_models() if m._meta.app_label in OUR_APPS),
     key=lambda m: m._meta.label,

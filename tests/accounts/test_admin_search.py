@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 #: Apps and models whose records hold or reveal personal data.
-PERSONAL_APPS = {"cases", "contexts", "peers", "subjects"}
+PERSONAL_APPS = {"cases", "contexts", "peers", "subjects", "approvals"}
 PERSONAL_MODELS = {"accounts.user", "auditlog.logentry"}
 #: What a search may match: identifiers, never names, addresses or text.
 IDENTIFIERS = {"reference", "username", "object_repr"}

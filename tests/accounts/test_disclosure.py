@@ -44,7 +44,7 @@ from safeguarding.pickers import PICKERS
 from safeguarding.subjects.models import Subject
 
 #: Apps whose records hold case content or what surrounds it.
-PLANTED_APPS = ("accounts", "subjects", "cases", "contexts", "peers", "notifications")
+PLANTED_APPS = ("accounts", "subjects", "cases", "contexts", "peers", "notifications", "approvals")
 #: Text fields that are not content: credentials, machinery and the webhook secret (encrypted,
 #: tested in tests/notifications/test_secret_encryption.py). Each says why it is not planted.
 NOT_PLANTED = {

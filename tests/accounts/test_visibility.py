@@ -243,6 +243,19 @@ TABLE = {
         "tm": ({"place_team"}, NONE),
         "sm": ({"place_team"}, NONE),
     },
+    # Requests for sign-off (waiting) on team one's, team two's and the restricted young
+    # people, team one's place ("ctx") and group ("pg"), and one a partner asked for about team
+    # one's place ("agency"): staff read them as the subject, whoever asked reads their own;
+    # team managers whose team holds the subject decide them.
+    "approvals.approval": {
+        "sw": ({"own", "team", "ctx", "pg", "agency"}, NONE),
+        "sw2": ({"own", "team", "restricted", "ctx", "pg", "agency"}, NONE),
+        "sw3": ({"other"}, NONE),
+        "tm": ({"own", "team", "ctx", "pg", "agency"}, {"own", "team", "ctx", "pg", "agency"}),
+        "sm": ({"own", "team", "other", "ctx", "pg", "agency"}, NONE),
+        "partner": ({"agency"}, NONE),
+        "admin": (NONE, NONE),
+    },
     "cases.transferrequest": {
         **NOBODY,
         "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager
@@ -324,7 +337,17 @@ TABLE = {
     "api.idempotencykey": {**NOBODY, "admin": ({"p1", "p2", "staff"}, NONE)},
 }
 
-OUR_APPS = {"accounts", "subjects", "audit", "notifications", "cases", "contexts", "peers", "api"}
+OUR_APPS = {
+    "accounts",
+    "subjects",
+    "audit",
+    "notifications",
+    "approvals",
+    "cases",
+    "contexts",
+    "peers",
+    "api",
+}
 
 
 def test_every_model_is_in_the_table():
@@ -536,18 +559,19 @@ GATES = [
     "is_partner_agency",
     "is_partner_system",
     "keeps_case_notes",
+    "signs_off",
 ]
 GATE_TABLE = {
-    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys notes
-    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1),
-    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1),
-    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0,  1),
-    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0,  0),
-    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1,  0),
-    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0,  0),
-    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0,  1),
-    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0,  0),
-    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0,  0),
+    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys notes sign
+    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0),
+    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  1),
+    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0),
+    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0,  0,  0),
+    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1,  0,  0),
+    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0,  0,  0),
+    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0,  1,  0),
+    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0,  0,  0),
+    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0,  0,  0),
 }  # fmt: skip
 
 

@@ -18,6 +18,8 @@ from rest_framework.test import APIClient
 from cases import services
 from cases.models import Action, Case, HarmCategory, Referral, ReferralSubject
 from safeguarding.api import services as api_services
+from safeguarding.approvals import registry as approvals_registry
+from safeguarding.approvals import services as approval_services
 from safeguarding.notifications.models import Notification
 from safeguarding.notifications.services import EVENT_TYPES
 from tests.api.conftest import referral_body
@@ -127,6 +129,33 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
             case=case, by=sw, reason=NARRATIVE, open_actions_handed_over=True
         )
         services.case_close_return(case=case, by=tm, comment=f"Visit {CHILD_NAME} first")
+        # The worker asks for sign-off of a note about the child (any registered target will
+        # do); the manager returns it with comments that name the child.
+        note = services.case_note_add(
+            subject=case.subject,
+            kind="observation",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            text=NARRATIVE,
+            source="professional",
+            reliability="confirmed",
+            by=sw,
+        )
+        approvals_registry.register("cases.CaseNote", on_decided=lambda target, approval: None)
+        try:
+            asked = approval_services.approval_request(
+                target=note,
+                subject=case.subject,
+                what="Case note",
+                reference=case.subject.reference,
+                link=case.subject.get_absolute_url(),
+                by=sw,
+                note=NARRATIVE,
+            )
+            approval_services.approval_decide(
+                approval=asked, by=tm, approve=False, comments=f"Say where {CHILD_NAME} lives"
+            )
+        finally:
+            approvals_registry.unregister("cases.CaseNote")
         # The case is offered to another team, which takes it.
         transfer = services.transfer_request(
             case=case,
