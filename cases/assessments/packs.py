@@ -197,8 +197,8 @@ def _shared(involvements, tallies: dict | None = None) -> dict[int, _Tally]:
 
 
 def _membership_text(m: PeerGroupMembership) -> str:
-    """ "Member since 3 May 2025 (confidence: high, source: Police)", or for one who left
-    "Member from 3 May 2025; left on 1 September 2025 (…)"."""
+    """What a membership says: "Member since 3 May 2025 (confidence: high, source: Police)",
+    or for one who left "Member from 3 May 2025; left on 1 September 2025 (…)"."""
     detail = f"(confidence: {m.get_confidence_display().lower()}, source: {m.get_source_display()})"
     if m.left_on:
         joined = f"Member from {_day(m.joined_on)}" if m.joined_on else "Member (joined: not known)"
