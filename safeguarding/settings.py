@@ -612,6 +612,13 @@ HOTSPOT_CONCERNS_PER_30_DAYS = env.float("HOTSPOT_CONCERNS_PER_30_DAYS", default
 # reason); after that, new work is a new case (cases.casework.models.Case).
 CASE_REOPEN_DAYS = env.int("CASE_REOPEN_DAYS", default=28)
 
+# An assessment (cases.assessments) is due this many working days after it is started
+# (weekends and English bank holidays skipped: safeguarding/working_days.py), unless its kind
+# declares its own. 45 working days is the limit of child-and-family assessments (Working
+# Together to Safeguard Children 2023); no Contextual Safeguarding toolkit sets one for context
+# assessments, and councils reuse it (../shared/PRACTICE.md).
+ASSESSMENT_DUE_WORKING_DAYS = env.int("ASSESSMENT_DUE_WORKING_DAYS", default=45)
+
 # Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
 # the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and
 # SESSION_COOKIE_AGE seconds after signing in however busy it is (the absolute limit).

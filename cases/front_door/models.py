@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-import holidays
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,16 +12,14 @@ from safeguarding.subjects.models import (
     Subject,
     new_reference,
 )
+from safeguarding.working_days import add_working_days
 
 
 def one_working_day_after(moment: datetime) -> datetime:
     """The decision deadline for a referral: the same local time on the next working day
-    (not a weekend or an English bank holiday)."""
-    due = timezone.localtime(moment) + timedelta(days=1)
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[due.year, due.year + 1])
-    while due.weekday() >= 5 or due.date() in bank_holidays:
-        due += timedelta(days=1)
-    return due
+    (not a weekend or an English bank holiday: ``safeguarding.working_days``)."""
+    local = timezone.localtime(moment)
+    return local + timedelta(days=(add_working_days(local.date(), 1) - local.date()).days)
 
 
 class Referral(models.Model):
