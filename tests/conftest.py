@@ -594,6 +594,7 @@ def build_world() -> World:
     assessment("restricted", yp_restricted.subject, "screening")
     assessment("pg_team", pg_team.subject, "peer_group")
     assessment("school_other", ctx_other.subject, "school", organisation=p2)
+
     def approval(name, subject, target, requested_by):
         """A request for sign-off, waiting, of a case note or document (a target of any model:
         the world needs no target registered, as it writes the row itself)."""

@@ -7,109 +7,307 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_added_by_email_changed_at'),
-        ('cases', '0017_young_person_name_as_given'),
-        ('subjects', '0001_initial'),
+        ("accounts", "0003_user_added_by_email_changed_at"),
+        ("cases", "0017_young_person_name_as_given"),
+        ("subjects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Neighbourhood or place assessment'), ('peer_group', 'Friendship and peer group assessment'), ('school', 'School assessment'), ('screening', 'Exploitation screening'), ('weighting', 'Context weighting')], max_length=16)),
-                ('version', models.PositiveSmallIntegerField(help_text="The version of the kind's definition.")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for sign-off'), ('returned', 'Returned with comments'), ('approved', 'Approved')], default='draft', max_length=16)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('sections_done', models.JSONField(blank=True, default=list)),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('due_on', models.DateField()),
-                ('completed_on', models.DateField(blank=True, help_text='The day it was approved.', null=True)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('threshold', models.CharField(blank=True, max_length=16)),
-                ('recommendation', models.CharField(blank=True, max_length=24)),
-                ('level_suggested', models.CharField(blank=True, max_length=8)),
-                ('level', models.CharField(blank=True, max_length=8)),
-                ('next_review_on', models.DateField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='accounts.organisation')),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='subjects.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Neighbourhood or place assessment"),
+                            ("peer_group", "Friendship and peer group assessment"),
+                            ("school", "School assessment"),
+                            ("screening", "Exploitation screening"),
+                            ("weighting", "Context weighting"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveSmallIntegerField(
+                        help_text="The version of the kind's definition."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for sign-off"),
+                            ("returned", "Returned with comments"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("sections_done", models.JSONField(blank=True, default=list)),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("due_on", models.DateField()),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, help_text="The day it was approved.", null=True),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("threshold", models.CharField(blank=True, max_length=16)),
+                ("recommendation", models.CharField(blank=True, max_length=24)),
+                ("level_suggested", models.CharField(blank=True, max_length=8)),
+                ("level", models.CharField(blank=True, max_length=8)),
+                ("next_review_on", models.DateField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="subjects.subject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentEvent',
+            name="AssessmentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('started', 'Assessment started'), ('submitted', 'Assessment sent for sign-off'), ('returned', 'Assessment returned with comments'), ('approved', 'Assessment approved')], max_length=16)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.assessment')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("started", "Assessment started"),
+                            ("submitted", "Assessment sent for sign-off"),
+                            ("returned", "Assessment returned with comments"),
+                            ("approved", "Assessment approved"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.assessment",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'at', 'id'],
+                "ordering": ["assessment", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentMention',
+            name="AssessmentMention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='cases.assessment')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='subjects.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="cases.assessment",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="subjects.subject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'id'],
+                "ordering": ["assessment", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceItem',
+            name="EvidenceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(blank=True, max_length=40)),
-                ('kind', models.CharField(max_length=24)),
-                ('text', models.TextField()),
-                ('source', models.CharField(choices=[('police', 'Police'), ('school', 'School or college'), ('young_person', 'The young person'), ('family', 'Family or carer'), ('professional', 'Professional observation'), ('partner_agency', 'Partner agency'), ('community', 'Member of the public or community'), ('anonymous', 'Anonymous'), ('other', 'Other')], max_length=32)),
-                ('reliability', models.CharField(choices=[('confirmed', 'Confirmed (seen or verified)'), ('reliable', 'Reliable source, not verified'), ('untested', 'Untested or second-hand'), ('doubtful', 'Doubtful')], max_length=16)),
-                ('occurred_on', models.DateField(blank=True, null=True)),
-                ('record', models.CharField(blank=True, max_length=64)),
-                ('state', models.CharField(choices=[('suggested', 'Not yet looked at'), ('accepted', 'Accepted'), ('edited', 'Accepted with changes'), ('dropped', 'Dropped')], default='suggested', max_length=16)),
-                ('edited_text', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='cases.assessment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('linked_subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='subjects.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section", models.CharField(blank=True, max_length=40)),
+                ("kind", models.CharField(max_length=24)),
+                ("text", models.TextField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("school", "School or college"),
+                            ("young_person", "The young person"),
+                            ("family", "Family or carer"),
+                            ("professional", "Professional observation"),
+                            ("partner_agency", "Partner agency"),
+                            ("community", "Member of the public or community"),
+                            ("anonymous", "Anonymous"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed (seen or verified)"),
+                            ("reliable", "Reliable source, not verified"),
+                            ("untested", "Untested or second-hand"),
+                            ("doubtful", "Doubtful"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("occurred_on", models.DateField(blank=True, null=True)),
+                ("record", models.CharField(blank=True, max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Not yet looked at"),
+                            ("accepted", "Accepted"),
+                            ("edited", "Accepted with changes"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="suggested",
+                        max_length=16,
+                    ),
+                ),
+                ("edited_text", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="cases.assessment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "linked_subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="subjects.subject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'section', 'position', 'id'],
+                "ordering": ["assessment", "section", "position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['subject', 'kind', 'status'], name='cases_asses_subject_0ce239_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["subject", "kind", "status"], name="cases_asses_subject_0ce239_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['status', 'due_on', 'id'], name='cases_asses_status_8ee894_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["status", "due_on", "id"], name="cases_asses_status_8ee894_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'returned', 'approved'])), name='assessment_status_known'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "returned", "approved"])),
+                name="assessment_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completed_on__isnull', False), ('status', 'approved')), models.Q(models.Q(('status', 'approved'), _negated=True), ('completed_on__isnull', True)), _connector='OR'), name='assessment_completed_on_iff_approved'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("completed_on__isnull", False), ("status", "approved")),
+                    models.Q(
+                        models.Q(("status", "approved"), _negated=True),
+                        ("completed_on__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="assessment_completed_on_iff_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentmention',
-            constraint=models.UniqueConstraint(fields=('assessment', 'subject'), name='assessment_mention_once'),
+            model_name="assessmentmention",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "subject"), name="assessment_mention_once"
+            ),
         ),
     ]
