@@ -131,10 +131,12 @@ def assessment_start(*, subject: Subject, kind: str, by: User) -> Assessment:
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
     if not visibility.assessment_workers(by):
         raise NotAllowed("Your role does not start assessments.")
-    if not may_start(by, subject, definition):
+    if not visibility.can(by, subject.concrete, visibility.VIEW):
         raise RecordNotFound()
     if definition not in kinds_for(subject):
         raise ApplicationError({"kind": f"A {definition.title.lower()} is not for this record."})
+    if not may_start(by, subject, definition):
+        raise RecordNotFound()
     in_progress = (
         Assessment.objects.filter(subject=subject, kind=kind)
         .exclude(status=Assessment.Status.APPROVED)

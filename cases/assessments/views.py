@@ -115,8 +115,17 @@ class AssessmentStartView(ServiceFormView):
 
 
 class _AssessmentMixin(RecordMixin):
+    """An assessment read through the rule (``action``); every page that shows it is an
+    audited read (on GET: a POST is audited as the change it makes)."""
+
     model = Assessment
     queryset = Assessment.objects.select_related("subject", "started_by", "organisation")
+
+    def get_object(self):
+        assessment = super().get_object()
+        if self.request.method == "GET":
+            record_read(assessment)
+        return assessment
 
     def get_context_data(self, **kwargs):
         assessment = self.object
@@ -132,11 +141,6 @@ class AssessmentView(_AssessmentMixin, TemplateView):
     place assessment sees its summary for partners only (ratings and the conclusion)."""
 
     template_name = "assessments/assessment.html"
-
-    def get_object(self):
-        assessment = super().get_object()
-        record_read(assessment)
-        return assessment
 
     def get_context_data(self, **kwargs):
         user, assessment = self.request.user, self.object
