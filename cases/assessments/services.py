@@ -25,13 +25,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from safeguarding.working_days import add_working_days
 
 from cases.models import Assessment, AssessmentEvent, AssessmentMention, EvidenceItem
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.subjects.models import Subject
+from safeguarding.working_days import add_working_days
 
 from . import definitions as d
 from .definitions import Definition

@@ -61,9 +61,6 @@ class AssessmentStartView(ServiceFormView):
     template_name = "assessments/start.html"
     form_class = StartForm
 
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
     def get_object(self):
         subject = super().get_object()
         self.definitions = [
@@ -200,7 +197,8 @@ class SectionView(_AssessmentMixin, FormView):
         except LookupError:
             raise Http404("No such section") from None
         self.items = selectors.evidence_pack(request.user, self.object)
-        return super().dispatch(request, *args, **kwargs)
+        # The record is read above: on to the form, past RecordMixin's own read.
+        return super(RecordMixin, self).dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {
@@ -319,7 +317,8 @@ class EvidencePackView(_AssessmentMixin, FormView):
         if not self.object.open:
             return redirect(self.object.get_absolute_url())
         self.items = selectors.evidence_pack(request.user, self.object)
-        return super().dispatch(request, *args, **kwargs)
+        # The record is read above: on to the form, past RecordMixin's own read.
+        return super(RecordMixin, self).dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "items": self.items}
@@ -421,10 +420,6 @@ class AssessmentDecisionView(_AssessmentMixin, ServiceFormView):
     action = visibility.CHANGE
     template_name = "assessments/decision.html"
     form_class = DecisionForm
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        return response
 
     def get_object(self):
         assessment = super().get_object()

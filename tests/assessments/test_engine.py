@@ -488,7 +488,6 @@ def test_every_page_that_shows_an_assessment_is_an_audited_read(world, client):
         content_type=ContentType.objects.get_for_model(Assessment),
         object_pk=str(assessment.pk),
     )
-    before = reads.count()
     for url in (
         _url("assessment", assessment),
         _url("print", assessment),
@@ -496,5 +495,6 @@ def test_every_page_that_shows_an_assessment_is_an_audited_read(world, client):
         _url("evidence", assessment),
         _url("submit", assessment),
     ):
+        before = reads.count()
         client.get(url)
-    assert reads.count() == before + 5
+        assert reads.count() == before + 1, url
