@@ -239,14 +239,17 @@ def section_problems(definition: Definition, section: d.Section, answers: dict) 
 
 @transaction.atomic
 def assessment_save_section(
-    *, assessment: Assessment, section: str, answers: dict, complete: bool, by: User
+    *, assessment: Assessment, section: str, answers: dict, complete: bool | None, by: User
 ) -> dict:
     """Save the answers to one section (``answers``: question key → answer dict, as the
-    section's form cleans them) — always, whatever is missing, so no work is lost — and mark
-    the section complete if ``complete`` and nothing required is missing.
+    section's form cleans them) — always, whatever is missing, so no work is lost.
+
+    ``complete``: ``True`` marks the section complete if nothing required is missing;
+    ``False`` ("save and come back later") marks it not complete; ``None`` (the page saving
+    itself while someone types) leaves a complete section complete while it still is.
 
     Returns what stops it being complete (question key → message; empty when it is, or when
-    ``complete`` was not asked). An answer that changes drops its "carried forward" mark."""
+    ``complete`` was not ``True``). An answer that changes drops its "carried forward" mark."""
     assessment = _for_change(assessment, by)
     definition = assessment.definition
     part = definition.section(section)
@@ -264,10 +267,13 @@ def assessment_save_section(
         else:
             stored.pop(question.key, None)
     assessment.answers = stored
+    was_done = section in assessment.sections_done
     done = [key for key in assessment.sections_done if key != section]
-    problems = section_problems(definition, part, stored) if complete else {}
-    if complete and not problems:
+    problems = section_problems(definition, part, stored) if complete is not False else {}
+    if (complete or was_done) and not problems and complete is not False:
         done.append(section)
+    if complete is None:
+        problems = {}
     assessment.sections_done = [s.key for s in definition.sections if s.key in done]
     assessment.save(update_fields=["answers", "sections_done"])
     return problems

@@ -9,9 +9,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from safeguarding import text
@@ -224,8 +225,13 @@ class SectionView(_AssessmentMixin, FormView):
             **kwargs,
         )
 
+    def autosaving(self) -> bool:
+        """The page saving itself while someone types (``static/js/autosave.js``): saved as
+        it is, the answer is JSON, never a redirect."""
+        return self.request.POST.get("autosave") == "1"
+
     def form_valid(self, form):
-        complete = "complete" in self.request.POST
+        complete = None if self.autosaving() else "complete" in self.request.POST
         try:
             problems = services.assessment_save_section(
                 assessment=self.object,
@@ -239,6 +245,8 @@ class SectionView(_AssessmentMixin, FormView):
         except ApplicationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        if complete is None:
+            return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M")})
         if problems:
             for key, message in problems.items():
                 form.add_error(key if key in form.fields else None, message)
@@ -268,9 +276,13 @@ class SectionView(_AssessmentMixin, FormView):
                     assessment=self.object,
                     section=self.section.key,
                     answers=valid,
-                    complete=False,
+                    complete=None if self.autosaving() else False,
                     by=self.request.user,
                 )
+        if self.autosaving():
+            return JsonResponse(
+                {"saved": True, "at": timezone.localtime().strftime("%H:%M"), "errors": True}
+            )
         return super().form_invalid(form)
 
 

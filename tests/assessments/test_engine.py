@@ -498,3 +498,26 @@ def test_every_page_that_shows_an_assessment_is_an_audited_read(world, client):
         before = reads.count()
         client.get(url)
         assert reads.count() == before + 1, url
+
+
+def test_the_page_saves_itself_while_someone_types_and_keeps_a_complete_section_complete(
+    world, client
+):
+    assessment = world.records["cases.assessment"]["place_team"]
+    client.force_login(world.users["sw"])
+    url = _url("section", assessment, "young_people")
+    data = post_data(assessment.definition, "young_people")
+    assert client.post(url, {**data, "complete": "1"}).status_code == 302
+    data["who_uses"] = "Typed a moment ago"
+    response = client.post(url, {**data, "autosave": "1"})
+    assert response.status_code == 200 and response.json()["saved"] is True
+    assessment.refresh_from_db()
+    assert assessment.answers["who_uses"]["value"] == "Typed a moment ago"
+    assert assessment.sections_done == ["young_people"]
+    # A required answer emptied while typing: saved, and the section is no longer complete.
+    data["who_uses"] = ""
+    response = client.post(url, {**data, "autosave": "1"})
+    assert response.json()["saved"] is True
+    assessment.refresh_from_db()
+    assert "who_uses" not in assessment.answers
+    assert assessment.sections_done == []
