@@ -349,7 +349,9 @@ def test_a_place_assessment_from_its_evidence_pack_signed_off_and_read_by_its_gu
     # The team manager sees it waiting, and returns it with comments.
     _switch_user(browsing, context, tm)
     browsing.visit("/")
+    expect(page.locator("#waiting-for-sign-off caption")).to_have_text("Waiting for your sign-off")
     waiting = page.locator("#waiting-for-sign-off tr", has_text=assessment.reference)
+    assert "Neighbourhood or place assessment" in waiting.inner_text()
     _go(browsing, waiting.get_by_role("link", name=re.compile(assessment.reference)))
     _go(browsing, page.get_by_role("link", name="Approve or return it"))
     page.get_by_label("Return it with comments").check()
