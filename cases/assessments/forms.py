@@ -63,7 +63,9 @@ class SectionForm(forms.Form):
     def __init__(self, *args, section: d.Section, answers: dict, subjects=(), **kwargs):
         self.section = section
         self.stored = answers
-        kwargs.setdefault("initial", self._initial(section, answers))
+        # The stored answers fill the form; a view's own ``initial`` (FormView passes one, empty
+        # by default) adds to them rather than replacing them.
+        kwargs["initial"] = {**self._initial(section, answers), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         for question in section.questions:
             self.fields.update(self._fields(question, subjects))
