@@ -158,6 +158,33 @@ class Definition:
       number of its own.
     * ``partner_completes``: a partner agency of the subject may fill it in (a school's
       designated safeguarding lead, the school assessment).
+    * ``extra``: what is particular to the kind, as named hooks the engine calls if present
+      (every one optional; adding or changing one does not change :meth:`digest`). The engine
+      never asks which kind it is: it asks for a hook.
+
+      - ``"validate"``: ``validate(answers) -> {question key: message}``, the kind's own
+        checks when a section is marked complete and on submission
+        (``services.section_problems``; only messages for the section's questions count).
+      - ``"summary_template"``: a template included on the assessment's page and its print
+        view above the answers once it is no longer being written (not in a partner agency's
+        summary of a place assessment); it reads the engine's context (``assessment``,
+        ``definition``, ``sections`` …) and ``kind`` (below).
+      - ``"summary_context"``: ``summary_context(assessment, user) -> dict``, the ``kind``
+        context of the summary template. It may read the database through the one rule, a
+        fixed number of queries (``selectors.previous_approved``, say); ``user`` is the viewer.
+      - ``"section_templates"``: ``{section key: template}``, included at the top of that
+        section's page, before its questions; it reads ``section_extra`` (below).
+      - ``"section_context"``: ``section_context(section key, answers, today) -> dict``, the
+        ``section_extra`` context of the section's page (every section; ``{}`` for none). No
+        database reads: ``answers`` are the assessment's, ``today`` a ``date``.
+      - ``"initial"``: ``initial(section key, answers, today) -> {question key: answer
+        dict}``, values the section's form is pre-filled with where the question is not
+        answered yet (shapes in the module docstring). They are shown marked as pre-filled,
+        still editable, and saved only when the practitioner saves the section.
+
+      Kind-specific values the hooks or other code read (screening: ``"score"``,
+      ``"suggested_level"``, ``"review_on"``, ``"reviews"``; weighting: ``"heaviest"``;
+      school: ``"scorecard"``) are declared beside them in ``kinds/``.
     """
 
     kind: str

@@ -35,6 +35,49 @@ def screening_levels(user, access) -> list[Assessment]:
     )
 
 
+def previous_approved(user, assessment: Assessment) -> Assessment | None:
+    """The approved assessment of the same kind and subject before ``assessment`` (approved
+    before it was started, or, of two the same day, the earlier one) that ``user`` may see,
+    or ``None``: what a scorecard compares with. One query."""
+    return (
+        visibility.restrict(user, Assessment, visibility.VIEW)
+        .filter(
+            subject_id=assessment.subject_id,
+            kind=assessment.kind,
+            status=Assessment.Status.APPROVED,
+            completed_on__lte=assessment.started_on,
+        )
+        .exclude(pk=assessment.pk)
+        .order_by("-completed_on", "-pk")
+        .only("pk", "kind", "version", "answers", "completed_on", "subject_id")
+        .first()
+    )
+
+
+def schools_to_assess(user) -> QuerySet:
+    """The places of kind school whose school assessment ``user`` may start as its
+    designated safeguarding lead: a partner agency user whose organisation is a school and a
+    current guardian of the place (``services.may_start``'s rule, for a list: one query),
+    by name. Nothing for anyone else."""
+    from contexts.models import Context
+
+    from .services import school_of
+
+    if not visibility.assessment_workers(user) or school_of(user) is None:
+        return Context.objects.none()
+    return (
+        visibility.restrict(user, Context, visibility.VIEW)
+        .filter(
+            kind=Context.Kind.SCHOOL,
+            guardians__organisation_id=user.organisation_id,
+            guardians__ended_on__isnull=True,
+        )
+        .select_related("subject")
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 _SUBJECT_RECORDS = tuple(f"subject__{a}" for a in Subject.RECORD_ACCESSORS.values())
 
 

@@ -133,6 +133,16 @@ class _AssessmentMixin(RecordMixin):
         return super().get_context_data(**kwargs)
 
 
+def _summary_context(user, assessment: Assessment, partner: bool) -> dict:
+    """The ``kind`` context of the definition's summary template (``extra["summary_context"]``,
+    ``definitions.Definition``): only when the template is shown (not while the assessment
+    is written, nor in a partner agency's summary of a place assessment)."""
+    hook = assessment.definition.extra.get("summary_context")
+    if hook is None or partner or assessment.open:
+        return {}
+    return hook(assessment, user)
+
+
 class AssessmentView(_AssessmentMixin, TemplateView):
     """An assessment's page: while it is being written, its task list (each section, done or
     not, and the evidence pack); once sent, its summary. A partner agency reading an approved
@@ -168,6 +178,7 @@ class AssessmentView(_AssessmentMixin, TemplateView):
             ),
             overdue=assessment.is_overdue(),
             extra_template=assessment.definition.extra.get("summary_template", ""),
+            kind=_summary_context(user, assessment, partner),
             **kwargs,
         )
 
@@ -201,18 +212,44 @@ class SectionView(_AssessmentMixin, FormView):
         # The record is read above: on to the form, past RecordMixin's own read.
         return super(RecordMixin, self).dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def prefilled(self) -> dict:
+        """The definition's pre-filled answers for this section's unanswered questions
+        (``extra["initial"]``, ``definitions.Definition``): question key → answer dict."""
+        hook = self.object.definition.extra.get("initial")
+        if hook is None:
+            return {}
+        answers = self.object.answers
         return {
-            **super().get_form_kwargs(),
+            key: answer
+            for key, answer in hook(self.section.key, answers, timezone.localdate()).items()
+            if (answers.get(key) or {}).get("value") in (None, "", [])
+        }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # FormView's own (empty) initial would hide the stored answers: the form builds its
+        # initial from them (SectionForm).
+        kwargs.pop("initial", None)
+        return {
+            **kwargs,
             "section": self.section,
-            "answers": self.object.answers,
+            "answers": {**self.object.answers, **self.prefilled()},
             "subjects": selectors.linkable_subjects(self.request.user, self.object, self.items),
         }
 
     def get_context_data(self, **kwargs):
-        sections = self.object.definition.sections
+        definition = self.object.definition
+        sections = definition.sections
         index = [s.key for s in sections].index(self.section.key)
+        hook = definition.extra.get("section_context")
         return super().get_context_data(
+            section_template=definition.extra.get("section_templates", {}).get(
+                self.section.key, ""
+            ),
+            section_extra=(
+                hook(self.section.key, self.object.answers, timezone.localdate()) if hook else {}
+            ),
+            prefilled=list(self.prefilled()),
             section=self.section,
             evidence=[i for i in self.items if i.section == self.section.key and i.kept],
             evidence_waiting=[

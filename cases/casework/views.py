@@ -58,7 +58,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """My work. Staff: the open work allocated to me and my open actions. A partner agency:
     its organisation's referrals (status, decision and its date; 25 a page, ``?page=``) and
     the actions assigned to it (25 a page, ``?actions_page=``), each with a link to record
-    progress: the two lists paged apart, each link keeping the other's page. A team manager
+    progress: the two lists paged apart, each link keeping the other's page; a school's
+    designated safeguarding lead, its school's assessments and a link to start one for each
+    school place its organisation guards (``schools_to_assess``). A team manager
     also sees what waits for their sign-off (``safeguarding.approvals.selectors.waiting_for``,
     the oldest :attr:`approvals_shown`)."""
 
@@ -93,6 +95,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 school_assessments=assessment_selectors.school_assessments(user)[
                     : assessment_selectors.LISTED
                 ],
+                schools_to_assess=list(assessment_selectors.schools_to_assess(user)),
                 today=timezone.localdate(),
                 **kwargs,
             )

@@ -162,6 +162,86 @@ def scorecard(answers: dict) -> list[tuple[str, str, dict[str, int]]]:
     return card
 
 
+#: The order of the ratings, worst first: a move up it is better.
+RANK = {"red": 0, "amber": 1, "green": 2}
+
+
+def change(now: str | None, before: str | None) -> str:
+    """One indicator's change from ``before`` to ``now`` (each ``"red"``, ``"amber"``,
+    ``"green"`` or ``None``, not rated): ``"better"`` (towards green), ``"worse"``,
+    ``"same"``, or ``""`` when either is not rated (nothing to compare)."""
+    if now not in RANK or before not in RANK:
+        return ""
+    if RANK[now] > RANK[before]:
+        return "better"
+    if RANK[now] < RANK[before]:
+        return "worse"
+    return "same"
+
+
+def compare(answers: dict, previous: dict | None) -> list[dict]:
+    """This scorecard beside the previous one (``previous``: that assessment's answers, or
+    ``None``), area by area in order: ``{"key", "title", "counts", "before"`` (its counts, or
+    ``None``)``, "better", "worse", "same"`` (how many of its indicators moved)``,
+    "change"`` (the area's: better if more indicators got better than worse, worse if the
+    other way round, same if neither, "" with nothing to compare)``, "indicators"``: each
+    ``{"key", "prompt", "now", "before", "change"}``}."""
+    before_card = {key: counts for key, _title, counts in scorecard(previous)} if previous else {}
+    found = []
+    for (key, title, counts), area in zip(scorecard(answers), AREAS, strict=True):
+        indicators = []
+        for question in area.questions:
+            now = (answers.get(question.key) or {}).get("value")
+            was = ((previous or {}).get(question.key) or {}).get("value")
+            indicators.append(
+                {
+                    "key": question.key,
+                    "prompt": question.prompt,
+                    "now": now if now in RANK else "",
+                    "before": was if was in RANK else "",
+                    "change": change(now, was) if previous is not None else "",
+                }
+            )
+        moved = {m: sum(1 for i in indicators if i["change"] == m) for m in RANK_CHANGES}
+        if previous is None:
+            area_change = ""
+        elif moved["better"] > moved["worse"]:
+            area_change = "better"
+        elif moved["worse"] > moved["better"]:
+            area_change = "worse"
+        else:
+            area_change = "same"
+        found.append(
+            {
+                "key": key,
+                "title": title,
+                "counts": counts,
+                "before": before_card.get(key),
+                **moved,
+                "change": area_change,
+                "indicators": indicators,
+            }
+        )
+    return found
+
+
+RANK_CHANGES = ("better", "worse", "same")
+
+
+def summary_context(assessment, user) -> dict:
+    """The school's scorecard on its overview and print (``Definition.extra
+    ["summary_context"]``), compared with the previous approved school assessment of the same
+    school that ``user`` may see (``selectors.previous_approved``, one query):
+    ``{"previous": Assessment | None, "areas": compare(...)}``."""
+    from ..selectors import previous_approved
+
+    previous = previous_approved(user, assessment)
+    return {
+        "previous": previous,
+        "areas": compare(assessment.answers, previous.answers if previous else None),
+    }
+
+
 SCHOOL_V1 = Definition(
     kind=Assessment.Kind.SCHOOL.value,
     version=1,
@@ -182,5 +262,9 @@ SCHOOL_V1 = Definition(
     sections=(*AREAS, conclusion(threshold_prompt="Threshold level for this school")),
     outcome=context_outcome,
     partner_completes=True,
-    extra={"scorecard": scorecard},
+    extra={
+        "scorecard": scorecard,
+        "summary_template": "assessments/kinds/school_scorecard.html",
+        "summary_context": summary_context,
+    },
 )

@@ -345,6 +345,36 @@ def validate(answers: dict) -> dict[str, str]:
     return problems
 
 
+def section_context(section: str, answers: dict, today: date) -> dict:
+    """The level section's page (``Definition.extra["section_context"]``): the level the
+    answers so far suggest and its score, shown before its questions
+    (``templates/assessments/kinds/screening_level.html``). ``{}`` on other sections.
+
+    ``{"suggested_level": "medium", "suggested_label": "Medium", "score": 6.0,
+    "score_text": "6"}`` (``score_text``: the score as it reads, "6" or "6.5")."""
+    if section != LEVEL.key:
+        return {}
+    suggested = suggested_level(answers)
+    points = score(answers)
+    return {
+        "suggested_level": suggested,
+        "suggested_label": dict(LEVEL_CHOICES)[suggested],
+        "score": points,
+        "score_text": f"{points:g}",
+    }
+
+
+def initial(section: str, answers: dict, today: date) -> dict:
+    """The level section's pre-filled answers (``Definition.extra["initial"]``): the next
+    review date :func:`review_on` suggests for the level chosen (or, if none is chosen, the
+    suggested one) from ``today``. The engine uses it only while the question is
+    unanswered."""
+    if section != LEVEL.key:
+        return {}
+    level = value(answers, "level_override") or suggested_level(answers)
+    return {"next_review_on": {"value": review_on(level, today).isoformat()}}
+
+
 def outcome(answers: dict) -> dict:
     """The ``Assessment`` columns the screening sets: ``level_suggested`` (the rule),
     ``level`` (the worker's choice if they made one, otherwise the suggested level) and
@@ -355,6 +385,34 @@ def outcome(answers: dict) -> dict:
         "level_suggested": suggested,
         "level": value(answers, "level_override") or suggested,
         "next_review_on": date.fromisoformat(review) if review else None,
+    }
+
+
+def summary_context(assessment, user) -> dict:
+    """The screening's overview (``Definition.extra["summary_context"]``): the score, the
+    suggested level, the level chosen and, if it differs, the worker's reason; and per
+    domain, how many indicators were answered yes or possible (current, historic). No
+    queries."""
+    answers = assessment.answers
+    suggested = suggested_level(answers)
+    chosen = value(answers, "level_override") or suggested
+    domains = []
+    for section in DOMAINS:
+        found = {"current": 0, "historic": 0}
+        for question in section.questions:
+            answer = answers.get(question.key) or {}
+            if question.type == INDICATOR and answer.get("value") in POINTS:
+                found["historic" if answer.get("when") == "historic" else "current"] += 1
+        domains.append({"key": section.key, "title": section.title, **found})
+    labels = dict(LEVEL_CHOICES)
+    return {
+        "score_text": f"{score(answers):g}",
+        "suggested_level": suggested,
+        "suggested_label": labels[suggested],
+        "chosen_level": chosen,
+        "chosen_label": labels.get(chosen, chosen),
+        "reason": value(answers, "level_override_reason") if chosen != suggested else "",
+        "domains": domains,
     }
 
 
@@ -384,5 +442,10 @@ SCREENING_V1 = Definition(
         "score": score,
         "suggested_level": suggested_level,
         "review_on": review_on,
+        "section_context": section_context,
+        "section_templates": {LEVEL.key: "assessments/kinds/screening_level.html"},
+        "initial": initial,
+        "summary_template": "assessments/kinds/screening_summary.html",
+        "summary_context": summary_context,
     },
 )

@@ -92,6 +92,33 @@ def outcome(answers: dict) -> dict:
     return {"first_target": first_target(answers)}
 
 
+def summary_context(assessment, user) -> dict:
+    """The weighting's picture and table (``Definition.extra["summary_context"]``): every
+    context heaviest first (:func:`heaviest`), each ``{"key", "label", "weight", "reason",
+    "first"}`` (``first``: the first target, the heaviest if it weighs more than 0), and
+    ``first_target`` (its label, or ""). No queries."""
+    target = first_target(assessment.answers)
+    rows = [
+        {
+            "key": key,
+            "label": label,
+            "weight": weight,
+            "reason": reason,
+            "first": key == target,
+        }
+        for key, label, weight, reason in heaviest(assessment.answers)
+    ]
+    return {
+        "weights": rows,
+        "first_target": next((r["label"] for r in rows if r["first"]), ""),
+        "most": MOST,
+    }
+
+
+#: The heaviest weight (the picture's bars are drawn out of it).
+MOST = 10
+
+
 WEIGHTING_V1 = Definition(
     kind=Assessment.Kind.WEIGHTING.value,
     version=1,
@@ -110,5 +137,11 @@ WEIGHTING_V1 = Definition(
     ),
     sections=(WEIGHTS, CONCLUSION),
     outcome=outcome,
-    extra={"heaviest": heaviest, "validate": validate},
+    extra={
+        "heaviest": heaviest,
+        "validate": validate,
+        "first_target": first_target,
+        "summary_template": "assessments/kinds/weighting_summary.html",
+        "summary_context": summary_context,
+    },
 )
