@@ -58,7 +58,10 @@ def schools_to_assess(user) -> QuerySet:
     """The places of kind school whose school assessment ``user`` may start as its
     designated safeguarding lead: a partner agency user whose organisation is a school and a
     current guardian of the place (``services.may_start``'s rule, for a list: one query),
-    by name. Nothing for anyone else."""
+    by name, each with ``in_progress``: whether a school assessment of it is already being
+    written or waiting for sign-off (only one at a time). Nothing for anyone else."""
+    from django.db.models import Exists, OuterRef
+
     from contexts.models import Context
 
     from .services import school_of
@@ -74,6 +77,15 @@ def schools_to_assess(user) -> QuerySet:
         )
         .select_related("subject")
         .distinct()
+        .annotate(
+            in_progress=Exists(
+                Assessment.objects.filter(
+                    subject_id=OuterRef("subject_id"),
+                    kind=Assessment.Kind.SCHOOL,
+                    status__in=_OPEN,
+                )
+            )
+        )
         .order_by("name", "pk")
     )
 

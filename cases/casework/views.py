@@ -95,7 +95,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 school_assessments=assessment_selectors.school_assessments(user)[
                     : assessment_selectors.LISTED
                 ],
-                schools_to_assess=list(assessment_selectors.schools_to_assess(user)),
+                # (place, in progress): the flag beside the record, which a partner's page
+                # reads only through disclosure's list.
+                schools_to_assess=[
+                    (place, place.in_progress)
+                    for place in assessment_selectors.schools_to_assess(user)
+                ],
                 today=timezone.localdate(),
                 **kwargs,
             )

@@ -308,7 +308,7 @@ def test_the_scorecard_compares_area_by_area_and_indicator_by_indicator():
     assert (structures["better"], structures["worse"], structures["change"]) == (1, 0, "better")
     assert [i["change"] for i in structures["indicators"]][:2] == ["better", "same"]
     # An area not rated either time: nothing to compare.
-    assert areas[1]["change"] == "same" and areas[1]["indicators"][0]["change"] == ""
+    assert areas[1]["change"] == "" and areas[1]["indicators"][0]["change"] == ""
     worse = school.compare({first: _rag("red")}, {first: _rag("green")})[0]
     assert worse["change"] == "worse" and worse["indicators"][0]["change"] == "worse"
     alone = school.compare(now, None)[0]
@@ -329,6 +329,13 @@ def test_the_safeguarding_lead_is_offered_their_schools_assessment(world, client
     assert start in home
     assert start in client.get(place.get_absolute_url()).content.decode()
     assert client.get(start).status_code == 200
+    # Once one is in progress, My work says so instead (only one at a time).
+    services.assessment_start(subject=place.subject, kind="school", by=dsl)
+    assert [p.in_progress for p in selectors.schools_to_assess(dsl)] == [True]
+    home = client.get(reverse("home")).content.decode()
+    assert "Test High School: your school&#x27;s assessment is in progress" not in home
+    assert "Test High School: your school's assessment is in progress" in home
+    assert start not in home
     # An ended guardianship ends the offer.
     ContextGuardian.objects.filter(context=place, organisation=dsl.organisation).update(
         ended_on=date.today()

@@ -184,8 +184,8 @@ def compare(answers: dict, previous: dict | None) -> list[dict]:
     ``None``), area by area in order: ``{"key", "title", "counts", "before"`` (its counts, or
     ``None``)``, "better", "worse", "same"`` (how many of its indicators moved)``,
     "change"`` (the area's: better if more indicators got better than worse, worse if the
-    other way round, same if neither, "" with nothing to compare)``, "indicators"``: each
-    ``{"key", "prompt", "now", "before", "change"}``}."""
+    other way round, same if neither, "" if no indicator was rated both times)``,
+    "indicators"``: each ``{"key", "prompt", "now", "before", "change"}``}."""
     before_card = {key: counts for key, _title, counts in scorecard(previous)} if previous else {}
     found = []
     for (key, title, counts), area in zip(scorecard(answers), AREAS, strict=True):
@@ -203,8 +203,8 @@ def compare(answers: dict, previous: dict | None) -> list[dict]:
                 }
             )
         moved = {m: sum(1 for i in indicators if i["change"] == m) for m in RANK_CHANGES}
-        if previous is None:
-            area_change = ""
+        if not any(i["change"] for i in indicators):
+            area_change = ""  # no indicator rated both times
         elif moved["better"] > moved["worse"]:
             area_change = "better"
         elif moved["worse"] > moved["better"]:
