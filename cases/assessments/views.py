@@ -226,12 +226,8 @@ class SectionView(_AssessmentMixin, FormView):
         }
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # FormView's own (empty) initial would hide the stored answers: the form builds its
-        # initial from them (SectionForm).
-        kwargs.pop("initial", None)
         return {
-            **kwargs,
+            **super().get_form_kwargs(),
             "section": self.section,
             "answers": {**self.object.answers, **self.prefilled()},
             "subjects": selectors.linkable_subjects(self.request.user, self.object, self.items),
