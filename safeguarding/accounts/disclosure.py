@@ -123,10 +123,17 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "submitted_at",
             "threshold",
             "recommendation",
+            "reference",
+            "threshold_label",
+            "recommendation_label",
+            "definition",
+            "open",
         }
     ),
     "cases.evidenceitem": frozenset(),
-    "cases.assessmentevent": frozenset({"assessment", "kind", "at"}),
+    # A school's own assessment's history, with the comments it was returned with (partners
+    # read the events of their own school's assessment only: visibility._assessed).
+    "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),
     "cases.assessmentmention": frozenset(),
     "cases.warningnoteevent": frozenset(),
     # Requests for sign-off: the council's. A partner who asked for sign-off of something of

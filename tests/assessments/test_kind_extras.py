@@ -401,8 +401,8 @@ def test_the_safeguarding_lead_fills_it_in_and_the_council_signs_it_off(world, c
     client.force_login(dsl)
     page = client.get(_url("assessment", assessment)).content.decode()
     assert "Returned with comments" in page
-    # (The manager's comments are not in safeguarding/accounts/disclosure.py's list for a
-    # partner: "cases.assessmentevent" reads no "note".)
+    assert "Add pupil voice" in page  # the school reads what it must change
+    assert assessment.reference in page
     response = client.post(
         _url("section", assessment, "prevention"),
         {**post_data(assessment.definition, "prevention"), "complete": "1"},

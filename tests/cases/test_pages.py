@@ -200,9 +200,7 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     page = first.content.decode()
     assert "Showing 1 to 5 of 17 entries" in page
     assert 'href="?page=2#chronology"' in page
-    pages = [entries] + [
-        client.get(url, {"page": str(n)}).context["chronology"] for n in (2, 3, 4)
-    ]
+    pages = [entries] + [client.get(url, {"page": str(n)}).context["chronology"] for n in (2, 3, 4)]
     assert [len(p.object_list) for p in pages] == [5, 5, 5, 2] and not pages[-1].has_next()
     seen = [(e.kind, e.obj.pk) for p in pages for e in p.object_list]
     assert len(set(seen)) == 17  # nothing shown twice, nothing missed
