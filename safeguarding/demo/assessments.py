@@ -7,10 +7,13 @@ adolescent services), on the places, peer groups and young people the team holds
 
 * **place assessments** on its busiest places (of the kinds a place assessment is for): one
   approved some months ago with a new one now being written (its answers carried forward),
-  one waiting for sign-off, one returned with the manager's comments, one draft started long
-  ago (overdue);
+  one waiting for sign-off, one returned with the manager's comments (overdue), one draft
+  started long ago (overdue);
 * **peer group assessments**, **context weightings** and **exploitation screenings**
-  (screenings of young people allocated to the team's workers) in each state the same way;
+  (screenings of young people allocated to the team's workers) in each state the same way,
+  the one after the approved one in progress on the same subject (``AssessmentSteps._states``:
+  the states rotate from team to team, so that a small borough, with few peer groups, still
+  has every state);
 * **school assessments**: Millbrook Academy's designated safeguarding lead (``school.dsl``)
   completed one last term (approved) and has sent the next for sign-off; the team's staff
   have one returned and one draft on other schools;
@@ -21,14 +24,17 @@ How many: a fixed number per team (about twenty), whatever the scale, so this st
 few seconds at scale 333 too; the subjects are the team's busiest, so the bench's pages
 (``safeguarding.bench.pages``) find them. Everything goes through
 ``cases.assessments.services`` (start with its evidence pack, save each section, keep,
-change or drop evidence, submit) and ``safeguarding.approvals.services.approval_decide`` by a
+change or drop evidence — the rest of a pack kept in one UPDATE, as "keep all the rest" would —
+submit) and ``safeguarding.approvals.services.approval_decide`` by a
 team manager who is not the one who asked; only the dates are then moved back
 (:meth:`AssessmentSteps._date`), with ``due_on`` worked out again from ``started_on``
-(``services.due_date``). The answers are fictional and plausible, from :func:`answer`.
+(``services.due_date``), and the notifications the sign-offs sent are marked sent at the time
+(not sent again when the seed commits). The answers are fictional and plausible, from
+:func:`answer`.
 
-The places' and groups' concern audiences are worked out for the few assessed here first
-(``cases.audience.refresh_about``): ``seed_borough`` rebuilds the whole table only after the
-builder, and the evidence packs read it.
+Before the first is started, what the evidence packs read is made ready
+(:meth:`AssessmentSteps._ready_for_packs`): the assessed places' and groups' concern audiences,
+and on PostgreSQL the planner's statistics.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
 
 from cases.assessments import definitions as d
 from cases.assessments import services
@@ -55,6 +63,7 @@ from safeguarding.accounts.grants import team_grant
 from safeguarding.accounts.models import User
 from safeguarding.approvals.models import Approval
 from safeguarding.approvals.services import approval_decide, deciders
+from safeguarding.notifications.models import Notification
 from safeguarding.subjects.models import Subject
 
 from .core import BuilderCore
@@ -321,21 +330,27 @@ class AssessmentSteps(BuilderCore):
         amara = users[self.by_username["sw.amara"].pk]
         # Hers, kept for the screenings over the year below.
         history = self._young_people(CS, 1, worker=amara)
-        for turn, t in enumerate(ASSESSING_TEAMS):
+        chosen = []
+        for t in ASSESSING_TEAMS:
+            places = self._contexts(t, d.definition("place").context_kinds, 8)
+            schools = [s for s in self._contexts(t, ("school",), 6) if s.pk != self.dsl_school]
+            people = [p for p in self._young_people(t, 7) if p not in history][:6]
+            chosen.append((t, places, self._groups(t, 8), people, schools[:2]))
+        self._ready_for_packs(
+            {self.dsl_school}
+            | {s.pk for _, places, groups, _, schools in chosen for s in places + groups + schools}
+        )
+        for turn, (t, places, groups, people, schools) in enumerate(chosen):
             workers = [users[u.pk] for u in self.workers[t][:3]]
             manager = users[self.managers[t].pk]
-            places = self._contexts(t, d.definition("place").context_kinds, 8)
-            groups = self._groups(t, 8)
-            people = [p for p in self._young_people(t, 7) if p not in history][:6]
             self._states("place", places, workers, manager, turn=turn, carry=True)
             self._states("peer_group", groups, workers, manager, turn=turn)
             self._states("screening", people[1:5], workers, manager, turn=turn, person_workers=True)
             weighed = [*people[5:6], *groups[:1], *places[-1:], *people[:1]]
             self._states("weighting", weighed, workers, manager, turn=turn, person_workers=True)
-            schools = [s for s in self._contexts(t, ("school",), 6) if s.pk != self.dsl_school]
             self._states(
                 "school",
-                schools[:2],
+                schools,
                 workers,
                 manager,
                 plans=(Plan(RETURNED, 70), Plan(DRAFT, 20, done=2)),
@@ -353,6 +368,21 @@ class AssessmentSteps(BuilderCore):
         school = Subject.objects.get(pk=self.dsl_school)
         for plan in (Plan(APPROVED, 120), Plan(SUBMITTED, 12)):
             self._make("school", school, dsl, None, plan)
+
+    def _ready_for_packs(self, subject_ids):
+        """What the evidence packs read, made ready: the concern audiences of the places and
+        groups assessed (``cases.audience.refresh_about``; ``seed_borough`` rebuilds the whole
+        table only after the builder), and on PostgreSQL the planner's statistics (``ANALYZE``,
+        which samples, so takes seconds at any scale, and counts this transaction's rows):
+        tables filled moments ago in this transaction have none, and a pack's aggregate over
+        a busy place's concerns planned without them takes minutes, not milliseconds."""
+        from cases import audience
+
+        for pk in sorted(subject_ids):
+            audience.refresh_about(pk)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     # -- choosing subjects -----------------------------------------------------------------
 
@@ -481,11 +511,7 @@ class AssessmentSteps(BuilderCore):
     def _make(self, kind, subject, by, manager, plan: Plan) -> Assessment:
         """Start, answer, decide evidence, submit and (by a manager, not ``by``) approve or
         return one assessment as ``plan`` says, then date it back."""
-        from cases import audience
-
         rng = self.assessment_rng
-        if subject.kind != Subject.Kind.YOUNG_PERSON:
-            audience.refresh_about(subject.pk)  # the evidence pack reads it
         definition = d.definition(kind)
         started = self.today - timedelta(days=plan.started_ago)
         submitted = started + timedelta(days=min(30, max(3, plan.started_ago // 3)))
@@ -532,12 +558,13 @@ class AssessmentSteps(BuilderCore):
         return assessment
 
     def _decide_evidence(self, assessment, by, plan):
-        """Keep most of the pack, change one item's words, drop one; a draft leaves the rest
-        to look at."""
+        """Keep the first item, change the second's words, drop the third, keep the fourth
+        (through ``services.evidence_decide``); then, but in a draft, keep all the rest as
+        "Save and keep all the rest" would, in one UPDATE: a busy place's pack has a couple of
+        hundred items, and one service call each would take most of the step's time. A draft
+        leaves the rest to look at."""
         items = list(assessment.evidence.order_by("section", "position", "pk"))
-        if plan.state == DRAFT:
-            items = items[: len(items) // 2]
-        for n, item in enumerate(items):
+        for n, item in enumerate(items[:4]):
             if n == 1:
                 services.evidence_decide(
                     item=item,
@@ -549,6 +576,10 @@ class AssessmentSteps(BuilderCore):
                 services.evidence_decide(item=item, state=EvidenceItem.State.DROPPED, by=by)
             else:
                 services.evidence_decide(item=item, state=EvidenceItem.State.ACCEPTED, by=by)
+        if plan.state != DRAFT and len(items) > 4:
+            EvidenceItem.objects.filter(pk__in=[i.pk for i in items[4:]]).update(
+                state=EvidenceItem.State.ACCEPTED, decided_by=by, decided_at=timezone.now()
+            )
 
     def _sign_off(self, assessment, by, manager, *, approve):
         """Approve or return the waiting approval, as a team manager of a team holding the
@@ -599,3 +630,19 @@ class AssessmentSteps(BuilderCore):
         )
         approvals.update(requested_at=at(submitted, 15))
         approvals.filter(decided_at__isnull=False).update(decided_at=at(decided, 11))
+        # The managers and the author were told then: sent at the time, not sent again now.
+        told = Notification.objects.filter(
+            reference=assessment.reference, status=Notification.Status.PENDING
+        )
+        for event_type, when in (
+            ("approval.requested", at(submitted, 15)),
+            ("approval.decided", at(decided, 11)),
+        ):
+            told.filter(event_type=event_type).update(
+                status=Notification.Status.SENT,
+                attempts=1,
+                created_at=when,
+                next_attempt_at=when,
+                last_attempt_at=when,
+                sent_at=when,
+            )

@@ -3,8 +3,10 @@
 
 The builder runs its steps in one transaction, in order: the organisations and the staff
 (here), then the subject records (``records.py``), then the casework (``casework.py``: cases,
-concerns, and after the referrals of ``referrals.py`` the actions and the grants); ``core.py``
-holds what the steps share, and ``writer.py`` how the rows go in. The package's docstring
+concerns, and after the referrals of ``referrals.py`` the actions, the case notes of
+``notes.py``, the warning notes and the grants), and last the assessments (``assessments.py``:
+through the services, which read the grants). ``core.py`` holds what the steps share, and
+``writer.py`` how the rows go in. The package's docstring
 says how it is written and how fast.
 """
 

@@ -537,6 +537,7 @@ def test_the_demo_has_assessments_of_every_kind_in_every_state(harm_categories):
     from cases.assessments import services as assessment_services
     from cases.models import Assessment, AssessmentEvent, EvidenceItem
     from safeguarding.approvals.models import Approval
+    from safeguarding.notifications.models import Notification
 
     seed(scale=0.3, concerns_per_young_person=2)
     la = Organisation.objects.get(name=data.AUTHORITY_NAME)
@@ -614,3 +615,7 @@ def test_the_demo_has_assessments_of_every_kind_in_every_state(harm_categories):
     assert len({a.level for a in rows}) >= 2
     assert all(a.next_review_on for a in rows)
     assert {d.kind for d in definitions.current()} == set(Assessment.Kind.values)
+    # Those sign-offs' notifications went at the time: none waits to be sent now.
+    told = Notification.objects.filter(reference__startswith="ASM-")
+    assert told.filter(event_type="approval.requested", status="sent").exists()
+    assert not told.exclude(status="sent").exists()
