@@ -6,9 +6,9 @@ For each of the three teams that assess (the Contextual Safeguarding Team and th
 adolescent services), on the places, peer groups and young people the team holds:
 
 * **place assessments** on its busiest places (of the kinds a place assessment is for): one
-  approved some months ago with a new one now being written (its answers carried forward),
-  one waiting for sign-off, one returned with the manager's comments (overdue), one draft
-  started long ago (overdue);
+  approved some months ago (of a place a partner agency guards, which reads its summary)
+  with a new one now being written (its answers carried forward), one waiting for sign-off,
+  one returned with the manager's comments (overdue), one draft started long ago (overdue);
 * **peer group assessments**, **context weightings** and **exploitation screenings**
   (screenings of young people allocated to the team's workers) in each state the same way,
   the one after the approved one in progress on the same subject (``AssessmentSteps._states``:
@@ -57,7 +57,7 @@ from cases.models import (
     EvidenceItem,
     YoungPerson,
 )
-from contexts.models import Context
+from contexts.models import Context, ContextGuardian
 from peers.models import PeerGroup
 from safeguarding.accounts.grants import team_grant
 from safeguarding.accounts.models import User
@@ -330,9 +330,17 @@ class AssessmentSteps(BuilderCore):
         amara = users[self.by_username["sw.amara"].pk]
         # Hers, kept for the screenings over the year below.
         history = self._young_people(CS, 1, worker=amara)
+        # The approved place assessment of each team is of a place a partner agency guards
+        # (the busiest of its places that one does), so a guardian reads its summary.
+        guarded = set(
+            ContextGuardian.objects.filter(
+                context__in=self.context_list, organisation__isnull=False
+            ).values_list("context__subject_id", flat=True)
+        )
         chosen = []
         for t in ASSESSING_TEAMS:
             places = self._contexts(t, d.definition("place").context_kinds, 8)
+            places.sort(key=lambda s: s.pk not in guarded)  # stable: busiest first otherwise
             schools = [s for s in self._contexts(t, ("school",), 6) if s.pk != self.dsl_school]
             people = [p for p in self._young_people(t, 7) if p not in history][:6]
             chosen.append((t, places, self._groups(t, 8), people, schools[:2]))

@@ -600,6 +600,12 @@ def test_the_demo_has_assessments_of_every_kind_in_every_state(harm_categories):
     assert set(visibility.restrict(dsl, Assessment).values_list("pk", flat=True)) >= set(
         theirs.values_list("pk", flat=True)
     )
+    # A guardian (a partner agency, not the school) reads an approved place assessment.
+    guardians = User.objects.filter(role=User.Role.PARTNER).exclude(organisation__kind="school")
+    assert any(
+        visibility.restrict(partner, Assessment).filter(kind="place", status="approved").exists()
+        for partner in guardians
+    )
     # sw.amara's young person: three approved screenings over the past year, levels changing.
     amara = User.objects.get(username="sw.amara")
     screenings = visibility.restrict(amara, Assessment).filter(
