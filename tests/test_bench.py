@@ -51,6 +51,14 @@ def test_every_page_of_the_benchmark_answers_as_it_expects(small_borough, settin
         "POST a referral (web form)",
         "API: GET referrals",
         "API: POST a referral",
+        "An assessment being written",
+        "An assessment's section (form)",
+        "An assessment's evidence pack (form)",
+        "An approved assessment, printed",
+        "Start an assessment (form",
+        "Assessments: what each is for",
+        "My work (a school's safeguarding lead)",
+        "My work (team manager, sign-offs waiting)",
     ):
         assert any(name.startswith(wanted) for name in names), wanted
     bench_pages.count_queries(pages, statement_timeout_seconds=60)

@@ -29,6 +29,8 @@ TARGETS = {RECORD: 10, BOROUGH: 30}
 SOCIAL_WORKER = "sw.amara"
 TEAM_MANAGER = "tm.jordan"
 FRONT_DOOR_MANAGER = "tm.helen"
+#: A school's designated safeguarding lead (its school's assessments on its My work).
+SCHOOL_LEAD = "school.dsl"
 SENIOR_MANAGER = "sm.priya"
 #: The borough's police (its people in the browser; its case system is API_USER).
 PARTNER = "police.officer"
@@ -65,6 +67,12 @@ class Targets:
     partner_action: int | None = None  # an action assigned to PARTNER's organisation
     case: int | None = None  # an open case of the social worker's (and her manager's team)
     closing_case: int | None = None  # one of the team's closures waiting for sign-off
+    # Place assessments of the team's busiest places (id, the place's concerns): one being
+    # written (the task list, a section, the evidence pack) and an approved one (its summary
+    # printed); the first section of the one being written.
+    assessment_open: tuple[int, int] | None = None
+    assessment_section: str | None = None
+    assessment_approved: tuple[int, int] | None = None
 
 
 def find_targets() -> Targets:
@@ -149,6 +157,13 @@ def find_targets() -> Targets:
         """,
         {"team": user.team_id},
     )
+    assessment_open = _busiest_assessment(("draft", "returned"), params)
+    assessment_approved = _busiest_assessment(("approved",), params)
+    section = None
+    if assessment_open:
+        from cases.models import Assessment
+
+        section = Assessment.objects.get(pk=assessment_open[0]).definition.sections[0].key
     return Targets(
         young_person=yp,
         place_typical=place_typical,
@@ -161,6 +176,26 @@ def find_targets() -> Targets:
         partner_action=partner_action[0] if partner_action else None,
         case=case[0] if case else None,
         closing_case=closing[0] if closing else None,
+        assessment_open=assessment_open,
+        assessment_section=section,
+        assessment_approved=assessment_approved,
+    )
+
+
+def _busiest_assessment(statuses: tuple[str, ...], params: dict) -> tuple[int, int] | None:
+    """The place assessment in one of ``statuses`` on the place with most concerns that the
+    social worker's team holds (its grant): (assessment id, the place's concerns)."""
+    return _one(
+        f"""
+        SELECT a.id, (SELECT count(*) FROM cases_concernsubject cs
+                      WHERE cs.subject_id = a.subject_id) AS n
+        FROM cases_assessment a JOIN contexts_context r ON r.subject_id = a.subject_id
+        WHERE a.kind = 'place' AND a.status IN ({", ".join(["%s"] * len(statuses))})
+          AND EXISTS (SELECT 1 FROM contexts_contextgroupobjectpermission g
+                      WHERE g.content_object_id = r.id AND g.group_id = %s)
+        ORDER BY n DESC, a.id LIMIT 1
+        """,  # noqa: S608 (placeholders only)
+        [*statuses, params["group"]],
     )
 
 
@@ -439,6 +474,59 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 get(reverse("cases:triage-decide", args=[t.referral])),
             ),
         )
+    if t.assessment_open:
+        pk, concerns = t.assessment_open
+        pages += [
+            Page(
+                f"An assessment being written (a place, {concerns} concerns)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("assessments:assessment", args=[pk])),
+            ),
+            Page(
+                "An assessment's section (form)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("assessments:section", args=[pk, t.assessment_section])),
+            ),
+            Page(
+                "An assessment's evidence pack (form)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("assessments:evidence", args=[pk])),
+            ),
+        ]
+    if t.assessment_approved:
+        pk, concerns = t.assessment_approved
+        pages.append(
+            Page(
+                f"An approved assessment, printed (a place, {concerns} concerns)",
+                RECORD,
+                TEAM_MANAGER,
+                get(reverse("assessments:print", args=[pk])),
+            )
+        )
+    pages += [
+        Page(
+            f"Start an assessment (form, busiest place, {t.place_busiest[1]} concerns)",
+            RECORD,
+            SOCIAL_WORKER,
+            get(reverse("assessments:start", args=[_place_reference(t.place_busiest[0])])),
+        ),
+        Page(
+            "Assessments: what each is for", RECORD, SOCIAL_WORKER, get(reverse("assessments:help"))
+        ),
+    ]
+    pages.insert(
+        after("My work (partner)"),
+        Page("My work (a school's safeguarding lead)", RECORD, SCHOOL_LEAD, get(reverse("home"))),
+    )
+    pages.insert(
+        after("Team caseload"),
+        Page(
+            "My work (team manager, sign-offs waiting)", BOROUGH, TEAM_MANAGER, get(reverse("home"))
+        ),
+    )
     # My work's "Record a visit": the case note form, kind chosen, for the worker's young person
     # (after "Log a concern (form)").
     from cases.models import YoungPerson

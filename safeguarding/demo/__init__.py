@@ -13,8 +13,10 @@ The borough's data apart from how it is built:
 * the builder: ``builder.py`` (:class:`~.builder.BoroughBuilder`, its run and the organisations
   and staff; ``build_borough`` and ``borough_counts``, which ``seed_borough`` calls), its steps
   ``records.py`` (places, young people, peer groups, relationships), ``casework.py`` (cases,
-  concerns, actions, grants) and ``referrals.py``, what they share (``core.py``), and how rows
-  are written (``writer.py``).
+  concerns, actions, grants), ``referrals.py``, ``notes.py`` and ``assessments.py`` (the
+  last: assessments of every kind in every state, made through the services and dated back, a
+  fixed number per team), what they share (``core.py``), and how rows are written
+  (``writer.py``).
 
 How it is written: the few hundred organisations, teams and users, and the places, guardians
 and peer groups (about 1 row in 300 at any scale), through the ORM with ``bulk_create``;

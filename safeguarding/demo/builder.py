@@ -3,8 +3,10 @@
 
 The builder runs its steps in one transaction, in order: the organisations and the staff
 (here), then the subject records (``records.py``), then the casework (``casework.py``: cases,
-concerns, and after the referrals of ``referrals.py`` the actions and the grants); ``core.py``
-holds what the steps share, and ``writer.py`` how the rows go in. The package's docstring
+concerns, and after the referrals of ``referrals.py`` the actions, the case notes of
+``notes.py``, the warning notes and the grants), and last the assessments (``assessments.py``:
+through the services, which read the grants). ``core.py`` holds what the steps share, and
+``writer.py`` how the rows go in. The package's docstring
 says how it is written and how fast.
 """
 
@@ -17,6 +19,7 @@ from django.db.models import Q
 from cases.models import (
     Action,
     Allocation,
+    Assessment,
     Case,
     Concern,
     ConcernSubject,
@@ -31,6 +34,7 @@ from safeguarding.accounts.models import Organisation, Team, User
 from safeguarding.notifications.models import Channel
 from safeguarding.notifications.services import EVENT_TYPES
 
+from .assessments import AssessmentSteps
 from .casework import CaseworkSteps
 from .core import DemoLogin, Result
 from .data import (
@@ -51,7 +55,7 @@ from .referrals import ReferralSteps
 from .writer import bulk
 
 
-class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps):
+class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, AssessmentSteps):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
     a ``TableWriter`` (COPY on PostgreSQL), chunk by chunk so memory stays flat.
@@ -88,6 +92,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps):
                 self.case_notes,
                 self.warnings,
                 self.grants,
+                self.assessments,
             )
             for step in steps:
                 # Steps read and write with the ORM too: nothing may be streaming meanwhile.
@@ -265,4 +270,5 @@ def borough_counts(authority: Organisation) -> dict[str, int]:
         "referral subjects": ReferralSubject.objects.filter(referral__authority=authority).count(),
         "actions": Action.objects.filter(**in_authority).count(),
         "grants": grants,
+        "assessments": Assessment.objects.filter(**in_authority).count(),
     }

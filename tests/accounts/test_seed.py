@@ -523,3 +523,105 @@ def test_the_demo_has_warning_notes_for_the_team_manager_to_act_on(borough):
     assert due.count() >= 2  # one within the week, one overdue
     amara = User.objects.get(username="sw.amara")
     assert visibility.restrict(amara, WarningNote).filter(status="authorised").exists()
+
+
+def test_the_demo_has_assessments_of_every_kind_in_every_state(harm_categories):
+    """Issue 14: every kind (place, peer group, school, screening, weighting) in every state
+    (draft with some sections done, waiting for sign-off, returned with comments, approved),
+    made through the services by the teams' workers and signed off by another person, some
+    overdue, some with answers carried forward from the last approved one.
+
+    At scale 0.3: the borough of scale 0.1 has two peer groups, too few for a group in each
+    state (one in progress per kind and subject)."""
+    from cases.assessments import definitions
+    from cases.assessments import services as assessment_services
+    from cases.models import Assessment, AssessmentEvent, EvidenceItem
+    from safeguarding.approvals.models import Approval
+    from safeguarding.notifications.models import Notification
+
+    seed(scale=0.3, concerns_per_young_person=2)
+    la = Organisation.objects.get(name=data.AUTHORITY_NAME)
+    assessments = Assessment.objects.filter(subject__authority=la).select_related("subject")
+    found = set(assessments.values_list("kind", "status"))
+    assert found == {(k, s) for k in Assessment.Kind.values for s in Assessment.Status.values}
+    assert borough_counts(la)["assessments"] == assessments.count()
+    today = timezone.localdate()
+    for assessment in assessments:
+        definition = assessment.definition
+        assert assessment.version == definition.version
+        assert assessment.due_on == assessment_services.due_date(assessment.started_on, definition)
+        assert assessment.started_on < today
+        sections = [s.key for s in definition.sections]
+        if assessment.status == Assessment.Status.DRAFT:
+            assert 0 < len(assessment.sections_done) < len(sections), assessment.reference
+        else:
+            assert assessment.sections_done == sections
+            assert assessment.submitted_at is not None
+        # Every answer is one the engine accepts (a draft's last section is half written).
+        for section in definition.sections:
+            if section.key in assessment.sections_done:
+                assert not assessment_services.section_problems(
+                    definition, section, assessment.answers
+                ), (assessment.reference, section.key)
+    # Some are overdue; none that is approved.
+    overdue = [a for a in assessments if a.is_overdue(today)]
+    assert overdue and all(a.status != Assessment.Status.APPROVED for a in overdue)
+    # Signed off by a team manager who did not ask; returned ones with the comments.
+    decided = Approval.objects.filter(subject__authority=la).exclude(status="requested")
+    assert (
+        decided.filter(status="approved").count() == assessments.filter(status="approved").count()
+    )
+    for approval in decided.select_related("decided_by"):
+        assert approval.decided_by.role == User.Role.TEAM_MANAGER
+        assert approval.decided_by_id != approval.requested_by_id
+        assert approval.requested_at < approval.decided_at
+    assert not decided.filter(status="returned", comments="").exists()
+    assert Approval.objects.filter(subject__authority=la, status="requested").count() == (
+        assessments.filter(status="submitted").count()
+    )
+    returned = AssessmentEvent.objects.filter(kind="returned", assessment__subject__authority=la)
+    assert returned.exists() and not returned.filter(note="").exists()
+    # The evidence packs were looked at: kept, changed, dropped, some not yet.
+    states = set(EvidenceItem.objects.values_list("state", flat=True))
+    assert states == set(EvidenceItem.State.values)
+    # A new one carries forward what the last approved one of its kind answered.
+    assert any(
+        answer.get("carried_from")
+        for a in assessments.filter(status="draft")
+        for answer in a.answers.values()
+    )
+    # The school's designated safeguarding lead completed one (approved) and sent the next.
+    dsl = User.objects.select_related("organisation").get(username="school.dsl")
+    assert dsl.organisation.kind == Organisation.Kind.SCHOOL
+    school = Context.objects.get(name=dsl.organisation.name)
+    assert ContextGuardian.objects.filter(context=school, organisation=dsl.organisation).exists()
+    theirs = assessments.filter(kind="school", started_by=dsl, organisation=dsl.organisation)
+    assert set(theirs.values_list("status", flat=True)) == {"approved", "submitted"}
+    assert set(visibility.restrict(dsl, Assessment).values_list("pk", flat=True)) >= set(
+        theirs.values_list("pk", flat=True)
+    )
+    # A guardian (a partner agency, not the school) reads an approved place assessment.
+    guardians = User.objects.filter(role=User.Role.PARTNER).exclude(organisation__kind="school")
+    assert any(
+        visibility.restrict(partner, Assessment).filter(kind="place", status="approved").exists()
+        for partner in guardians
+    )
+    # sw.amara's young person: three approved screenings over the past year, levels changing.
+    amara = User.objects.get(username="sw.amara")
+    screenings = visibility.restrict(amara, Assessment).filter(
+        kind="screening", status="approved", started_by=amara
+    )
+    by_person = {}
+    for a in screenings.order_by("completed_on"):
+        by_person.setdefault(a.subject_id, []).append(a)
+    history = [rows for rows in by_person.values() if len(rows) >= 3]
+    assert history
+    rows = history[0]
+    assert all((today - a.completed_on).days <= 365 for a in rows)
+    assert len({a.level for a in rows}) >= 2
+    assert all(a.next_review_on for a in rows)
+    assert {d.kind for d in definitions.current()} == set(Assessment.Kind.values)
+    # Those sign-offs' notifications went at the time: none waits to be sent now.
+    told = Notification.objects.filter(reference__startswith="ASM-")
+    assert told.filter(event_type="approval.requested", status="sent").exists()
+    assert not told.exclude(status="sent").exists()
