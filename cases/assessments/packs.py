@@ -45,6 +45,13 @@ from .evidence import Item
 #: How far back "recent" concerns and referrals go: 12 months.
 RECENT_DAYS = 365
 
+#: The most items of one kind a pack lists one by one (the young people or groups linked to a
+#: place, the places linked to a group, referrals, missing episodes): the most involved or the
+#: newest; the rest are one item that says how many more there are, and where to see them. A
+#: pack is for reading and deciding on: a busy place's hundreds of links would bury it (and
+#: its page would grow with the borough).
+LISTED = 25
+
 #: The harm category of missing episodes (cases/migrations/0003_harm_categories.py).
 MISSING = "missing"
 
@@ -278,7 +285,7 @@ def place(subject, user) -> list[Item]:
         records.sort(
             key=lambda r: (-linked[r.subject_id].n, -linked[r.subject_id].latest.timestamp())
         )
-        for record in records:
+        for record in records[:LISTED]:
             t = linked[record.subject_id]
             items.append(
                 Item(
@@ -291,6 +298,15 @@ def place(subject, user) -> list[Item]:
                     subject=record.subject,
                 )
             )
+        items += _more(
+            "young_people",
+            kind,
+            len(records) - LISTED,
+            "young people involved in concerns here"
+            if kind == "young_person"
+            else "groups named in concerns here",
+            "the place's page",
+        )
 
     # Guardianship: the adults and organisations with influence over the place.
     guardians = (
@@ -330,7 +346,9 @@ def place(subject, user) -> list[Item]:
         .order_by("-received_at", "-pk")
         .distinct()
     )
-    for r in referrals:
+    referrals = list(referrals[: LISTED + 1])
+    more_referrals = len(referrals) > LISTED
+    for r in referrals[:LISTED]:
         harms = ", ".join(h.name for h in sorted(r.harm_categories.all(), key=_harm_order))
         status = r.get_status_display().lower()
         if r.decision:
@@ -354,7 +372,32 @@ def place(subject, user) -> list[Item]:
                 record=_record(r),
             )
         )
+    if more_referrals:
+        items.append(
+            Item(
+                section="environment",
+                kind="referral",
+                text="And older referrals in the last 12 months: see the place's chronology",
+                source=InformationSource.OTHER.value,
+                reliability=Reliability.UNTESTED.value,
+            )
+        )
     return items
+
+
+def _more(section: str, kind: str, hidden: int, what: str, where: str) -> list[Item]:
+    """One item saying how many more of a kind the pack leaves out (none if none)."""
+    if hidden <= 0:
+        return []
+    return [
+        Item(
+            section=section,
+            kind=kind,
+            text=f"Not listed: {hidden} more of the {what}; see {where}",
+            source=InformationSource.OTHER.value,
+            reliability=Reliability.UNTESTED.value,
+        )
+    ]
 
 
 def _harm_order(h: HarmCategory):
@@ -373,7 +416,7 @@ def peer_group(subject, user) -> list[Item]:
       concerns the user may see (kind ``place``, linking the place): how many concerns, and
       the latest date.
 
-    At most 7 queries (with reading the group and the user's permission keys).
+    At most 8 queries (with reading the group and the user's permission keys).
     """
     access = _access(subject, user)
     if access is None:
@@ -427,11 +470,15 @@ def peer_group(subject, user) -> list[Item]:
         .filter(peer_group=group, left_on__isnull=True)
         .values("young_person__subject_id")
     )
-    seen = (
-        visibility.restrict(user, Concern)
-        .filter(Q(involvements__subject_id=subject.pk) | Q(involvements__subject_id__in=people))
-        .values("pk")
+    # The group's and its members' concerns first (a few hundred at most, by the involvement
+    # index), then the rule on those alone: asked of the whole authority's concerns at once,
+    # the rule cost most of a second in a large borough.
+    involved = list(
+        ConcernSubject.objects.filter(Q(subject_id=subject.pk) | Q(subject_id__in=people))
+        .values_list("concern_id", flat=True)
+        .distinct()
     )
+    seen = visibility.restrict(user, Concern).filter(pk__in=involved).values("pk")
     tallies = _shared(
         ConcernSubject.objects.filter(concern_id__in=seen, subject__kind=Subject.Kind.CONTEXT)
     )
@@ -445,7 +492,7 @@ def peer_group(subject, user) -> list[Item]:
         else []
     )
     records.sort(key=lambda r: (-tallies[r.subject_id].n, r.pk))
-    for record in records:
+    for record in records[:LISTED]:
         t = tallies[record.subject_id]
         items.append(
             Item(
@@ -459,6 +506,13 @@ def peer_group(subject, user) -> list[Item]:
                 subject=record.subject,
             )
         )
+    items += _more(
+        "environment",
+        "place",
+        len(records) - LISTED,
+        "places named in concerns about the group or its members",
+        "the group's page",
+    )
     return items
 
 
@@ -487,9 +541,8 @@ def young_person(subject, user) -> list[Item]:
         episodes += part.values_list(
             "concern_id", "occurred_at", "concern__source", "concern__reliability"
         ).order_by()
-    for concern_id, occurred_at, source, reliability in sorted(
-        set(episodes), key=lambda e: (e[1], e[0]), reverse=True
-    ):
+    episodes = sorted(set(episodes), key=lambda e: (e[1], e[0]), reverse=True)
+    for concern_id, occurred_at, source, reliability in episodes[:LISTED]:
         items.append(
             Item(
                 section="missing",
@@ -501,6 +554,13 @@ def young_person(subject, user) -> list[Item]:
                 record=f"cases.concern:{concern_id}",
             )
         )
+    items += _more(
+        "missing",
+        "missing",
+        len(episodes) - LISTED,
+        "missing episodes, older",
+        "the young person's chronology, filtered to missing episodes",
+    )
 
     memberships = (
         visibility.restrict(user, PeerGroupMembership)

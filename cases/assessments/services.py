@@ -298,6 +298,16 @@ def evidence_decide(*, item: EvidenceItem, state: str, text: str = "", by: User)
     return item
 
 
+@transaction.atomic
+def evidence_keep_rest(*, assessment: Assessment, by: User) -> int:
+    """Keep, as drafted, every item of the evidence pack not yet looked at ("keep all the
+    rest"): one UPDATE, whatever the pack holds. Returns how many were kept."""
+    assessment = _for_change(assessment, by)
+    return EvidenceItem.objects.filter(
+        assessment=assessment, state=EvidenceItem.State.SUGGESTED
+    ).update(state=EvidenceItem.State.ACCEPTED, decided_by=by, decided_at=timezone.now())
+
+
 def outcome(definition: Definition, answers: dict) -> dict:
     """The ``Assessment`` columns the answers set: the definition's ``outcome`` if it has
     one, otherwise the conclusion's threshold and recommendation."""

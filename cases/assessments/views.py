@@ -376,11 +376,7 @@ class EvidencePackView(_AssessmentMixin, FormView):
         keep_rest = "keep_rest" in self.request.POST
         errors = False
         for item, state_field, text_field in form.rows():
-            state = form.cleaned_data.get(state_field.name) or (
-                EvidenceItem.State.ACCEPTED
-                if keep_rest and item.state == EvidenceItem.State.SUGGESTED
-                else ""
-            )
+            state = form.cleaned_data.get(state_field.name) or ""
             new_text = form.cleaned_data.get(text_field.name) or ""
             if not state:
                 continue
@@ -398,6 +394,11 @@ class EvidencePackView(_AssessmentMixin, FormView):
                 raise Http404("No such record") from None
         if errors:
             return self.form_invalid(form)
+        if keep_rest:
+            try:
+                services.evidence_keep_rest(assessment=self.object, by=self.request.user)
+            except RecordNotFound:
+                raise Http404("No such record") from None
         messages.success(self.request, "Evidence pack saved.")
         return HttpResponseRedirect(self.object.get_absolute_url())
 

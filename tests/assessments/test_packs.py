@@ -212,6 +212,19 @@ def test_place_pack():
     _assert_no_names(items, b)
 
 
+def test_a_pack_lists_the_most_involved_and_says_how_many_more(monkeypatch):
+    """A busy place's links would bury its pack (and grow its page with the borough): the
+    most involved are listed, then one item says how many more, and where to see them."""
+    b, a, _c = _place_world()
+    monkeypatch.setattr(packs, "LISTED", 1)
+    items = _build(packs.place, b.place, b.sw)
+    linked = [i for i in items if i.kind == "young_person"]
+    assert [i.subject for i in linked] == [a.subject, None]  # the most involved first
+    assert (
+        linked[1].text == "And 1 more young people involved in concerns here: see the place's page"
+    )
+
+
 def test_place_pack_follows_the_rule():
     b, _a, _c = _place_world()
     # The colleague named on the restricted young person sees their concern and them.
@@ -329,7 +342,7 @@ def test_peer_group_pack_queries_do_not_grow():
         b.concern(people=[yp], days_ago=n + 1, location=ContextFactory(authority=b.la, team=b.team))
     after = _count_queries(packs.peer_group, b.group, b.sw)
     assert after == before
-    assert before <= 7
+    assert before <= 8
 
 
 # --- a young person (exploitation screening) --------------------------------------------------
