@@ -220,8 +220,8 @@ def test_a_pack_lists_the_most_involved_and_says_how_many_more(monkeypatch):
     items = _build(packs.place, b.place, b.sw)
     linked = [i for i in items if i.kind == "young_person"]
     assert [i.subject for i in linked] == [a.subject, None]  # the most involved first
-    assert (
-        linked[1].text == "And 1 more young people involved in concerns here: see the place's page"
+    assert linked[1].text == (
+        "Not listed: 1 more of the young people involved in concerns here; see the place's page"
     )
 
 
