@@ -105,6 +105,14 @@ class Assessment(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     @property
+    def school_name(self) -> str:
+        """The school's name, for a school assessment ("" for any other kind): read the
+        subject's place with it (``select_related("subject__context")``)."""
+        if self.kind != self.Kind.SCHOOL:
+            return ""
+        return self.subject.context.name
+
+    @property
     def threshold_label(self) -> str:
         from .definitions import THRESHOLD_CHOICES
 

@@ -128,6 +128,7 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "recommendation_label",
             "definition",
             "open",
+            "school_name",  # a school's own assessments, on its My work (the place's name)
         }
     ),
     "cases.evidenceitem": frozenset(),

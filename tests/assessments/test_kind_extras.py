@@ -333,6 +333,10 @@ def test_the_safeguarding_lead_is_offered_their_schools_assessment(world, client
     services.assessment_start(subject=place.subject, kind="school", by=dsl)
     assert [p.in_progress for p in selectors.schools_to_assess(dsl)] == [True]
     home = client.get(reverse("home")).content.decode()
+    # Listed under "Your school's assessments" with the school's name and its reference.
+    mine = selectors.school_assessments(dsl).get(subject=place.subject)
+    assert '<td class="govuk-table__cell">Test High School</td>' in home
+    assert mine.reference in home
     assert "Test High School: your school&#x27;s assessment is in progress" not in home
     assert "Test High School: your school's assessment is in progress" in home
     assert start not in home
