@@ -233,8 +233,9 @@ def _membership(section: str, m: PeerGroupMembership, subject) -> Item:
 def place(subject, user) -> list[Item]:
     """The evidence pack of a place (a neighbourhood or place assessment).
 
-    * ``young_people``: concerns at the place in the last 12 months by harm and month (kind
-      ``concerns``: "3 concerns of child criminal exploitation in March 2026"); each young
+    * ``young_people``: concerns at the place in the last 12 months by harm and month, one
+      item per harm (kind ``concerns``: "5 concerns of child criminal exploitation here in the
+      last 12 months: 3 in March 2026, 2 in February 2026"); each young
       person (kind ``young_person``) and peer group (kind ``peer_group``) linked through those
       concerns, with how many they share and the latest date, most shared first;
     * ``guardianship``: the place's current guardians (kind ``guardian``): organisation or
@@ -252,18 +253,23 @@ def place(subject, user) -> list[Item]:
     items: list[Item] = []
 
     # The young people who use the place: what happens there, and who is involved.
-    tallies = _by_harm(concerns, since=since, by_month=True)
-    for (_slug, name, _order, month), t in sorted(
-        tallies.items(), key=lambda kv: (kv[0][3], kv[0][2], kv[0][1] or "")
-    ):
+    # One item per harm, its months newest first: a busy place has concerns of most harms in
+    # most months, and a hundred items of one count each would bury the pack.
+    harms: dict[tuple, list] = {}
+    for (slug, name, order, month), t in _by_harm(concerns, since=since, by_month=True).items():
+        harms.setdefault((order, name or "", slug or "", name), []).append((month, t))
+    for (_order, _sort, _slug, name), months in sorted(harms.items(), key=lambda kv: kv[0][:3]):
+        months.sort(key=lambda mt: mt[0], reverse=True)
+        per_month = ", ".join(f"{t.n} in {_month(month)}" for month, t in months)
         items.append(
             Item(
                 section="young_people",
                 kind="concerns",
-                text=f"{_concerns(t.n)} {_harm_words(name)} in {_month(month)}",
-                source=_shared_source(t.sources),
-                reliability=_least_reliable(t.reliabilities),
-                occurred_on=timezone.localdate(t.latest),
+                text=f"{_concerns(sum(t.n for _, t in months))} {_harm_words(name)} here in "
+                f"the last 12 months: {per_month}",
+                source=_shared_source(set().union(*(t.sources for _, t in months))),
+                reliability=_least_reliable(set().union(*(t.reliabilities for _, t in months))),
+                occurred_on=timezone.localdate(max(t.latest for _, t in months)),
             )
         )
     linked = _linked(

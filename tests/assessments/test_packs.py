@@ -174,14 +174,21 @@ def test_place_pack():
 
     concerns = [i for i in items if i.kind == "concerns"]
     assert all(i.section == "young_people" for i in concerns)
-    day3, day5 = (timezone.localdate(b.now - timedelta(days=d)) for d in (3, 5))
-    texts = {i.text: i for i in concerns}
-    if day3.month == timezone.localdate(b.now - timedelta(days=4)).month:
-        cce = texts[f"2 concerns of {CCE} in {day3:%B %Y}"]
-        # Two from the police, one of them doubtful: "police" shared, the least reliable.
-        assert (cce.source, cce.reliability) == ("police", "doubtful")
-        assert cce.occurred_on == day3
-    cse = texts[f"1 concern of {CSE} in {day5:%B %Y}"]
+    day3, day4, day5 = (timezone.localdate(b.now - timedelta(days=d)) for d in (3, 4, 5))
+    # One item per harm, its months newest first.
+    by_harm = {i.text.split(" here ")[0]: i for i in concerns}
+    cce = by_harm[f"2 concerns of {CCE}"]
+    months = (
+        f"1 in {day3:%B %Y}, 1 in {day4:%B %Y}"
+        if day3.month != day4.month
+        else (f"2 in {day3:%B %Y}")
+    )
+    assert cce.text == f"2 concerns of {CCE} here in the last 12 months: {months}"
+    # Two from the police, one of them doubtful: "police" shared, the least reliable.
+    assert (cce.source, cce.reliability) == ("police", "doubtful")
+    assert cce.occurred_on == day3
+    cse = by_harm[f"1 concern of {CSE}"]
+    assert cse.text == f"1 concern of {CSE} here in the last 12 months: 1 in {day5:%B %Y}"
     assert (cse.source, cse.reliability) == ("school", "reliable")
     # The restricted young person's concern and the old one are not counted.
     assert sum(int(i.text.split()[0]) for i in concerns) == 3
