@@ -65,7 +65,10 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, Asses
     ``concerns_per_young_person`` sets the number of concerns instead of 2,000 per 300 young
     people; ``use_copy``: None picks COPY on PostgreSQL and INSERTs elsewhere, False forces the
     INSERT path (the tests compare the two on PostgreSQL). :meth:`build` makes it, once.
+    ``with_assessments``: False leaves out the demo's assessments (tests that need none).
     """
+
+    with_assessments = True
 
     @transaction.atomic
     def build(self) -> Result:
@@ -92,8 +95,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, Asses
                 self.case_notes,
                 self.warnings,
                 self.grants,
-                self.assessments,
-            )
+            ) + ((self.assessments,) if self.with_assessments else ())
             for step in steps:
                 # Steps read and write with the ORM too: nothing may be streaming meanwhile.
                 self.writer.wait()
@@ -222,12 +224,19 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, Asses
 
 
 def build_borough(
-    *, scale: float = 1.0, seed: int = DEFAULT_SEED, concerns_per_young_person: float | None = None
+    *,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    concerns_per_young_person: float | None = None,
+    assessments: bool = True,
 ) -> Result:
-    """Create the demo borough (the caller checks it does not exist yet)."""
-    return BoroughBuilder(
+    """Create the demo borough (the caller checks it does not exist yet); ``assessments``:
+    with the demo's assessments (``assessments.py``), the slowest step of a small borough."""
+    built = BoroughBuilder(
         scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
-    ).build()
+    )
+    built.with_assessments = assessments
+    return built.build()
 
 
 def borough_counts(authority: Organisation) -> dict[str, int]:

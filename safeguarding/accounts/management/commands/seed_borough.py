@@ -46,6 +46,13 @@ class Command(BaseCommand):
             "--seed", type=int, default=data.DEFAULT_SEED, help="Random seed (default 2026)."
         )
         parser.add_argument(
+            "--without-assessments",
+            dest="assessments",
+            action="store_false",
+            help="Leave out the demo's assessments (tests that do not need them: the step "
+            "drafts evidence packs through the services, the slowest part of a small borough).",
+        )
+        parser.add_argument(
             "--concerns-per-young-person",
             type=float,
             default=None,
@@ -53,7 +60,9 @@ class Command(BaseCommand):
             "for 100,000 young people and a million concerns).",
         )
 
-    def handle(self, *args, scale, seed, concerns_per_young_person=None, **options):
+    def handle(
+        self, *args, scale, seed, concerns_per_young_person=None, assessments=True, **options
+    ):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 "Refusing to seed demo data in production mode: it creates users with a shared, "
@@ -81,7 +90,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             result = builder.build_borough(
-                scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
+                scale=scale,
+                seed=seed,
+                concerns_per_young_person=concerns_per_young_person,
+                assessments=assessments,
             )
             # Bulk inserts send no signals: work out who may see each concern at a place in
             # one statement, as cases/audience.py would have row by row.
