@@ -90,9 +90,10 @@ lint: install
 # again on the embedded SQLite database `make run` uses (in memory), because their SQL differs
 # there (search matches names differently). Tests of PostgreSQL-only behaviour (misspelt names,
 # index use) are simply not marked; nothing is skipped.
-# The browser tests (tests/browser: Chromium, a live server) run beside the rest, in a second
-# pytest with a database (`<name>_browser`) and a Redis database (BROWSER_CELERY_BROKER_URL) of
-# their own, so the two share nothing but the machine's cores; their output follows the rest's.
+# The browser and API tests (tests/browser: Chromium and a live server; tests/api: Schemathesis
+# against a live server) run beside the rest, in a second pytest with a database
+# (`<name>_browser`) and a Redis database (BROWSER_CELERY_BROKER_URL) of their own, so the two
+# share nothing but the machine's two cores; its output follows the rest's.
 BROWSER_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/1
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL ?= $(TEST_CELERY_BROKER_URL)
@@ -103,10 +104,10 @@ test: install assets
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	@log="$$(mktemp -t browser-tests.XXXXXX.log)"; \
 	DATABASE_URL="$${DATABASE_URL}_browser" CELERY_BROKER_URL="$(BROWSER_CELERY_BROKER_URL)" \
-		$(BIN)/pytest tests/browser > "$$log" 2>&1 & browser=$$!; \
-	rc=0; $(BIN)/pytest --ignore=tests/browser || rc=$$?; \
+		$(BIN)/pytest tests/browser tests/api > "$$log" 2>&1 & browser=$$!; \
+	rc=0; $(BIN)/pytest --ignore=tests/browser --ignore=tests/api || rc=$$?; \
 	browser_rc=0; wait $$browser || browser_rc=$$?; \
-	echo "==================== tests/browser (ran beside the rest) ===================="; \
+	echo "==================== tests/browser and tests/api (ran beside the rest) ===================="; \
 	cat "$$log"; rm -f "$$log"; \
 	test $$rc -eq 0 -a $$browser_rc -eq 0
 	DATABASE_URL=sqlite://:memory: $(BIN)/pytest -m both_databases
