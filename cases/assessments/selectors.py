@@ -2,7 +2,6 @@
 names an evidence pack or an answer links to (shown only to a viewer who may see them)."""
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from cases.models import Assessment, EvidenceItem
 from safeguarding.accounts import visibility
@@ -126,10 +125,6 @@ def team_assessments(user) -> QuerySet:
         .select_related("started_by", *_SUBJECT_RECORDS)
         .order_by("due_on", "pk")
     )
-
-
-def overdue(queryset: QuerySet, today=None) -> QuerySet:
-    return queryset.filter(due_on__lt=today or timezone.localdate())
 
 
 def subject_names(user, subject_ids) -> dict[int, tuple[str, str, str, str]]:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
@@ -517,7 +516,3 @@ class AssessmentHelpView(TemplateView):
         return super().get_context_data(
             definitions=d.current(), due_days=settings.ASSESSMENT_DUE_WORKING_DAYS, **kwargs
         )
-
-
-def start_url(subject) -> str:
-    return reverse("assessments:start", args=[subject.reference])
