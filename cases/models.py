@@ -33,6 +33,14 @@ from cases.front_door.models import (  # noqa: F401
     ReferralSubject,
     one_working_day_after,
 )
+from cases.meetings.models import (  # noqa: F401
+    AgendaItem,
+    Decision,
+    Invitee,
+    Meeting,
+    MeetingReport,
+    MinutesSection,
+)
 from cases.warnings.models import (  # noqa: F401
     WarningNote,
     WarningNoteEvent,

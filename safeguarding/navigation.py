@@ -49,6 +49,12 @@ ITEMS = [
         {"cases:warnings", "cases:warning-decide", "cases:warning-review"},
         visibility.authorises_warnings,
     ),
+    (
+        "Meetings",
+        "meetings:list",
+        {"meetings:list", "meetings:meeting", "meetings:schedule"},
+        visibility.attends_meetings,
+    ),
     ("Hotspots", "contexts:hotspots", {"contexts:hotspots"}, visibility.oversees_authority),
     ("Themes", "cases:themes", {"cases:themes"}, visibility.oversees_authority),
     (

@@ -619,6 +619,24 @@ CASE_REOPEN_DAYS = env.int("CASE_REOPEN_DAYS", default=28)
 # assessments, and councils reuse it (../shared/PRACTICE.md).
 ASSESSMENT_DUE_WORKING_DAYS = env.int("ASSESSMENT_DUE_WORKING_DAYS", default=45)
 
+# Meetings' clocks (cases/meetings/clocks.py), in working days (safeguarding/working_days.py)
+# from the day the meeting was held. A strategy discussion's record is circulated within one
+# working day, and an initial child protection conference it decides on is held within 15 working
+# days of it (Working Together to Safeguard Children 2023, chapter 4). Other meetings' minutes are
+# circulated within 2 working days (one pilot's standard, ../shared/PRACTICE.md "Meetings").
+STRATEGY_RECORD_CIRCULATED_WORKING_DAYS = env.int(
+    "STRATEGY_RECORD_CIRCULATED_WORKING_DAYS", default=1
+)
+ICPC_DUE_WORKING_DAYS = env.int("ICPC_DUE_WORKING_DAYS", default=15)
+MINUTES_CIRCULATED_WORKING_DAYS = env.int("MINUTES_CIRCULATED_WORKING_DAYS", default=2)
+# A context conference is reviewed like a child protection conference: the first review within
+# 3 months of the initial conference, then at most every 6 months (no Contextual Safeguarding
+# interval is published: ../shared/PRACTICE.md "Meetings"; Working Together 2023 for the CP one).
+CONTEXT_CONFERENCE_FIRST_REVIEW_MONTHS = env.int(
+    "CONTEXT_CONFERENCE_FIRST_REVIEW_MONTHS", default=3
+)
+CONTEXT_CONFERENCE_REVIEW_MONTHS = env.int("CONTEXT_CONFERENCE_REVIEW_MONTHS", default=6)
+
 # Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
 # the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and
 # SESSION_COOKIE_AGE seconds after signing in however busy it is (the absolute limit).

@@ -643,6 +643,96 @@ def build_world() -> World:
     transfer("out", "own", t1, t2)
     transfer("in", "other", t2, t1)
 
+    def meetings():
+        """Meetings (cases/meetings): a strategy discussion about team one's young person
+        (chaired by sw, the police partner invited by name), a context conference about team
+        one's place (chaired by tm, the police organisation invited, minutes circulated), a
+        MACE panel (arranged by tm) and a professionals' meeting about team two's young person
+        (chaired by sw3). Each has one part of each kind (agenda item, decision, minutes
+        section) named after it; the conference has a shareable one too ("cc_shared")."""
+        from cases.models import (
+            AgendaItem,
+            Decision,
+            Invitee,
+            Meeting,
+            MeetingReport,
+            MinutesSection,
+        )
+
+        start = timezone.now() - timedelta(days=2)
+        common = {"authority": la, "starts_at": start, "ends_at": start + timedelta(hours=1)}
+
+        def meeting(name, kind, subject, chair, **extra):
+            row = Meeting.objects.create(
+                kind=kind, subject=subject, chair=chair, created_by=chair, **common, **extra
+            )
+            return w.add("cases.meeting", name, row)
+
+        m = {
+            "strategy_own": meeting("strategy_own", "strategy", yp_own.subject, u["sw"]),
+            "cc_team": meeting(
+                "cc_team",
+                "context_conference",
+                ctx_team.subject,
+                u["tm"],
+                stage="initial",
+                status="circulated",
+                held_on=date.today() - timedelta(days=2),
+                circulated_at=timezone.now(),
+                minutes_summary="Test summary",
+            ),
+            "mace": meeting("mace", "mace", None, u["tm"], title="Test MACE panel"),
+            "other": meeting("other", "professionals", yp_other.subject, u["sw3"]),
+        }
+        invitees = {
+            "strategy_own": {"user": u["partner"], "organisation": p1},
+            "cc_team": {"organisation": p1, "name": "Test Officer", "email": "o@p1.example"},
+            "mace": {"user": u["tm"]},
+            "other": {"user": u["sw3"]},
+        }
+        for name, fields in invitees.items():
+            w.add("cases.invitee", name, Invitee.objects.create(meeting=m[name], **fields))
+        w.add(
+            "cases.meetingreport",
+            "strategy_partner",
+            MeetingReport.objects.create(
+                meeting=m["strategy_own"], organisation=p1, sent_by=u["partner"], text="Test report"
+            ),
+        )
+        w.add(
+            "cases.meetingreport",
+            "cc_staff",
+            MeetingReport.objects.create(
+                meeting=m["cc_team"], organisation=la, sent_by=u["sw"], text="Test staff report"
+            ),
+        )
+        parts = {**{name: (meeting_, False) for name, meeting_ in m.items()}}
+        parts["cc_shared"] = (m["cc_team"], True)
+        for name, (meeting_, shareable) in parts.items():
+            w.add(
+                "cases.agendaitem",
+                name,
+                AgendaItem.objects.create(
+                    meeting=meeting_, theme=f"Test theme {name}", shareable=shareable
+                ),
+            )
+            w.add(
+                "cases.decision",
+                name,
+                Decision.objects.create(
+                    meeting=meeting_, text=f"Test decision {name}", shareable=shareable
+                ),
+            )
+            w.add(
+                "cases.minutessection",
+                name,
+                MinutesSection.objects.create(
+                    meeting=meeting_, heading="Test", text=f"Test {name}", shareable=shareable
+                ),
+            )
+
+    meetings()
+
     referral("agency", p1, u["partner"], "yp", subject=yp_own.subject)
     referral("other_agency", p2, others["partner2"], "described", described="Described Child")
     referral("staff", la, u["sw"], "described", described="Described Place")

@@ -43,6 +43,8 @@ def test_the_record_types_of_today_are_declared():
         "cases.AssessmentEvent",
         "cases.AssessmentMention",
         "approvals.Approval",
+        "cases.Meeting",
+        "cases.Decision",
     }
 
 
@@ -84,6 +86,8 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "warning": "Warning notes",
         "assessment": "Assessments",
         "assessment_mention": "Named in assessments",
+        "meeting": "Meetings",
+        "meeting_decision": "Meeting decisions",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -181,6 +185,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "peers/panels/person_relationships.html",
         "cases/panels/aliases.html",
         "assessments/panels/assessments.html",
+        "meetings/panels/meetings.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
         "cases/panels/warning_notes.html",

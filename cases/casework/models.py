@@ -268,6 +268,10 @@ class Action(models.Model):
         related_name="actions",
     )
     due_on = models.DateField()
+    #: The meeting that agreed it, if one did (``cases.meetings``).
+    meeting = models.ForeignKey(
+        "cases.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(blank=True)
     created_by = models.ForeignKey(

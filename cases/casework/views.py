@@ -11,6 +11,7 @@ from django.views.generic import TemplateView, View
 
 from cases import selectors, services
 from cases.assessments import selectors as assessment_selectors
+from cases.meetings import selectors as meeting_selectors
 from cases.forms import (
     ActionForm,
     ActionProgressForm,
@@ -101,6 +102,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     (place, place.in_progress)
                     for place in assessment_selectors.schools_to_assess(user)
                 ],
+                invited_meetings=list(
+                    meeting_selectors.invited_meetings(user)[: meeting_selectors.LISTED]
+                ),
                 today=timezone.localdate(),
                 **kwargs,
             )
@@ -118,6 +122,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
             my_assessments=assessment_selectors.my_assessments(user)[: assessment_selectors.LISTED],
+            meeting_clocks=meeting_selectors.my_clocks(user),
+            meeting_breaches=meeting_selectors.team_breaches(user),
             awaiting_sign_off=awaiting,
             waiting_approvals=waiting_approvals,
             more_approvals_waiting=more_waiting,

@@ -89,6 +89,7 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "updated_at",
             "completed_at",
             "is_overdue",
+            "meeting",
         }
     ),
     # Case content a partner reads nothing of, even where the rule lets it see a row: each
@@ -132,6 +133,68 @@ PARTNER_READS: dict[str, frozenset[str]] = {
         }
     ),
     "cases.evidenceitem": frozenset(),
+    # Meetings a partner is invited to (visibility._met): when and where, who chairs, where it
+    # is in its workflow; never the council's own minutes summary or why it was cancelled.
+    "cases.meeting": frozenset(
+        {
+            "kind",
+            "stage",
+            "subject",
+            "authority",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online",
+            "where",
+            "chair",
+            "co_chair",
+            "status",
+            "held_on",
+            "next_meeting_on",
+            "minutes_approved_at",
+            "circulated_at",
+            "reference",
+            "name",
+            "held",
+            "__str__",
+        }
+    ),
+    # Who is invited, by name and role, and whether they came (not their email address).
+    "cases.invitee": frozenset(
+        {"meeting", "user", "organisation", "name", "role", "attendance", "shown_name"}
+    ),
+    # A partner's own reports (visibility.meeting_report_rule).
+    "cases.meetingreport": frozenset({"meeting", "organisation", "text", "received_at"}),
+    # The parts of a meeting marked shareable, whole (the rule shows a partner no other).
+    "cases.agendaitem": frozenset(
+        {
+            "meeting",
+            "position",
+            "subject",
+            "reference",
+            "theme",
+            "minutes_allowed",
+            "discussion",
+            "update",
+            "level",
+            "shareable",
+        }
+    ),
+    "cases.decision": frozenset(
+        {
+            "meeting",
+            "agenda_item",
+            "text",
+            "reason",
+            "dissent",
+            "outcome",
+            "icpc",
+            "shareable",
+            "made_at",
+        }
+    ),
+    "cases.minutessection": frozenset({"meeting", "position", "heading", "text", "shareable"}),
     # A school's own assessment's history, with the comments it was returned with (partners
     # read the events of their own school's assessment only: visibility._assessed).
     "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),

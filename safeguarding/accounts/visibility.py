@@ -824,6 +824,105 @@ def assessment_mention_rule(user, action):
     return mentioned(user, action, lambda a: _subject(user, a))
 
 
+def _invited(user) -> Q:
+    """The meeting (this row) invites the user, or the user's organisation, or they chair it."""
+    from cases.models import Invitee
+
+    invitations = Q(user_id=user.pk)
+    if user.organisation_id:
+        invitations |= Q(organisation_id=user.organisation_id)
+    return (
+        Q(chair_id=user.pk)
+        | Q(co_chair_id=user.pk)
+        | Q(Exists(Invitee.objects.filter(invitations, meeting=OuterRef("pk"))))
+    )
+
+
+def _met(user, action) -> Q:
+    """Meetings (``cases.meetings``): council staff who do casework read the meetings of their
+    authority about a subject they may see (and every MACE panel of their authority: its
+    agenda items decide what each names), and any they chair or are invited to; senior managers
+    read all of their authority's. They change (hold, minute, approve) those they chair or
+    co-chair or arranged, and those about a subject they may change; team managers also MACE
+    panels of their authority. A partner agency reads only the meetings it (or its
+    organisation) is invited to or chairs, and changes none (it sends reports through its
+    service). Administrators read none: case content."""
+    R = _roles()
+    mine = Q(chair_id=user.pk) | Q(co_chair_id=user.pk) | Q(created_by_id=user.pk)
+    authority = Q(authority_id=user.organisation_id)
+    if _is(user, R.PARTNER):
+        return _invited(user) if action == VIEW else NOTHING
+    if _is(user, R.SENIOR_MANAGER):
+        return (authority | _invited(user)) if action == VIEW else NOTHING
+    if not _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
+        return NOTHING
+    if action == VIEW:
+        about = Q(subject__isnull=True) | _subject(user, VIEW)
+        return (authority & about) | _invited(user)
+    changed = mine | (Q(subject__isnull=False) & _subject(user, CHANGE))
+    if _is(user, R.TEAM_MANAGER):
+        changed |= authority & Q(kind="mace")
+    return changed
+
+
+def meeting_workers(user) -> bool:
+    """Whether the user's role may arrange a meeting at all (social workers and team
+    managers): the role gate of :func:`_met` before there is a row."""
+    R = _roles()
+    return bool(
+        user.is_authenticated and user.is_active and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER)
+    )
+
+
+def attends_meetings(user) -> bool:
+    """Whether the meetings list is for the user at all: council staff who do casework and
+    partner agencies' users (their invited meetings only)."""
+    R = _roles()
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER, R.PARTNER)
+    )
+
+
+@policy("cases.Meeting")
+def meeting_rule(user, action):
+    """See :func:`_met`."""
+    return _met(user, action)
+
+
+@policy("cases.Invitee")
+def invitee_rule(user, action):
+    """A meeting's invitees and attendance: as the meeting."""
+    return Q(_through("cases.Meeting", user, action, "meeting_id"))
+
+
+@policy("cases.MeetingReport")
+def meeting_report_rule(user, action):
+    """Reports sent before a meeting: council staff as the meeting; a partner agency reads
+    only the reports it (or its organisation) sent, of a meeting it may see. Reports are never
+    changed once received."""
+    meeting = Q(_through("cases.Meeting", user, VIEW, "meeting_id"))
+    if action != VIEW:
+        return NOTHING
+    if _is(user, _roles().PARTNER):
+        own = Q(sent_by_id=user.pk)
+        if user.organisation_id:
+            own |= Q(organisation_id=user.organisation_id)
+        return meeting & own
+    return meeting
+
+
+@policy("cases.AgendaItem", "cases.Decision", "cases.MinutesSection")
+def meeting_part_rule(user, action):
+    """A meeting's agenda, decisions and minutes: council staff as the meeting; a partner
+    agency reads only the parts marked shareable of a meeting it may see."""
+    meeting = Q(_through("cases.Meeting", user, action, "meeting_id"))
+    if _is(user, _roles().PARTNER):
+        return meeting & Q(shareable=True) if action == VIEW else NOTHING
+    return meeting
+
+
 @policy("cases.TransferRequest")
 def transfer_request_rule(user, action):
     """A transfer between teams is the business of both teams' managers (senior managers

@@ -28,6 +28,11 @@ AUDITED_MODELS = [
     # manual retries of notifications (deliveries themselves are recorded on their own rows).
     ("notifications.Channel", {"exclude_fields": ["secret", "previous_secret"]}),
     "notifications.Notification",
+    # Meetings (cases/meetings): they hang off no single subject (a MACE panel has none).
+    "cases.Invitee",
+    "cases.MeetingReport",
+    "cases.AgendaItem",
+    "cases.MinutesSection",
 ]
 
 #: What stays out of the audit's diffs. For every audited model, each of its text and date
@@ -55,6 +60,21 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "restricted_reason": True,
     },
     "cases.ConcernSubject": {"part": False},
+    "cases.Invitee": {
+        "name": True,
+        "role": False,
+        "email": True,
+        "attendance": False,
+    },
+    "cases.MeetingReport": {"text": True},
+    "cases.AgendaItem": {
+        "reference": True,
+        "theme": True,
+        "discussion": True,
+        "update": True,
+        "level": False,
+    },
+    "cases.MinutesSection": {"heading": False, "text": True},
     "cases.ReferralSubject": {
         "kind": False,
         "described_name": True,
@@ -100,6 +120,10 @@ AUTHORITY_PATHS: dict[str, tuple[str, ...]] = {
     "cases.YoungPersonGroupObjectPermission": ("content_object__subject__authority_id",),
     "notifications.Channel": ("organisation__authority_id", "organisation_id"),
     "notifications.Notification": ("authority_id",),
+    "cases.Invitee": ("meeting__authority_id",),
+    "cases.MeetingReport": ("meeting__authority_id",),
+    "cases.AgendaItem": ("meeting__authority_id",),
+    "cases.MinutesSection": ("meeting__authority_id",),
     "api.ApiToken": ("organisation__authority_id", "organisation_id"),
 }
 

@@ -92,6 +92,8 @@ def send_email(notification: Notification) -> None:
             "X-Safeguarding-Event": notification.event_type,
         },
     )
+    for filename, content, mimetype in kind.attachments(notification) if kind else ():
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as e:

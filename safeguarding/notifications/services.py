@@ -73,6 +73,12 @@ class NotificationType:
         return f"{cls.title}: {notification.reference}"
 
     @classmethod
+    def attachments(cls, notification) -> list[tuple[str, str, str]]:
+        """Files the email carries, as ``(filename, content, mimetype)``: none unless the kind
+        says (a meeting's calendar invitation). Never a child's details."""
+        return []
+
+    @classmethod
     def link_for(cls, notification) -> str:
         """The path an email links to (made absolute by the sender); webhooks link to the
         row's own ``link``."""
@@ -247,6 +253,45 @@ class ActionOverdue(NotificationType):
     event_type = "action.overdue"
     title = "Action overdue"
     summary = "An action assigned to your organisation is past its due date."
+
+
+class _MeetingNotification(NotificationType):
+    """A meeting's invitation, change, cancellation or minutes: the email carries a calendar
+    invitation (``cases.meetings.calendar``: the meeting's kind and reference, when and where,
+    no child's details)."""
+
+    method = "REQUEST"
+
+    @classmethod
+    def attachments(cls, notification) -> list[tuple[str, str, str]]:
+        from cases.meetings.calendar import invitation_for
+
+        return invitation_for(notification, method=cls.method)
+
+
+class MeetingInvited(_MeetingNotification):
+    event_type = "meeting.invited"
+    title = "Meeting invitation"
+    summary = "You (or your organisation) are invited to a meeting. Sign in to see it."
+
+
+class MeetingChanged(_MeetingNotification):
+    event_type = "meeting.changed"
+    title = "Meeting changed"
+    summary = "The time or place of a meeting you are invited to has changed."
+
+
+class MeetingCancelled(_MeetingNotification):
+    event_type = "meeting.cancelled"
+    title = "Meeting cancelled"
+    summary = "A meeting you were invited to has been cancelled."
+    method = "CANCEL"
+
+
+class MeetingMinutesCirculated(NotificationType):
+    event_type = "meeting.minutes_circulated"
+    title = "Meeting minutes circulated"
+    summary = "The approved minutes of a meeting you were invited to are ready to read."
 
 
 class PasswordReset(NotificationType):

@@ -20,12 +20,14 @@ from rest_framework.test import APIClient
 from cases import services as case_services
 from cases.models import (
     Action,
+    AgendaItem,
     Assessment,
     Case,
     CaseNote,
     Concern,
     Document,
     HarmCategory,
+    Meeting,
     Referral,
     ReferralSubject,
     TransferRequest,
@@ -286,6 +288,40 @@ ROUTES = {
     "assessments:evidence": (_pks(Assessment), [""], PARTNER),
     "assessments:submit": (_pks(Assessment), [""], PARTNER),
     "assessments:decision": (_pks(Assessment), [""], STAFF),
+    # Meetings: a partner opens the list, the meetings it is invited to and the report form;
+    # every other step is the council's.
+    "meetings:list": (_none, ["", "?kind=mace"], PARTNER),
+    "meetings:schedule": (
+        lambda w: [{"kind": kind} for kind in Meeting.Kind.values],
+        [""],
+        STAFF,
+    ),
+    "meetings:meeting": (_pks(Meeting), [""], PARTNER),
+    "meetings:report": (_pks(Meeting), [""], PARTNER),
+    **{
+        f"meetings:{name}": (_pks(Meeting), [""], STAFF)
+        for name in (
+            "change",
+            "cancel",
+            "invite",
+            "hold",
+            "agenda-add",
+            "decision-add",
+            "action-add",
+            "minutes",
+            "minutes-approve",
+            "minutes-circulate",
+            "icpc",
+        )
+    },
+    "meetings:agenda-item": (
+        lambda w: [
+            {"pk": meeting, "item": item}
+            for item, meeting in AgendaItem.objects.values_list("pk", "meeting_id")
+        ],
+        [""],
+        STAFF,
+    ),
     "cases:warnings": (_none, ["", "?within=90"], STAFF),
     "cases:warning-decide": (_pks(WarningNote), [""], STAFF),
     "cases:warning-review": (_pks(WarningNote), [""], STAFF),

@@ -54,6 +54,23 @@ ADMINISTRATORS_ONLY = {**NOBODY, "admin": (ALL, ALL)}
 # Grant rows: administrators look, nobody changes them by hand (separation of duties).
 ADMINISTRATORS_READ = {**NOBODY, "admin": (ALL, NONE)}
 
+MEETINGS = {
+    "sw": ({"strategy_own", "cc_team", "mace"}, {"strategy_own", "cc_team"}),
+    "sw2": ({"strategy_own", "cc_team", "mace"}, {"cc_team"}),
+    "sw3": ({"other", "mace"}, {"other"}),
+    "tm": ({"strategy_own", "cc_team", "mace"}, {"strategy_own", "cc_team", "mace"}),
+    "sm": ({"strategy_own", "cc_team", "mace", "other"}, NONE),
+    "partner": ({"strategy_own", "cc_team"}, NONE),
+    "admin": (NONE, NONE),
+}
+
+
+def _parts(meetings: set[str]) -> set[str]:
+    """A meeting's parts in the world are named after it (and the conference's shareable one
+    "cc_shared")."""
+    return set(meetings) | ({"cc_shared"} if "cc_team" in meetings else set())
+
+
 # model label -> user -> (may view, may change)
 TABLE = {
     "cases.youngperson": YP,
@@ -233,6 +250,38 @@ TABLE = {
             "admin": (NONE, NONE),
         }
         for label in ("cases.evidenceitem", "cases.assessmentevent")
+    },
+    # Meetings (tests/conftest.py, meetings()): staff read their authority's about a subject
+    # they may see, every MACE panel of it, and any they chair or are invited to; senior
+    # managers all of their authority's; they change those they chair or arranged or whose
+    # subject they may change (team managers also MACE panels). A partner reads only those it
+    # or its organisation is invited to, and changes none; administrators nothing.
+    "cases.meeting": MEETINGS,
+    **{label: MEETINGS for label in ("cases.invitee",)},
+    # Reports: staff as the meeting (read only); a partner its own.
+    "cases.meetingreport": {
+        "sw": ({"strategy_partner", "cc_staff"}, NONE),
+        "sw2": ({"strategy_partner", "cc_staff"}, NONE),
+        "sw3": (NONE, NONE),
+        "tm": ({"strategy_partner", "cc_staff"}, NONE),
+        "sm": ({"strategy_partner", "cc_staff"}, NONE),
+        "partner": ({"strategy_partner"}, NONE),
+        "admin": (NONE, NONE),
+    },
+    # Agenda, decisions, minutes: staff as the meeting; a partner the shareable parts of the
+    # meetings it is invited to ("cc_shared"), changing none.
+    **{
+        label: {
+            **{
+                user: (
+                    _parts(view) if view != NONE else NONE,
+                    _parts(change) if change != NONE else NONE,
+                )
+                for user, (view, change) in MEETINGS.items()
+            },
+            "partner": ({"cc_shared"}, NONE),
+        }
+        for label in ("cases.agendaitem", "cases.decision", "cases.minutessection")
     },
     # Named in an assessment: staff who may see both the named young person and the
     # assessment; nobody changes it.
@@ -639,6 +688,7 @@ PAGES = {
     "cases.referral": ("cases:referral", None),
     # An action has no page of its own; recording progress on it is a change.
     "cases.action": (None, "cases:action-progress"),
+    "cases.meeting": ("meetings:meeting", "meetings:change"),
 }
 
 
