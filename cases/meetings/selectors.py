@@ -23,6 +23,10 @@ from .clocks import breach_filter, clocks_of, with_follow_up
 #: The most rows a list of My work shows.
 LISTED = 50
 
+#: From a row with a ``subject``: the subject and its young person, place or group (its name
+#: and page), read in the same query.
+SUBJECT_RECORDS = ("subject", *(f"subject__{a}" for a in Subject.RECORD_ACCESSORS.values()))
+
 
 def meetings(user, *, kind: str = "", upcoming: bool | None = None) -> QuerySet:
     """The meetings ``user`` may see, soonest first for upcoming ones (``upcoming=True``),
@@ -63,7 +67,9 @@ def meeting_parts(user, meeting: Meeting) -> dict:
             .select_related("organisation", "sent_by")
         ),
         "agenda": list(
-            visibility.restrict(user, AgendaItem).filter(meeting=meeting).select_related("subject")
+            visibility.restrict(user, AgendaItem)
+            .filter(meeting=meeting)
+            .select_related(*SUBJECT_RECORDS)
         ),
         "decisions": list(
             visibility.restrict(user, Decision).filter(meeting=meeting).select_related("made_by")
@@ -107,7 +113,7 @@ def standing_agenda(user, meeting: Meeting) -> list[AgendaItem]:
     return list(
         visibility.restrict(user, AgendaItem)
         .filter(meeting=meeting)
-        .select_related("subject")
+        .select_related(*SUBJECT_RECORDS)
         .annotate(
             screening_level=Subquery(screening),
             panel_level=Subquery(earlier.exclude(level="").values("level")[:1]),
@@ -124,7 +130,7 @@ def meetings_about(user, subject: Subject) -> QuerySet:
         visibility.restrict(user, Meeting)
         .filter(Q(subject=subject) | Q(agenda__subject=subject))
         .distinct()
-        .select_related("chair")
+        .select_related("chair", "subject")
         .order_by("-starts_at", "-pk")
     )
 

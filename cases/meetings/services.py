@@ -316,8 +316,8 @@ def invitation_of(user: User, meeting: Meeting) -> Invitee | None:
 def meeting_report_send(*, by: User, meeting: Meeting, text: str) -> MeetingReport:
     """An invitee's report for the meeting, received now. Refused once the meeting is held or
     cancelled, and from anyone not invited (themselves or through their organisation)."""
-    meeting = visibility.get_or_404(by, Meeting, pk=meeting.pk)
-    invitee = invitation_of(by, meeting)
+    meeting = visibility.restrict(by, Meeting).filter(pk=meeting.pk).first()
+    invitee = invitation_of(by, meeting) if meeting is not None else None
     if invitee is None:
         raise RecordNotFound("No such meeting")
     if meeting.status != Meeting.Status.SCHEDULED:

@@ -77,7 +77,12 @@ class MeetingListView(LoginRequiredMixin, TemplateView):
 class _MeetingMixin(RecordMixin):
     model = Meeting
     queryset = Meeting.objects.select_related(
-        "subject", "chair", "co_chair", "authority", "source_assessment", "previous"
+        *selectors.SUBJECT_RECORDS,
+        "chair",
+        "co_chair",
+        "authority",
+        "source_assessment",
+        "previous",
     )
 
     def get_object(self):
@@ -350,7 +355,7 @@ class AgendaItemAddView(_MeetingFormView):
         subjects = (
             visibility.restrict(self.request.user, Subject)
             .filter(authority_id=self.object.authority_id)
-            .order_by("reference")[:500]
+            .order_by("reference")
         )
         return {**super().get_form_kwargs(), "subjects": subjects}
 

@@ -1,0 +1,265 @@
+"""The meeting pages as browsed (Django's test client): arranging each kind, every step's
+form, the partner's view and report, the list, My work, and query counts that do not grow with
+the rows."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.meetings import services
+from cases.models import Meeting
+
+from .test_services import FRIDAY, _past, _place, _schedule, _yp
+
+pytestmark = pytest.mark.world_per_module
+
+
+def _day(prefix: str, day: date) -> dict:
+    return {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def _follow(client, url, data):
+    response = client.post(url, data)
+    assert response.status_code == 302, _ok(response)
+    return response["Location"]
+
+
+def test_a_strategy_discussion_through_the_pages(world, client):
+    sw, partner = world.users["sw"], world.users["partner"]
+    yp = _yp(world)
+    client.force_login(sw)
+    # The young person's page offers it.
+    page = _ok(client.get(yp.get_absolute_url()))
+    start = reverse("meetings:schedule", args=["strategy"]) + f"?subject={yp.reference}"
+    assert start.replace("&", "&amp;") in page or start in page
+    soon = timezone.localdate() + timedelta(days=3)
+    # A bad time keeps what was typed and says what is wrong.
+    bad = _ok(
+        client.post(
+            start,
+            {
+                **_day("day", soon),
+                "starts": "25:00",
+                "ends": "11:00",
+                "location": "Room 4",
+                "chair": sw.pk,
+            },
+        )
+    )
+    assert "Enter a time like 14:30" in bad and "Room 4" in bad
+    invite = _follow(
+        client,
+        start,
+        {
+            **_day("day", soon),
+            "starts": "10:00",
+            "ends": "11:00",
+            "location": "Room 4",
+            "chair": sw.pk,
+        },
+    )
+    meeting = Meeting.objects.get(subject=yp, location="Room 4")
+    assert invite == reverse("meetings:invite", args=[meeting.pk])
+    _follow(client, invite, {"user": partner.pk})
+    _follow(
+        client,
+        invite,
+        {
+            "organisation": world.records["accounts.organisation"]["p2"].pk,
+            "name": "Sam Head",
+            "role": "Head teacher",
+            "email": "head@academy.example",
+        },
+    )
+    assert meeting.invitees.count() == 2
+    _past(meeting, FRIDAY)
+    hold = reverse("meetings:hold", args=[meeting.pk])
+    data = {**_day("held_on", FRIDAY)}
+    for invitee in meeting.invitees.all():
+        data[f"attendance_{invitee.pk}"] = "attended"
+    _follow(client, hold, data)
+    _follow(
+        client,
+        reverse("meetings:decision-add", args=[meeting.pk]),
+        {
+            "text": "Section 47 enquiry.",
+            "reason": "Harm suspected.",
+            "outcome": "section_47",
+            "icpc": "on",
+            "shareable": "on",
+        },
+    )
+    _follow(
+        client,
+        reverse("meetings:action-add", args=[meeting.pk]),
+        {
+            "description": "Police check.",
+            **_day("due_on", timezone.localdate() + timedelta(days=4)),
+            "owner_organisation": partner.organisation_id,
+        },
+    )
+    _follow(
+        client,
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {
+            "summary": "Council summary.",
+            "heading_1": "Outcome",
+            "text_1": "Shared text.",
+            "shareable_1": "on",
+            "heading_2": "Private",
+            "text_2": "Council text.",
+        },
+    )
+    _follow(client, reverse("meetings:minutes-approve", args=[meeting.pk]), {})
+    _follow(client, reverse("meetings:minutes-circulate", args=[meeting.pk]), {})
+    meeting.refresh_from_db()
+    assert meeting.status == "circulated" and meeting.icpc_due_on == date(2026, 9, 21)
+    page = _ok(client.get(meeting.get_absolute_url()))
+    for text in (
+        "Council summary.",
+        "Council text.",
+        "Initial child protection conference",
+        "Record circulated",
+        "Section 47 enquiry",
+    ):
+        assert text in page
+    # The partner reads the shareable parts only.
+    client.force_login(partner)
+    page = _ok(client.get(meeting.get_absolute_url()))
+    assert "Shared text." in page and "Section 47 enquiry." in page
+    for text in ("Council summary.", "Council text.", yp.concrete.given_name):
+        assert text not in page
+    assert meeting.name in _ok(client.get(reverse("home")))
+
+
+def test_a_context_conference_from_an_approved_assessment_and_a_mace_panel(world, client):
+    tm = world.users["tm"]
+    client.force_login(tm)
+    place = _place(world)
+    assessment = world.records["cases.assessment"]["place_approved"]
+    url = (
+        reverse("meetings:schedule", args=["context_conference"])
+        + f"?subject={place.reference}&assessment={assessment.pk}"
+    )
+    assert "Held from the approved" in _ok(client.get(url))
+    soon = timezone.localdate() + timedelta(days=10)
+    _follow(
+        client,
+        url,
+        {**_day("day", soon), "starts": "14:00", "ends": "15:30", "online": "on", "chair": tm.pk},
+    )
+    meeting = Meeting.objects.get(source_assessment=assessment, kind="context_conference")
+    assert meeting.stage == "initial"
+    _follow(
+        client,
+        reverse("meetings:agenda-add", args=[meeting.pk]),
+        {"theme": "Safety at the station", "minutes_allowed": 20, "shareable": "on"},
+    )
+    assert "Safety at the station" in _ok(client.get(meeting.get_absolute_url()))
+    # A MACE panel from the list.
+    mace = reverse("meetings:schedule", args=["mace"])
+    assert mace in _ok(client.get(reverse("meetings:list")))
+    _follow(
+        client,
+        mace,
+        {
+            "title": "South MACE panel",
+            **_day("day", soon),
+            "starts": "09:00",
+            "ends": "12:00",
+            "location": "Police station",
+            "chair": tm.pk,
+        },
+    )
+    panel = Meeting.objects.get(title="South MACE panel")
+    _follow(
+        client,
+        reverse("meetings:agenda-add", args=[panel.pk]),
+        {"subject": _yp(world).pk, "minutes_allowed": 10},
+    )
+    _follow(
+        client,
+        reverse("meetings:agenda-add", args=[panel.pk]),
+        {"reference": "NOM-2231", "minutes_allowed": 5},
+    )
+    page = _ok(client.get(panel.get_absolute_url()))
+    assert "Standing agenda" in page and "Person of concern NOM-2231" in page
+    assert "Latest level" in page
+
+
+def test_a_partner_sends_a_report_and_cannot_open_the_councils_steps(world, client):
+    sw, partner = world.users["sw"], world.users["partner"]
+    meeting = _schedule(world, "professionals")
+    services.meeting_invite(by=sw, meeting=meeting, organisation=partner.organisation)
+    client.force_login(partner)
+    page = _ok(client.get(meeting.get_absolute_url()))
+    assert reverse("meetings:report", args=[meeting.pk]) in page
+    assert reverse("meetings:invite", args=[meeting.pk]) not in page
+    report = reverse("meetings:report", args=[meeting.pk])
+    assert "Enter your report" in _ok(client.post(report, {"text": ""}))
+    _follow(client, report, {"text": "Known to the police since March."})
+    assert meeting.reports.get().text == "Known to the police since March."
+    for name in ("invite", "hold", "minutes", "change", "cancel"):
+        assert client.get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 404
+    other = _schedule(world, "professionals")
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert (
+        client.post(reverse("meetings:report", args=[other.pk]), {"text": "x"}).status_code == 404
+    )
+
+
+def _many_meetings(world, n):
+    sw, tm = world.users["sw"], world.users["tm"]
+    police = world.records["accounts.organisation"]["p1"]
+    for i in range(n):
+        m = _past(_schedule(world, "strategy"), FRIDAY - timedelta(days=i + 1))
+        services.meeting_invite(by=sw, meeting=m, organisation=police)
+        services.meeting_hold(
+            by=sw, meeting=m, held_on=FRIDAY - timedelta(days=i + 1), attendance={}
+        )
+        services.decision_record(by=sw, meeting=m, text="d", reason="r", outcome="nfa")
+        services.meeting_action_add(
+            by=sw,
+            meeting=m,
+            description="a",
+            due_on=timezone.localdate() + timedelta(days=2),
+            owner_organisation=police,
+        )
+    panel = _schedule(world, "mace", by="tm", title=f"Panel {n}", location="Room")
+    for i in range(n):
+        services.agenda_item_add(by=tm, meeting=panel, subject=_yp(world), minutes_allowed=5)
+        services.agenda_item_add(by=tm, meeting=panel, reference=f"NOM-{n}-{i}")
+    return panel
+
+
+def test_query_counts_do_not_grow_with_the_rows(world, client, django_assert_max_num_queries):
+    tm = world.users["tm"]
+    client.force_login(tm)
+    pages = {}
+    for n in (1, 6):
+        panel = _many_meetings(world, n)
+        counts = {}
+        for name, url in {
+            "list": reverse("meetings:list"),
+            "home": reverse("home"),
+            "panel": panel.get_absolute_url(),
+            "young person": _yp(world).get_absolute_url(),
+        }.items():
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                _ok(client.get(url))
+            counts[name] = len(queries)
+        pages[n] = counts
+    assert pages[1] == pages[6], pages
+    meeting = Meeting.objects.filter(kind="strategy").first()
+    with django_assert_max_num_queries(40):
+        _ok(client.get(meeting.get_absolute_url()))
