@@ -11,7 +11,6 @@ from django.views.generic import TemplateView, View
 
 from cases import selectors, services
 from cases.assessments import selectors as assessment_selectors
-from cases.meetings import selectors as meeting_selectors
 from cases.forms import (
     ActionForm,
     ActionProgressForm,
@@ -27,6 +26,7 @@ from cases.forms import (
     TransferDecisionForm,
     TransferForm,
 )
+from cases.meetings import selectors as meeting_selectors
 from cases.models import (
     Action,
     Allocation,
