@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from cases.api.views import ActionViewSet, HarmCategoryViewSet, ReferralViewSet
+from cases.meetings.api import MeetingViewSet
 from contexts.api.views import ContextViewSet
 from safeguarding.notifications.api import EventTypeViewSet, WebhookEndpointViewSet
 
@@ -19,6 +20,7 @@ router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("actions", ActionViewSet, basename="action")
 router.register("contexts", ContextViewSet, basename="context")
+router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("harm-categories", HarmCategoryViewSet, basename="harm-category")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("event-types", EventTypeViewSet, basename="event-type")

@@ -23,6 +23,7 @@ from cases.models import (
     Case,
     Concern,
     ConcernSubject,
+    Meeting,
     Referral,
     ReferralSubject,
     YoungPerson,
@@ -49,13 +50,16 @@ from .data import (
     K,
     R,
 )
+from .meetings import MeetingSteps
 from .notes import NoteSteps
 from .records import RecordSteps
 from .referrals import ReferralSteps
 from .writer import bulk
 
 
-class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, AssessmentSteps):
+class BoroughBuilder(
+    RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, AssessmentSteps, MeetingSteps
+):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
     a ``TableWriter`` (COPY on PostgreSQL), chunk by chunk so memory stays flat.
@@ -95,7 +99,7 @@ class BoroughBuilder(RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, Asses
                 self.case_notes,
                 self.warnings,
                 self.grants,
-            ) + ((self.assessments,) if self.with_assessments else ())
+            ) + ((self.assessments, self.meetings) if self.with_assessments else ())
             for step in steps:
                 # Steps read and write with the ORM too: nothing may be streaming meanwhile.
                 self.writer.wait()
@@ -280,4 +284,5 @@ def borough_counts(authority: Organisation) -> dict[str, int]:
         "actions": Action.objects.filter(**in_authority).count(),
         "grants": grants,
         "assessments": Assessment.objects.filter(**in_authority).count(),
+        "meetings": Meeting.objects.filter(authority=authority).count(),
     }

@@ -4,7 +4,8 @@ A schema describes shapes, not the database or the clock. For *valid* (positive)
 this does what a correct partner client does before it sends: a fresh ``Idempotency-Key`` per
 request (reusing one with another body is rightly a 422), a referral and an action that exist
 in place of random identifiers (so the detail and update operations answer 200, not only 404),
-harm categories and place references that exist, a date of birth in the past, and a description
+a meeting the partner is invited to, harm categories and place references that exist, a date
+of birth in the past, and a description
 instead of a council reference for a young person (partners describe people), and webhook
 endpoints of the partner's own (one to read and change, another to delete), and, for a change
 (PATCH), the record's current ``ETag`` as ``If-Match`` (read just before, as a client reads a
@@ -43,6 +44,8 @@ def before_call(context, case, kwargs):
                     "webhook_endpoint_to_delete" if case.method == "DELETE" else "webhook_endpoint"
                 )
                 case.path_parameters["id"] = KNOWN[name]
+            elif "/meetings/" in case.path:
+                case.path_parameters["id"] = KNOWN["meeting"]
             else:
                 case.path_parameters["id"] = KNOWN["action"]
     if case.method == "PATCH":

@@ -6,9 +6,13 @@ administrators and senior managers make no referrals, and another organisation's
 missing.
 """
 
-import pytest
+import uuid
+from datetime import timedelta
 
-from cases.models import Action, Referral
+import pytest
+from django.urls import reverse
+
+from cases.models import Action, MeetingReport, Referral
 from safeguarding.notifications.models import Channel
 from tests.api.access import ANONYMOUS, RestrictedEndpoints, calls, each
 from tests.api.conftest import referral_body
@@ -85,3 +89,70 @@ class TestReferralAccess(RestrictedEndpoints):
     @pytest.fixture
     def records(self, world):
         return world.records["cases.referral"]
+
+
+class TestMeetingAccess(RestrictedEndpoints):
+    """Meetings (tests/conftest.py, meetings()): the police (p1) are invited to the strategy
+    discussion (by name) and the context conference (as an organisation); the school (p2) to
+    none. A report is refused for a meeting the caller may not see (404) and once held (422)."""
+
+    model = MeetingReport
+    table = [
+        *calls("GET", "api:meeting-list", None, {ANONYMOUS: 401, "token:p1": 200}),
+        *calls(
+            "GET",
+            "api:meeting-detail",
+            "strategy_own",
+            {ANONYMOUS: 401, "token:p1": 200, "token:p2": 404, "session:partner": 200},
+        ),
+        *calls("GET", "api:meeting-detail", "other", {"token:p1": 404, "token:p2": 404}),
+        *calls(
+            "POST",
+            "api:meeting-reports",
+            "other",
+            {ANONYMOUS: 401, "token:p1": 404, "token:p2": 404},
+            body={"text": "A report"},
+        ),
+        *calls(
+            "POST",
+            "api:meeting-reports",
+            "strategy_own",
+            {"token:p2": 404},
+            body={"text": "A report"},
+        ),
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        return world.records["cases.meeting"]
+
+
+def test_a_partner_sends_a_report_through_the_api(world, api):
+    from cases.models import Meeting
+
+    meeting = world.records["cases.meeting"]["strategy_own"]
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=meeting.starts_at + timedelta(days=10),
+        ends_at=meeting.ends_at + timedelta(days=10),
+    )
+    client = api("p1")
+    listed = client.get(reverse("api:meeting-list")).json()
+    assert {m["reference"] for m in listed["results"]} == {
+        world.records["cases.meeting"][name].reference for name in ("strategy_own", "cc_team")
+    }
+    url = reverse("api:meeting-reports", args=[meeting.pk])
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    response = client.post(url, {"text": "Known since March."}, format="json", **key)
+    assert response.status_code == 201, response.content
+    assert response.json()["meeting"] == meeting.reference
+    again = client.post(url, {"text": "Known since March."}, format="json", **key)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert MeetingReport.objects.filter(meeting=meeting, text="Known since March.").count() == 1
+    held = world.records["cases.meeting"]["cc_team"]  # circulated
+    refused = client.post(
+        reverse("api:meeting-reports", args=[held.pk]),
+        {"text": "Too late."},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert refused.status_code in (400, 422), refused.content

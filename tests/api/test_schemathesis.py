@@ -27,8 +27,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from cases.models import Action, HarmCategory, Referral
+from cases.models import Action, HarmCategory, Invitee, Meeting, Referral
 from safeguarding.notifications.models import Channel
 from tests.api.conftest import post_referral
 from tests.api.fake_dns import resolving
@@ -68,6 +69,18 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
         owner_organisation=organisation,
         due_on=date.today() + timedelta(days=7),
     )
+    # A meeting it is invited to, not yet held: reports may be sent to it.
+    soon = timezone.now() + timedelta(days=7)
+    meeting = Meeting.objects.create(
+        kind="professionals",
+        subject=world.records["contexts.context"]["team"].subject,
+        authority=world.records["accounts.organisation"]["la"],
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=1),
+        location="Civic Centre",
+        chair=world.users["tm"],
+    )
+    Invitee.objects.create(meeting=meeting, organisation=organisation)
     endpoints = [
         Channel.objects.create(
             organisation=organisation, kind="webhook", url=url, event_types=["referral.decided"]
@@ -82,6 +95,7 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
         .latest("received_at")
         .reference,
         "action": action.pk,
+        "meeting": meeting.pk,
         "places": sorted(c.reference for c in world.records["contexts.context"].values()),
         "harm_categories": sorted(HarmCategory.objects.values_list("slug", flat=True)),
         "webhook_endpoint": endpoints[0],
