@@ -73,6 +73,10 @@ class Targets:
     assessment_open: tuple[int, int] | None = None
     assessment_section: str | None = None
     assessment_approved: tuple[int, int] | None = None
+    # Meetings (cases/meetings): a context conference held from an approved assessment, and a
+    # MACE panel's next sitting (its standing agenda).
+    meeting: int | None = None
+    mace_panel: int | None = None
 
 
 def find_targets() -> Targets:
@@ -179,7 +183,20 @@ def find_targets() -> Targets:
         assessment_open=assessment_open,
         assessment_section=section,
         assessment_approved=assessment_approved,
+        meeting=_first(
+            "SELECT id FROM cases_meeting WHERE kind = 'context_conference' "
+            "AND source_assessment_id IS NOT NULL ORDER BY id LIMIT 1"
+        ),
+        mace_panel=_first(
+            "SELECT id FROM cases_meeting WHERE kind = 'mace' AND status = 'scheduled' "
+            "ORDER BY id LIMIT 1"
+        ),
     )
+
+
+def _first(sql: str) -> int | None:
+    row = _one(sql, {})
+    return row[0] if row else None
 
 
 def _busiest_assessment(statuses: tuple[str, ...], params: dict) -> tuple[int, int] | None:
@@ -504,6 +521,27 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 RECORD,
                 TEAM_MANAGER,
                 get(reverse("assessments:print", args=[pk])),
+            )
+        )
+    pages.append(
+        Page("Meetings", BOROUGH, TEAM_MANAGER, get(reverse("meetings:list"))),
+    )
+    if t.meeting:
+        pages.append(
+            Page(
+                "A meeting (a context conference, minutes circulated)",
+                RECORD,
+                TEAM_MANAGER,
+                get(reverse("meetings:meeting", args=[t.meeting])),
+            )
+        )
+    if t.mace_panel:
+        pages.append(
+            Page(
+                "A MACE panel's standing agenda",
+                RECORD,
+                TEAM_MANAGER,
+                get(reverse("meetings:meeting", args=[t.mace_panel])),
             )
         )
     pages += [
