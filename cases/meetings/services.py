@@ -303,13 +303,17 @@ def meeting_cancel(*, by: User, meeting: Meeting, reason: str) -> Meeting:
 
 def invitation_of(user: User, meeting: Meeting) -> Invitee | None:
     """The invitee row through which ``user`` is invited: their own, else their
-    organisation's (``None`` if neither)."""
-    rows = list(meeting.invitees.filter(user=user)) or list(
-        meeting.invitees.filter(organisation_id=user.organisation_id, user__isnull=True)
-        if user.organisation_id
-        else []
+    organisation's (the organisation's own invitation first, then a colleague's: an
+    organisation whose officer is invited by name may send its report through its system);
+    ``None`` if neither."""
+    own = meeting.invitees.filter(user=user).first()
+    if own is not None or not user.organisation_id:
+        return own
+    return (
+        meeting.invitees.filter(organisation_id=user.organisation_id)
+        .order_by(F("user").asc(nulls_first=True), "pk")
+        .first()
     )
-    return rows[0] if rows else None
 
 
 @transaction.atomic

@@ -119,6 +119,9 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
         ("DELETE", "/api/v1/webhook-endpoints/{id}/"),
         ("POST", "/api/v1/webhook-endpoints/{id}/rotate-secret/"),
         ("GET", "/api/v1/event-types/"),
+        ("GET", "/api/v1/meetings/"),
+        ("GET", "/api/v1/meetings/{id}/"),
+        ("POST", "/api/v1/meetings/{id}/reports/"),
     }
     for key, operation in operations.items():
         errors = {s for s in operation["responses"] if s >= "400"}
@@ -130,6 +133,10 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
     assert {"400", "409", "413", "415", "422"} <= set(create["responses"])
     key = next(p for p in create["parameters"] if p["name"] == "Idempotency-Key")
     assert key["required"] is True and key["in"] == "header"
+    report = operations[("POST", "/api/v1/meetings/{id}/reports/")]
+    assert {"400", "404", "409", "422"} <= set(report["responses"])
+    key = next(p for p in report["parameters"] if p["name"] == "Idempotency-Key")
+    assert key["required"] is True
     body = schema["components"]["schemas"]["ReferralCreateRequest"]
     assert body["additionalProperties"] is False
     assert schema["components"]["schemas"]["Problem"]["required"] == [
