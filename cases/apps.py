@@ -30,3 +30,7 @@ class CasesConfig(AppConfig):
         from .assessments.services import on_decided
 
         approvals.register("cases.Assessment", on_decided=on_decided)
+
+        from .plans.services import on_decided as plan_decided
+
+        approvals.register("cases.Plan", on_decided=plan_decided)

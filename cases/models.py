@@ -33,6 +33,14 @@ from cases.front_door.models import (  # noqa: F401
     ReferralSubject,
     one_working_day_after,
 )
+from cases.plans.models import (  # noqa: F401
+    Goal,
+    Measure,
+    MeasureValue,
+    Plan,
+    PlanEvent,
+    PlanReview,
+)
 from cases.warnings.models import (  # noqa: F401
     WarningNote,
     WarningNoteEvent,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("safeguarding.api.urls")),
     path("", include("cases.urls")),
     path("", include("cases.assessments.urls")),
+    path("", include("cases.plans.urls")),
     path("", include("contexts.urls")),
     path("", include("peers.urls")),
     path("", include("safeguarding.notifications.urls")),
