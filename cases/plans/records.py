@@ -81,8 +81,10 @@ RECORD_TYPES = (
         label="cases.Measure",
         subject_paths=("goal__plan__subject",),
         visibility=visibility.through_subject(visibility.measured),
+        # Its str() is its name, typed by the worker: audit rows name it by kind and id.
         audit=Audit(
-            personal={"name": True, "kind": False, "direction": False, "baseline_on": False}
+            personal={"name": True, "kind": False, "direction": False, "baseline_on": False},
+            neutral_repr=True,
         ),
     ),
     RecordType(
