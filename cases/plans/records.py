@@ -10,7 +10,7 @@ from safeguarding.subjects.registry import Audit, Chronology, EntryText, Panel, 
 
 from . import services
 from .models import Goal, Measure, MeasureValue, Plan, PlanEvent, PlanReview
-from .selectors import plans_about
+from .selectors import concerns_trend, measure_trends, plans_about
 
 ALL_SUBJECTS = (Subject.Kind.YOUNG_PERSON, Subject.Kind.CONTEXT, Subject.Kind.PEER_GROUP)
 
@@ -21,8 +21,14 @@ def plan_section(page) -> dict:
     if not (visibility.is_council_staff(page.user) or visibility.is_partner_agency(page.user)):
         return {"plans_shown": False}
     plans = list(plans_about(page.user, page.access))
+    safer = None
+    if page.kind == Subject.Kind.CONTEXT and not visibility.is_partner_agency(page.user):
+        trend = measure_trends(page.user, [page.subject.pk]).get(page.subject.pk)
+        if trend is not None:
+            safer = {"measures": trend, "concerns": concerns_trend(page.user, page.subject)}
     return {
         "plans_shown": True,
+        "plans_safer": safer,
         "plans": plans,
         "plan_startable": page.access.change
         and visibility.plans_kept_by(page.user)

@@ -3,9 +3,9 @@ with their values, responses), the plans due for review, a partner's plan work, 
 measures' trend of places with a plan (hotspots, the place page). Everything through the one
 rule, in a fixed number of queries whatever the rows."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from cases.models import Action, Goal, Measure, MeasureValue, Plan, PlanReview
@@ -161,3 +161,27 @@ def measure_trends(user, subject_ids) -> dict[int, dict]:
         verdict = None if value is None else measure.better(value, measure.baseline_value)
         row["better" if verdict is True else "worse" if verdict is False else "same"] += 1
     return trends
+
+
+#: The window of the concerns' trend beside a place's plan measures: the last 90 days and the
+#: 90 before (the hotspots page's default window).
+TREND_DAYS = 90
+
+
+def concerns_trend(user, subject) -> dict:
+    """Concerns at the place ``subject`` that ``user`` may see in the last :data:`TREND_DAYS`
+    days and the same number before: ``{"current", "previous", "days"}``. One query."""
+    from cases.models import Concern, ConcernSubject
+
+    now = timezone.now()
+    since, before = now - timedelta(days=TREND_DAYS), now - timedelta(days=2 * TREND_DAYS)
+    at_place = ConcernSubject.objects.filter(subject=subject, part="location").values("concern_id")
+    counts = (
+        visibility.restrict(user, Concern)
+        .filter(pk__in=at_place, occurred_at__gte=before)
+        .aggregate(
+            current=Count("pk", filter=Q(occurred_at__gte=since)),
+            previous=Count("pk", filter=Q(occurred_at__lt=since)),
+        )
+    )
+    return {**counts, "days": TREND_DAYS}

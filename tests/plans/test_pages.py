@@ -197,3 +197,43 @@ def test_the_plan_page_costs_the_same_whatever_the_plan_holds(world, client):
         add(4)
         after = [_queries(client, url) for url in urls[: 1 if user == "partner" else 2]]
         assert after == before, user
+
+
+def test_my_work_lists_plans_due_for_review_and_a_partners_plan_work(world, client):
+    own = world.records["cases.plan"]["own"]
+    Plan.objects.filter(pk=own.pk).update(next_review_on=TODAY - timedelta(days=1))
+    client.force_login(world.users["sw"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Plans due for review" in page and own.reference in page and "Overdue" in page
+    client.force_login(world.users["partner"])
+    page = client.get(reverse("home")).content.decode()
+    measure = world.records["cases.measure"]["ctx"]
+    assert "Test measure ctx" in page and "Test measure ctx_sw3" not in page
+    assert reverse("plans:measure-value", args=[measure.pk]) in page
+    assert world.records["cases.plan"]["ctx"].reference in page
+    assert own.reference not in page
+
+
+def test_places_with_a_plan_show_the_measures_trend_beside_the_concerns(
+    world, client, django_assert_max_num_queries
+):
+    from cases.plans.selectors import measure_trends
+
+    place = world.records["contexts.context"]["team"]
+    other = world.records["contexts.context"]["other"]
+    sm = world.users["sm"]
+    measure_trends(sm, [other.subject_id])  # the rule reads the user's grants once
+    with django_assert_max_num_queries(3):
+        trends = measure_trends(sm, [place.subject_id, other.subject_id])
+    # Both measures went from 5 to 3, lower being better; team two's place has no plan.
+    assert set(trends) == {place.subject_id}
+    assert {k: trends[place.subject_id][k] for k in ("better", "worse", "same")} == {
+        "better": 2,
+        "worse": 0,
+        "same": 0,
+    }
+    client.force_login(world.users["sw"])
+    page = client.get(place.get_absolute_url()).content.decode()
+    assert "Is the place getting safer?" in page and "2 improving" in page
+    client.force_login(world.users["sm"])
+    assert client.get(reverse("contexts:hotspots")).status_code == 200
