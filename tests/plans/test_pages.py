@@ -237,3 +237,30 @@ def test_places_with_a_plan_show_the_measures_trend_beside_the_concerns(
     assert "Is the place getting safer?" in page and "2 improving" in page
     client.force_login(world.users["sm"])
     assert client.get(reverse("contexts:hotspots")).status_code == 200
+
+
+def test_a_young_persons_plan_holds_safe_places_trusted_adults_and_places_to_avoid(world, client):
+    own = world.records["cases.plan"]["own"]
+    park = world.records["contexts.context"]["team"]
+    client.force_login(world.users["sw"])
+    url = reverse("plans:safety", args=[own.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "safe_places": "The library; Nan's flat",
+            "trusted_adults": "Ms Okafor, the school's learning mentor",
+            "if_unsafe": "Text the mentor, go into the library",
+            "places_to_avoid": "The underpass after dark",
+            "places_to_avoid_links": [park.pk],
+        },
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.trusted_adults == "Ms Okafor, the school's learning mentor"
+    assert list(own.places_to_avoid_links.all()) == [park]
+    page = client.get(own.get_absolute_url()).content.decode()
+    assert "The underpass after dark" in page and park.name in page
+    # A context plan holds none of this.
+    ctx_plan = world.records["cases.plan"]["ctx"]
+    assert client.get(reverse("plans:safety", args=[ctx_plan.pk])).status_code == 404
