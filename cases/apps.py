@@ -19,6 +19,7 @@ class CasesConfig(AppConfig):
         from .concerns import records as concerns
         from .front_door import records as front_door
         from .meetings import records as meetings
+        from .plans import records as plans
         from .warnings import records as warnings
         from .young_people import records as young_people
 
@@ -30,6 +31,7 @@ class CasesConfig(AppConfig):
             warnings,
             assessments,
             meetings,
+            plans,
         ):
             registry.register(*domain.RECORD_TYPES)
 
@@ -39,3 +41,7 @@ class CasesConfig(AppConfig):
         from .assessments.services import on_decided
 
         approvals.register("cases.Assessment", on_decided=on_decided)
+
+        from .plans.services import on_decided as plan_decided
+
+        approvals.register("cases.Plan", on_decided=plan_decided)

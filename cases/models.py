@@ -41,6 +41,14 @@ from cases.meetings.models import (  # noqa: F401
     MeetingReport,
     MinutesSection,
 )
+from cases.plans.models import (  # noqa: F401
+    Goal,
+    Measure,
+    MeasureValue,
+    Plan,
+    PlanEvent,
+    PlanReview,
+)
 from cases.warnings.models import (  # noqa: F401
     WarningNote,
     WarningNoteEvent,

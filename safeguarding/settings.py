@@ -636,6 +636,13 @@ CONTEXT_CONFERENCE_FIRST_REVIEW_MONTHS = env.int(
     "CONTEXT_CONFERENCE_FIRST_REVIEW_MONTHS", default=3
 )
 CONTEXT_CONFERENCE_REVIEW_MONTHS = env.int("CONTEXT_CONFERENCE_REVIEW_MONTHS", default=6)
+# Safety plans (cases/plans/): a new plan's first review is due PLAN_FIRST_REVIEW_MONTHS after it
+# starts, and a review sets the next at most PLAN_REVIEW_MAX_MONTHS ahead. These follow the
+# child protection conference cadence that context conferences reuse (first review within 3
+# months, then at most every 6: Working Together to Safeguard Children 2023); no Contextual
+# Safeguarding source publishes a plan-specific interval (../shared/PRACTICE.md, "Meetings").
+PLAN_FIRST_REVIEW_MONTHS = env.int("PLAN_FIRST_REVIEW_MONTHS", default=3)
+PLAN_REVIEW_MAX_MONTHS = env.int("PLAN_REVIEW_MAX_MONTHS", default=6)
 
 # Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
 # the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.assessments.urls")),
     path("", include("cases.meetings.urls")),
+    path("", include("cases.plans.urls")),
     path("", include("contexts.urls")),
     path("", include("peers.urls")),
     path("", include("safeguarding.notifications.urls")),

@@ -595,6 +595,67 @@ def build_world() -> World:
     assessment("pg_team", pg_team.subject, "peer_group")
     assessment("school_other", ctx_other.subject, "school", organisation=p2)
 
+    def plan(name, subject, kind, measures=()):
+        """An active plan with a goal, its review and history, and measures each with a value:
+        ``measures`` are ``(name, recorder_user, recorder_organisation)``."""
+        from cases.models import Goal, Measure, MeasureValue, Plan, PlanEvent, PlanReview
+
+        record = w.add(
+            "cases.plan",
+            name,
+            Plan.objects.create(
+                subject=subject,
+                kind=kind,
+                status="active",
+                next_review_on=date.today() + timedelta(days=90),
+                started_by=u["sw"],
+            ),
+        )
+        goal = w.add(
+            "cases.goal", name, Goal.objects.create(plan=record, statement=f"Test goal {name}")
+        )
+        w.add(
+            "cases.planreview",
+            name,
+            PlanReview.objects.create(
+                plan=record, held_on=date.today(), next_review_on=date.today() + timedelta(days=90)
+            ),
+        )
+        w.add("cases.planevent", name, PlanEvent.objects.create(plan=record, kind="started"))
+        for measure_name, recorder_user, recorder_organisation in measures:
+            measure = w.add(
+                "cases.measure",
+                measure_name,
+                Measure.objects.create(
+                    goal=goal,
+                    name=f"Test measure {measure_name}",
+                    kind="count",
+                    direction="lower",
+                    baseline_value=5,
+                    baseline_on=date.today() - timedelta(days=30),
+                    target_value=1,
+                    recorder_user=recorder_user,
+                    recorder_organisation=recorder_organisation,
+                ),
+            )
+            w.add(
+                "cases.measurevalue",
+                measure_name,
+                MeasureValue.objects.create(measure=measure, value=3, recorded_on=date.today()),
+            )
+        return record
+
+    # Plans: team one's place (a measure the police partner records, and one a worker of team
+    # two is named to record; the police's action on the place is one of its responses), team
+    # one's young person, team two's and the restricted young person.
+    ctx_plan = plan(
+        "ctx", ctx_team.subject, "context", [("ctx", None, p1), ("ctx_sw3", u["sw3"], None)]
+    )
+    Action.objects.filter(pk=w.records["cases.action"]["agency"].pk).update(plan=ctx_plan)
+    plan("own", yp_own.subject, "young_person", [("own", u["sw"], None)])
+    plan("other", yp_other.subject, "young_person", [("other", u["sw3"], None)])
+    plan("restricted", yp_restricted.subject, "young_person")
+
     def approval(name, subject, target, requested_by):
         """A request for sign-off, waiting, of a case note or document (a target of any model:
         the world needs no target registered, as it writes the row itself)."""

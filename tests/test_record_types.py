@@ -42,6 +42,12 @@ def test_the_record_types_of_today_are_declared():
         "cases.EvidenceItem",
         "cases.AssessmentEvent",
         "cases.AssessmentMention",
+        "cases.Plan",
+        "cases.Goal",
+        "cases.Measure",
+        "cases.MeasureValue",
+        "cases.PlanReview",
+        "cases.PlanEvent",
         "approvals.Approval",
         "cases.Meeting",
         "cases.Decision",
@@ -88,6 +94,7 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "assessment_mention": "Named in assessments",
         "meeting": "Meetings",
         "meeting_decision": "Meeting decisions",
+        "plan": "Plans",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -186,6 +193,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "cases/panels/aliases.html",
         "assessments/panels/assessments.html",
         "meetings/panels/meetings.html",
+        "plans/panels/plans.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
         "cases/panels/warning_notes.html",

@@ -240,8 +240,9 @@ class TransferRequest(models.Model):
 
 class Action(models.Model):
     """Something someone must do about a subject, by a date: owned by a worker or by a partner
-    organisation (for example in a context safety plan). Plans will group actions; until then
-    an action hangs directly off its subject."""
+    organisation (for example in a context safety plan). An action may be a response in a
+    safety plan (``plan``, and the plan's ``goal`` it serves, both of the same subject);
+    otherwise it hangs directly off its subject."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Not started"
@@ -282,6 +283,12 @@ class Action(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the owner was told it is overdue."
+    )
+    plan = models.ForeignKey(
+        "cases.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    goal = models.ForeignKey(
+        "cases.Goal", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
 
     class Meta:

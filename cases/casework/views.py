@@ -37,6 +37,7 @@ from cases.models import (
     Document,
     TransferRequest,
 )
+from cases.plans import selectors as plan_selectors
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.approvals import selectors as approval_selectors
@@ -105,6 +106,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 invited_meetings=list(
                     meeting_selectors.invited_meetings(user)[: meeting_selectors.LISTED]
                 ),
+                plan_work=plan_selectors.partner_plan_work(user),
                 today=timezone.localdate(),
                 **kwargs,
             )
@@ -124,6 +126,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             my_assessments=assessment_selectors.my_assessments(user)[: assessment_selectors.LISTED],
             meeting_clocks=meeting_selectors.my_clocks(user),
             meeting_breaches=meeting_selectors.team_breaches(user),
+            plans_due=plan_selectors.due_for_review(user),
             awaiting_sign_off=awaiting,
             waiting_approvals=waiting_approvals,
             more_approvals_waiting=more_waiting,

@@ -199,6 +199,43 @@ PARTNER_READS: dict[str, frozenset[str]] = {
     # read the events of their own school's assessment only: visibility._assessed).
     "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),
     "cases.assessmentmention": frozenset(),
+    # Plans: a partner asked for something by a plan (a response it owns, a measure it
+    # records) reads the plan by its reference, kind, status and dates, and its goals' words
+    # (what its work is for); never the reason it ends, nor a young person's safety details.
+    "cases.plan": frozenset(
+        {
+            "subject",
+            "kind",
+            "status",
+            "started_on",
+            "next_review_on",
+            "ended_on",
+            "reference",
+            "is_open",
+            "for_young_person",
+            "is_review_overdue",
+        }
+    ),
+    "cases.goal": frozenset({"plan", "statement", "position"}),
+    # The measures its organisation records, and their values with their notes (what it and
+    # the council recorded against them).
+    "cases.measure": frozenset(
+        {
+            "goal",
+            "name",
+            "kind",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "recorder_organisation",
+        }
+    ),
+    "cases.measurevalue": frozenset(
+        {"measure", "value", "recorded_on", "note", "recorded_by", "organisation"}
+    ),
+    "cases.planreview": frozenset(),
+    "cases.planevent": frozenset(),
     "cases.warningnoteevent": frozenset(),
     # Requests for sign-off: the council's. A partner who asked for sign-off of something of
     # theirs (a school's assessment) reads the decision on that record's own page.

@@ -868,6 +868,47 @@ def _met(user, action) -> Q:
 def meeting_workers(user) -> bool:
     """Whether the user's role may arrange a meeting at all (social workers and team
     managers): the role gate of :func:`_met` before there is a row."""
+def _plan_partner(user, plan_key: str) -> Q:
+    """The plan at ``plan_key`` asks the partner's organisation for something: a response it
+    owns (``cases.Action``) or a measure it records."""
+    from cases.models import Action, Measure
+
+    org = user.organisation_id
+    return Q(
+        Exists(Action.objects.filter(plan_id=OuterRef(plan_key), owner_organisation_id=org))
+    ) | Q(
+        Exists(
+            Measure.objects.filter(goal__plan_id=OuterRef(plan_key), recorder_organisation_id=org)
+        )
+    )
+
+
+def _planned(user, action, seen: Callable[[str], Q], plan_key: str = "pk") -> Q:
+    """Safety plans (issue 15) and their goals (``plan_key="plan_id"``): the council staff who
+    work with the subject — social workers and team managers read them as they may read the
+    subject and write them as they may change it; senior managers read them. A partner
+    agency reads a plan (and its goals) that asks its organisation for something — a response
+    it owns or a measure it records — by its reference, never changing it (its own actions and
+    measure values are its part: :func:`action_rule`, :func:`measure_rule`). Administrators
+    read none: case content."""
+    R = _roles()
+    if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
+        return seen(action)
+    if _is(user, R.SENIOR_MANAGER):
+        return seen(VIEW) if action == VIEW else NOTHING
+    if _is(user, R.PARTNER) and user.organisation_id and action == VIEW:
+        return _plan_partner(user, plan_key)
+    return NOTHING
+
+
+def planned(user, action: str, seen: Callable[[str], Q], plan_key: str = "pk") -> Q:
+    """Plans, and their goals (``plan_key="plan_id"``): see :func:`_planned`."""
+    return _planned(user, action, seen, plan_key=plan_key)
+
+
+def plans_kept_by(user) -> bool:
+    """Whether the user's role may start and change plans at all (social workers and team
+    managers): the role gate of :func:`_planned` for pages before there is a row."""
     R = _roles()
     return bool(
         user.is_authenticated and user.is_active and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER)
@@ -921,6 +962,69 @@ def meeting_part_rule(user, action):
     if _is(user, _roles().PARTNER):
         return meeting & Q(shareable=True) if action == VIEW else NOTHING
     return meeting
+@policy("cases.Plan")
+def plan_rule(user, action):
+    """See :func:`_planned`."""
+    return _planned(user, action, lambda a: _subject(user, a))
+
+
+@policy("cases.Goal")
+def goal_rule(user, action):
+    """A plan's goals: as the plan (:func:`_planned`)."""
+    return _planned(
+        user, action, lambda a: _subject(user, a, key="plan__subject_id"), plan_key="plan_id"
+    )
+
+
+def plan_staffed(user, action, seen: Callable[[str], Q]) -> Q:
+    """The council staff's part of :func:`_planned` (reviews, a plan's history)."""
+    R = _roles()
+    if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
+        return seen(action)
+    if _is(user, R.SENIOR_MANAGER):
+        return seen(VIEW) if action == VIEW else NOTHING
+    return NOTHING
+
+
+@policy("cases.PlanReview", "cases.PlanEvent")
+def plan_review_rule(user, action):
+    """A plan's reviews and history: the council staff's (as the plan); partners read none."""
+    return plan_staffed(user, action, lambda a: _subject(user, a, key="plan__subject_id"))
+
+
+def measured(user, action, seen: Callable[[str], Q], prefix: str = "") -> Q:
+    """Measures (``prefix=""``) and their values (``prefix="measure__"``): council staff as
+    the plan (:func:`plan_staffed`), and the worker named to record a measure; a partner agency
+    the measures its organisation is asked to record, and their values. CHANGE of a measure is
+    recording its values (``measure_value_record``; its name, baseline and target are changed
+    as the plan is); a value, once recorded, is changed only by recording that day's again,
+    so CHANGE of a value is the council staff's alone."""
+    R = _roles()
+    if _is(user, R.PARTNER):
+        if not user.organisation_id or (prefix and action != VIEW):
+            return NOTHING
+        return Q(**{f"{prefix}recorder_organisation_id": user.organisation_id})
+    staff = plan_staffed(user, action, seen)
+    if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER) and (action == VIEW or not prefix):
+        return staff | Q(**{f"{prefix}recorder_user_id": user.pk})
+    return staff
+
+
+@policy("cases.Measure")
+def measure_rule(user, action):
+    """See :func:`measured`."""
+    return measured(user, action, lambda a: _subject(user, a, key="goal__plan__subject_id"))
+
+
+@policy("cases.MeasureValue")
+def measure_value_rule(user, action):
+    """See :func:`measured`."""
+    return measured(
+        user,
+        action,
+        lambda a: _subject(user, a, key="measure__goal__plan__subject_id"),
+        "measure__",
+    )
 
 
 @policy("cases.TransferRequest")

@@ -305,6 +305,43 @@ TABLE = {
         "partner": ({"agency"}, NONE),
         "admin": (NONE, NONE),
     },
+    # Plans (tests/conftest.py): staff as the subject (senior managers read); a partner reads
+    # the plans (and their goals) that ask its organisation for something — team one's place
+    # plan, where the police record a measure and own a response — and changes none; reviews
+    # and history are the council's.
+    **{
+        label: {
+            "sw": ({"ctx", "own"}, {"ctx", "own"}),
+            "sw2": ({"ctx", "own", "restricted"}, {"ctx", "restricted"}),
+            "sw3": ({"other"}, {"other"}),
+            "tm": ({"ctx", "own"}, {"ctx", "own"}),
+            "sm": ({"ctx", "own", "other"}, NONE),
+            "partner": ({"ctx"} if label in ("cases.plan", "cases.goal") else NONE, NONE),
+            "admin": (NONE, NONE),
+        }
+        for label in ("cases.plan", "cases.goal", "cases.planreview", "cases.planevent")
+    },
+    # Measures: as the plan, and the worker named to record one (sw3, on team one's place);
+    # a partner the measures its organisation is asked to record (changing one is recording
+    # its values). Their values: read alike; changed by the staff who change the plan only.
+    "cases.measure": {
+        "sw": ({"ctx", "ctx_sw3", "own"},) * 2,
+        "sw2": ({"ctx", "ctx_sw3", "own"}, {"ctx", "ctx_sw3"}),
+        "sw3": ({"other", "ctx_sw3"},) * 2,
+        "tm": ({"ctx", "ctx_sw3", "own"},) * 2,
+        "sm": ({"ctx", "ctx_sw3", "own", "other"}, NONE),
+        "partner": ({"ctx"}, {"ctx"}),
+        "admin": (NONE, NONE),
+    },
+    "cases.measurevalue": {
+        "sw": ({"ctx", "ctx_sw3", "own"},) * 2,
+        "sw2": ({"ctx", "ctx_sw3", "own"}, {"ctx", "ctx_sw3"}),
+        "sw3": ({"other", "ctx_sw3"}, {"other"}),
+        "tm": ({"ctx", "ctx_sw3", "own"},) * 2,
+        "sm": ({"ctx", "ctx_sw3", "own", "other"}, NONE),
+        "partner": ({"ctx"}, NONE),
+        "admin": (NONE, NONE),
+    },
     "cases.transferrequest": {
         **NOBODY,
         "tm": ({"out", "in"}, {"out", "in"}),  # sending and receiving manager
