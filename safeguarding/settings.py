@@ -419,6 +419,11 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "referrals", "description": "Send referrals; learn what was decided."},
         {"name": "actions", "description": "Actions assigned to your organisation."},
+        {
+            "name": "plans",
+            "description": "Safety plans that ask your organisation for something: your "
+            "actions in them, and the measures you record.",
+        },
         {"name": "contexts", "description": "Known places you may name in a referral."},
         {"name": "reference data", "description": "Harm categories."},
         {

@@ -132,6 +132,30 @@ PARTNER_READS: dict[str, frozenset[str]] = {
         }
     ),
     "cases.evidenceitem": frozenset(),
+    # Safety plans (the API, cases/plans/api.py): a partner reads a plan that asks its
+    # organisation for something by its reference, kind, status and dates — never a young
+    # person's safe places, trusted adults, what to do if unsafe or places to avoid, nor why a
+    # plan ended; the goals its actions and measures serve (the API withholds a goal's words on
+    # a young person's plan); the measures it records; their values but for the notes (the API
+    # gives a partner its own organisation's notes only).
+    "cases.plan": frozenset(
+        {"subject", "kind", "status", "reference", "started_on", "next_review_on", "ended_on"}
+    ),
+    "cases.goal": frozenset({"plan", "statement", "position"}),
+    "cases.measure": frozenset(
+        {
+            "goal",
+            "name",
+            "kind",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "recorder_organisation",
+            "__str__",
+        }
+    ),
+    "cases.measurevalue": frozenset({"measure", "value", "recorded_on", "recorded_at"}),
     # A school's own assessment's history, with the comments it was returned with (partners
     # read the events of their own school's assessment only: visibility._assessed).
     "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from cases.api.views import ActionViewSet, HarmCategoryViewSet, ReferralViewSet
+from cases.plans.api import MeasureValueViewSet, PlanActionViewSet, PlanViewSet
 from contexts.api.views import ContextViewSet
 from safeguarding.notifications.api import EventTypeViewSet, WebhookEndpointViewSet
 
@@ -18,6 +19,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("actions", ActionViewSet, basename="action")
+router.register("plans", PlanViewSet, basename="plan")
 router.register("contexts", ContextViewSet, basename="context")
 router.register("harm-categories", HarmCategoryViewSet, basename="harm-category")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
@@ -33,5 +35,20 @@ urlpatterns = [
     path("redoc/", RedirectView.as_view(pattern_name="api:docs", permanent=True), name="redoc"),
     path("problems/<slug:slug>", ProblemTypeView.as_view(), name="problem"),
     *router.urls,
+    # A plan's parts, under the plan (cases/plans/api.py).
+    path(
+        "plans/<int:pk>/actions/<int:action_id>/",
+        PlanActionViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update"}, basename="plan-action"
+        ),
+        name="plan-action-detail",
+    ),
+    path(
+        "plans/<int:pk>/measures/<int:measure_id>/values/",
+        MeasureValueViewSet.as_view(
+            {"get": "list", "post": "create"}, basename="plan-measure-value"
+        ),
+        name="plan-measure-value-list",
+    ),
     re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
 ]
