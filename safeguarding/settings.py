@@ -437,6 +437,10 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "cases.models.Action.Status",
         "ActionProgressStatusEnum": "cases.api.serializers.ACTION_PROGRESS_CHOICES",
         "ContextKindEnum": "contexts.models.Context.Kind",
+        "PlanStatusEnum": "cases.models.Plan.Status",
+        "PlanKindEnum": "cases.models.Plan.Kind",
+        "MeasureKindEnum": "cases.models.Measure.Kind",
+        "MeasureDirectionEnum": "cases.models.Measure.Direction",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
