@@ -419,6 +419,11 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "referrals", "description": "Send referrals; learn what was decided."},
         {"name": "actions", "description": "Actions assigned to your organisation."},
+        {
+            "name": "plans",
+            "description": "Safety plans that ask your organisation for something: your "
+            "actions in them, and the measures you record.",
+        },
         {"name": "contexts", "description": "Known places you may name in a referral."},
         {"name": "reference data", "description": "Harm categories."},
         {
@@ -432,6 +437,10 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "cases.models.Action.Status",
         "ActionProgressStatusEnum": "cases.api.serializers.ACTION_PROGRESS_CHOICES",
         "ContextKindEnum": "contexts.models.Context.Kind",
+        "PlanStatusEnum": "cases.models.Plan.Status",
+        "PlanKindEnum": "cases.models.Plan.Kind",
+        "MeasureKindEnum": "cases.models.Measure.Kind",
+        "MeasureDirectionEnum": "cases.models.Measure.Direction",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -229,10 +229,11 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "baseline_on",
             "target_value",
             "recorder_organisation",
+            "__str__",
         }
     ),
     "cases.measurevalue": frozenset(
-        {"measure", "value", "recorded_on", "note", "recorded_by", "organisation"}
+        {"measure", "value", "recorded_on", "recorded_at", "note", "recorded_by", "organisation"}
     ),
     "cases.planreview": frozenset(),
     "cases.planevent": frozenset(),

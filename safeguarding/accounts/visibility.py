@@ -868,6 +868,12 @@ def _met(user, action) -> Q:
 def meeting_workers(user) -> bool:
     """Whether the user's role may arrange a meeting at all (social workers and team
     managers): the role gate of :func:`_met` before there is a row."""
+    R = _roles()
+    return bool(
+        user.is_authenticated and user.is_active and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER)
+    )
+
+
 def _plan_partner(user, plan_key: str) -> Q:
     """The plan at ``plan_key`` asks the partner's organisation for something: a response it
     owns (``cases.Action``) or a measure it records."""
@@ -962,6 +968,8 @@ def meeting_part_rule(user, action):
     if _is(user, _roles().PARTNER):
         return meeting & Q(shareable=True) if action == VIEW else NOTHING
     return meeting
+
+
 @policy("cases.Plan")
 def plan_rule(user, action):
     """See :func:`_planned`."""

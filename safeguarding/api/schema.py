@@ -25,7 +25,9 @@ from .serializers import text_pattern
 DESCRIPTION = """
 The partner API lets police, schools, transport operators, businesses, housing and other
 partner agencies send **referrals** to the council's front door from their own systems, learn
-what was **decided**, and record progress on the **actions** assigned to them.
+what was **decided**, record progress on the **actions** assigned to them, and read their part
+of the **safety plans** that ask something of them (their actions, and the measures whose
+values they record).
 
 ## Authentication
 Send `Authorization: Bearer <token>` with the token your council's administrator issued to
@@ -34,7 +36,8 @@ acts as your organisation: you see your organisation's referrals and actions, ne
 agency's. Council staff signed in to the web app may use the API with their session.
 
 ## Retries: `Idempotency-Key`
-`POST /api/v1/referrals/` **requires** an `Idempotency-Key` header (a new UUID per referral).
+`POST /api/v1/referrals/` (and every other `POST` that creates something, such as a measure's
+value) **requires** an `Idempotency-Key` header (a new UUID per referral).
 If your connection drops, send the same request again with the same key: you get the first
 answer again (with `Idempotent-Replayed: true`) and no second referral is made. The same key
 with a different body is a 422; a retry while the first request is still being processed is
@@ -152,7 +155,8 @@ class ApiAutoSchema(AutoSchema):
             problems[413] = ("The body is larger than 1 MiB.", None)
             problems[415] = ("The body is not JSON.", None)
             problems[422] = ("The body is not valid: every field error is listed.", None)
-        elif self.method == "GET" and "{" not in self.path:
+        elif self.method == "GET" and ("{" not in self.path or self._is_list_view()):
+            # A list's filters and pages (a list under a record too: a measure's values).
             problems[400] = ("A query parameter is not valid.", None)
         extra = getattr(self.view, "extra_problems", {}).get(getattr(self.view, "action", None))
         for status, description in (extra or {}).items():

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from cases.api.views import ActionViewSet, HarmCategoryViewSet, ReferralViewSet
 from cases.meetings.api import MeetingViewSet
+from cases.plans.api import MeasureValueViewSet, PlanActionViewSet, PlanViewSet
 from contexts.api.views import ContextViewSet
 from safeguarding.notifications.api import EventTypeViewSet, WebhookEndpointViewSet
 
@@ -19,6 +20,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("actions", ActionViewSet, basename="action")
+router.register("plans", PlanViewSet, basename="plan")
 router.register("contexts", ContextViewSet, basename="context")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("harm-categories", HarmCategoryViewSet, basename="harm-category")
@@ -35,5 +37,20 @@ urlpatterns = [
     path("redoc/", RedirectView.as_view(pattern_name="api:docs", permanent=True), name="redoc"),
     path("problems/<slug:slug>", ProblemTypeView.as_view(), name="problem"),
     *router.urls,
+    # A plan's parts, under the plan (cases/plans/api.py).
+    path(
+        "plans/<int:pk>/actions/<int:action_id>/",
+        PlanActionViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update"}, basename="plan-action"
+        ),
+        name="plan-action-detail",
+    ),
+    path(
+        "plans/<int:pk>/measures/<int:measure_id>/values/",
+        MeasureValueViewSet.as_view(
+            {"get": "list", "post": "create"}, basename="plan-measure-value"
+        ),
+        name="plan-measure-value-list",
+    ),
     re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -81,6 +81,9 @@ class Targets:
     # newest review (id): none until the demo borough seeds plans.
     plan: tuple[int, int] | None = None
     plan_review: int | None = None
+    # The demo's place plan with a year of values (``safeguarding/demo/plans.py``): (plan id,
+    # the measure with most values that PARTNER's organisation records in it).
+    plan_measured: tuple[int, int] | None = None
 
 
 def find_targets() -> Targets:
@@ -165,6 +168,17 @@ def find_targets() -> Targets:
         """,
         {"team": user.team_id},
     )
+    plan_measured = _one(
+        """
+        SELECT g.plan_id, m.id FROM cases_measure m
+        JOIN cases_goal g ON g.id = m.goal_id JOIN cases_plan p ON p.id = g.plan_id
+        WHERE m.recorder_organisation_id = %(organisation)s AND p.status = 'active'
+        ORDER BY (SELECT count(*) FROM cases_measurevalue v WHERE v.measure_id = m.id) DESC,
+          m.id
+        LIMIT 1
+        """,
+        {"organisation": partner.organisation_id},
+    )
     assessment_open = _busiest_assessment(("draft", "returned"), params)
     assessment_approved = _busiest_assessment(("approved",), params)
     plan = _one(
@@ -218,6 +232,7 @@ def find_targets() -> Targets:
         ),
         plan=plan,
         plan_review=review[0] if review else None,
+        plan_measured=tuple(plan_measured) if plan_measured else None,
     )
 
 
@@ -315,6 +330,12 @@ def _referral_form(n: int, harm_category: int) -> dict:
         "lawful_basis": "public_task",
         "lawful_basis_detail": "Seeking consent could increase the risk to the young person.",
     }
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
 
 
 def _place_reference(pk: int) -> str:
@@ -601,6 +622,39 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
             "Assessments: what each is for", RECORD, SOCIAL_WORKER, get(reverse("assessments:help"))
         ),
     ]
+    if t.plan_measured:
+        plan, measure = t.plan_measured
+        values = f"/api/v1/plans/{plan}/measures/{measure}/values/"
+        pages += [
+            Page(
+                "A place's safety plan (a year of measures)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("plans:plan", args=[plan])),
+            ),
+            Page("API: GET plans", API, API_USER, get("/api/v1/plans/", headers=bearer)),
+            Page(
+                "API: GET a plan (the partner's part)",
+                API,
+                API_USER,
+                get(f"/api/v1/plans/{plan}/", headers=bearer),
+            ),
+            Page("API: GET a measure's values", API, API_USER, get(values, headers=bearer)),
+            Page(
+                "API: POST a measure's value",
+                API,
+                API_USER,
+                lambda n: Request(
+                    "POST",
+                    values,
+                    json_body=json.dumps(
+                        {"value": n % 7, "recorded_on": _today(), "note": "Benchmark"}
+                    ).encode(),
+                    headers={**bearer, "Idempotency-Key": str(uuid.uuid4())},
+                    expect=(201,),
+                ),
+            ),
+        ]
     pages.insert(
         after("My work (partner)"),
         Page("My work (a school's safeguarding lead)", RECORD, SCHOOL_LEAD, get(reverse("home"))),

@@ -13,9 +13,11 @@ The borough's data apart from how it is built:
 * the builder: ``builder.py`` (:class:`~.builder.BoroughBuilder`, its run and the organisations
   and staff; ``build_borough`` and ``borough_counts``, which ``seed_borough`` calls), its steps
   ``records.py`` (places, young people, peer groups, relationships), ``casework.py`` (cases,
-  concerns, actions, grants), ``referrals.py``, ``notes.py`` and ``assessments.py`` (the
-  last: assessments of every kind in every state, made through the services and dated back, a
-  fixed number per team), what they share (``core.py``), and how rows are written
+  concerns, actions, grants), ``referrals.py``, ``notes.py``, ``assessments.py``
+  (assessments of every kind in every state, made through the services and dated back, a
+  fixed number per team), ``meetings.py`` (meetings of every kind in every state) and
+  ``plans.py`` (the last: safety plans in every state started from those assessments, with a
+  year of a place's measures), what they share (``core.py``), and how rows are written
   (``writer.py``).
 
 How it is written: the few hundred organisations, teams and users, and the places, guardians

@@ -4,8 +4,9 @@
 The builder runs its steps in one transaction, in order: the organisations and the staff
 (here), then the subject records (``records.py``), then the casework (``casework.py``: cases,
 concerns, and after the referrals of ``referrals.py`` the actions, the case notes of
-``notes.py``, the warning notes and the grants), and last the assessments (``assessments.py``:
-through the services, which read the grants). ``core.py`` holds what the steps share, and
+``notes.py``, the warning notes and the grants), then the assessments (``assessments.py``:
+through the services, which read the grants), and last the safety plans (``plans.py``: started
+from the approved assessments). ``core.py`` holds what the steps share, and
 ``writer.py`` how the rows go in. The package's docstring
 says how it is written and how fast.
 """
@@ -24,6 +25,7 @@ from cases.models import (
     Concern,
     ConcernSubject,
     Meeting,
+    Plan,
     Referral,
     ReferralSubject,
     YoungPerson,
@@ -52,13 +54,20 @@ from .data import (
 )
 from .meetings import MeetingSteps
 from .notes import NoteSteps
+from .plans import PlanSteps
 from .records import RecordSteps
 from .referrals import ReferralSteps
 from .writer import bulk
 
 
 class BoroughBuilder(
-    RecordSteps, CaseworkSteps, ReferralSteps, NoteSteps, AssessmentSteps, MeetingSteps
+    RecordSteps,
+    CaseworkSteps,
+    ReferralSteps,
+    NoteSteps,
+    AssessmentSteps,
+    MeetingSteps,
+    PlanSteps,
 ):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
@@ -69,10 +78,12 @@ class BoroughBuilder(
     ``concerns_per_young_person`` sets the number of concerns instead of 2,000 per 300 young
     people; ``use_copy``: None picks COPY on PostgreSQL and INSERTs elsewhere, False forces the
     INSERT path (the tests compare the two on PostgreSQL). :meth:`build` makes it, once.
-    ``with_assessments``: False leaves out the demo's assessments (tests that need none).
+    ``with_assessments``: False leaves out the demo's assessments (tests that need none), and
+    with them the plans (which start from them); ``with_plans``: False leaves out the plans.
     """
 
     with_assessments = True
+    with_plans = True
 
     @transaction.atomic
     def build(self) -> Result:
@@ -100,6 +111,8 @@ class BoroughBuilder(
                 self.warnings,
                 self.grants,
             ) + ((self.assessments, self.meetings) if self.with_assessments else ())
+            if self.with_assessments and self.with_plans:
+                steps += (self.plans,)
             for step in steps:
                 # Steps read and write with the ORM too: nothing may be streaming meanwhile.
                 self.writer.wait()
@@ -233,13 +246,16 @@ def build_borough(
     seed: int = DEFAULT_SEED,
     concerns_per_young_person: float | None = None,
     assessments: bool = True,
+    plans: bool = True,
 ) -> Result:
     """Create the demo borough (the caller checks it does not exist yet); ``assessments``:
-    with the demo's assessments (``assessments.py``), the slowest step of a small borough."""
+    with the demo's assessments (``assessments.py``), the slowest step of a small borough;
+    ``plans``: with the demo's safety plans (``plans.py``; only with the assessments)."""
     built = BoroughBuilder(
         scale=scale, seed=seed, concerns_per_young_person=concerns_per_young_person
     )
     built.with_assessments = assessments
+    built.with_plans = plans
     return built.build()
 
 
@@ -285,4 +301,5 @@ def borough_counts(authority: Organisation) -> dict[str, int]:
         "grants": grants,
         "assessments": Assessment.objects.filter(**in_authority).count(),
         "meetings": Meeting.objects.filter(authority=authority).count(),
+        "plans": Plan.objects.filter(**in_authority).count(),
     }

@@ -28,8 +28,8 @@ from cases.models import (
     Document,
     Goal,
     HarmCategory,
-    Meeting,
     Measure,
+    Meeting,
     Plan,
     PlanReview,
     Referral,
@@ -224,6 +224,33 @@ def _reset_links(w):
     ]
 
 
+def _plan_pks(w):
+    from cases.models import Plan
+
+    return [{"pk": pk} for pk in Plan.objects.values_list("pk", flat=True)]
+
+
+def _plan_actions(w):
+    """Every action under every plan (its own and the others: those are 404s)."""
+    from cases.models import Plan
+
+    plans = list(Plan.objects.values_list("pk", flat=True))
+    return [
+        {"pk": plan, "action_id": action}
+        for action in Action.objects.filter(plan__isnull=False).values_list("pk", flat=True)
+        for plan in plans
+    ]
+
+
+def _plan_measures(w):
+    from cases.models import Measure
+
+    return [
+        {"pk": plan, "measure_id": pk}
+        for pk, plan in Measure.objects.values_list("pk", "goal__plan_id")
+    ]
+
+
 #: Every route: (the arguments to fill in, query strings to add, staff only). Staff-only routes
 #: must answer a partner with 404 (or, for POST-only ones, 405; the admin sends them to its
 #: sign-in). A partner-reachable route must show no marker.
@@ -376,6 +403,10 @@ ROUTES = {
     "api:referral-detail": (_referral_references, [""], PARTNER),
     "api:action-list": (_none, ["", "?limit=100"], PARTNER),
     "api:action-detail": (_pks(Action), [""], PARTNER),
+    "api:plan-list": (_none, ["", "?status=active", "?limit=100"], PARTNER),
+    "api:plan-detail": (_plan_pks, [""], PARTNER),
+    "api:plan-action-detail": (_plan_actions, [""], PARTNER),
+    "api:plan-measure-value-list": (_plan_measures, ["", "?limit=100"], PARTNER),
     "api:context-list": (_none, ["", "?name=Test", "?limit=100"], PARTNER),
     "api:harm-category-list": (_none, [""], PARTNER),
     "api:webhook-endpoint-list": (_none, [""], PARTNER),
@@ -533,6 +564,9 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
         "cases:referral",
         "api:referral-detail",
         "api:action-detail",
+        "api:plan-detail",
+        "api:plan-action-detail",
+        "api:plan-measure-value-list",
         "pick",
     } <= seen_ok
 

@@ -16,6 +16,10 @@ answer each caller gets, in a subclass of :class:`RestrictedEndpoints`::
         def records(self, world):
             return {"agency": world.records["cases.action"]["agency"]}
 
+A record under another (``/plans/{id}/actions/{action_id}/``) is named by its address's
+arguments instead: ``{"pk": plan.pk, "action_id": action.pk}``, the record's own the last (the
+one a missing record's address changes).
+
 Callers: ``anonymous`` (no credentials); ``token:<organisation>``, a token of one of the test
 world's partner organisations (the ``api`` fixture); ``session:<user>``, one of the world's
 users signed in to the web app (``session_api``). Each row is a test of its own, named like
@@ -94,11 +98,19 @@ def each(callers: Sequence[str], status: int, prefix: str = "session:") -> dict[
     return {f"{prefix}{caller}": status for caller in callers}
 
 
-def url_for(url_name: str, record: Model | None) -> str:
-    """The address of ``url_name`` for ``record``; ``record=None`` on a detail route: the
-    address of a record that does not exist."""
-    for kwarg, missing in LOOKUPS.items():
-        value = missing if record is None else getattr(record, kwarg)
+def url_for(url_name: str, record: Model | Mapping | None, *, missing: bool = False) -> str:
+    """The address of ``url_name`` for ``record``; ``record=None`` (or ``missing``) on a detail
+    route: the address of a record that does not exist. A mapping is a nested address's
+    arguments (the module's docstring): ``missing`` changes its last."""
+    if isinstance(record, Mapping):
+        kwargs = dict(record)
+        if missing:
+            kwargs[list(kwargs)[-1]] = LOOKUPS["pk"]
+        return reverse(url_name, kwargs=kwargs)
+    if missing:
+        record = None
+    for kwarg, missing_value in LOOKUPS.items():
+        value = missing_value if record is None else getattr(record, kwarg)
         try:
             return reverse(url_name, kwargs={kwarg: value})
         except NoReverseMatch:
@@ -119,8 +131,9 @@ class RestrictedEndpoints:
             metafunc.parametrize("call", self.table, ids=str)
 
     @pytest.fixture
-    def records(self) -> dict[str, Model]:
-        """The records the table's rows name, by name (override)."""
+    def records(self) -> dict[str, Model | Mapping]:
+        """The records the table's rows name, by name (override): a record, or a nested
+        address's arguments."""
         return {}
 
     def client_for(self, caller: str, api, session_api) -> APIClient:
@@ -157,7 +170,7 @@ class RestrictedEndpoints:
         if call.status == 401:
             assert response["WWW-Authenticate"].startswith("Bearer")
         if call.status == 404 and record is not None:
-            missing = self.send(client, call, url_for(call.url_name, None))
+            missing = self.send(client, call, url_for(call.url_name, record, missing=True))
             unlike = {"instance"}  # the address asked for
             assert {k: v for k, v in missing.json().items() if k not in unlike} == {
                 k: v for k, v in problem.items() if k not in unlike

@@ -9,7 +9,9 @@ of birth in the past, and a description
 instead of a council reference for a young person (partners describe people), and webhook
 endpoints of the partner's own (one to read and change, another to delete), and, for a change
 (PATCH), the record's current ``ETag`` as ``If-Match`` (read just before, as a client reads a
-record before changing it). Invalid (negative) cases are sent exactly as generated.
+record before changing it), and for the plans endpoints the partner's own plan, response and
+measure, with a value the measure takes on a day it may be recorded for. Invalid (negative)
+cases are sent exactly as generated.
 ``SG_API_KNOWN`` (JSON) says what exists.
 
 Generated webhook addresses are random host names: the test answers their DNS look-ups itself
@@ -34,7 +36,16 @@ def before_call(context, case, kwargs):
     if not KNOWN or meta is None or not meta.generation.mode.is_positive:
         return
     rng = random.Random(f"{case.method} {case.path} {case.body!r}")
-    if case.path_parameters:
+    if case.path_parameters and "/plans/" in case.path:
+        # The plan, the partner's response in it and the measure it records.
+        for name, known in (
+            ("id", "plan"),
+            ("action_id", "plan_action"),
+            ("measure_id", "measure"),
+        ):
+            if name in case.path_parameters:
+                case.path_parameters[name] = KNOWN[known]
+    elif case.path_parameters:
         if "reference" in case.path_parameters:
             case.path_parameters["reference"] = KNOWN["referral"]
         if "id" in case.path_parameters:
@@ -57,6 +68,13 @@ def before_call(context, case, kwargs):
     if not isinstance(case.body, dict):  # e.g. rotating a secret: no body
         return
     body = case.body
+    if "/measures/" in case.path:
+        # A value the measure (a count) takes, on a day it may be recorded for.
+        if isinstance(body.get("value"), int | float) and not isinstance(body["value"], bool):
+            body["value"] = abs(int(body["value"])) % 1000
+        if "recorded_on" in body:
+            body["recorded_on"] = KNOWN["measure_day"]
+        return
     for person in body.get("young_people") or []:
         if isinstance(person, dict):
             if person.pop("reference", None) and not person.get("name"):

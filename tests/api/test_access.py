@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from cases.models import Action, MeetingReport, Referral
+from cases.models import Action, MeasureValue, MeetingReport, Plan, Referral
 from safeguarding.notifications.models import Channel
 from tests.api.access import ANONYMOUS, RestrictedEndpoints, calls, each
 from tests.api.conftest import referral_body
@@ -156,3 +156,122 @@ def test_a_partner_sends_a_report_through_the_api(world, api):
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
     )
     assert refused.status_code in (400, 422), refused.content
+
+
+class TestPlanAccess(RestrictedEndpoints):
+    """Plans (cases/plans/api.py): a partner reads a plan that asks its organisation for
+    something (the police: team one's place's plan), staff as the rule says; nobody changes a
+    plan through the API."""
+
+    model = Plan
+    table = [
+        *calls("GET", "api:plan-list", None, {ANONYMOUS: 401}),
+        *calls(
+            "GET",
+            "api:plan-detail",
+            "ctx",
+            {
+                ANONYMOUS: 401,
+                "token:p1": 200,
+                "session:partner": 200,
+                "token:p2": 404,
+                "session:sw": 200,
+                "session:sm": 200,
+                "session:sw3": 404,  # team two's worker
+                "session:admin": 404,
+            },
+        ),
+        # A young person's plan that asks nothing of the police; the restricted one's.
+        *calls("GET", "api:plan-detail", "own", {"token:p1": 404, "session:sw": 200}),
+        *calls(
+            "GET",
+            "api:plan-detail",
+            "restricted",
+            {"session:sw": 404, "session:sw2": 200, "session:sm": 404},
+        ),
+        *calls("PATCH", "api:plan-detail", "ctx", {"token:p1": 405}, body={"status": "ended"}),
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        return world.records["cases.plan"]
+
+
+class TestPlanActionAccess(RestrictedEndpoints):
+    """A plan's actions: the owner reads and updates its own; another organisation, or the
+    action asked for under another plan, is a 404."""
+
+    model = Action
+    table = [
+        *calls(
+            "GET",
+            "api:plan-action-detail",
+            "agency",
+            {
+                ANONYMOUS: 401,
+                "token:p1": 200,
+                "token:p2": 404,
+                "session:sw": 200,
+                "session:admin": 404,
+            },
+        ),
+        *calls(
+            "PATCH",
+            "api:plan-action-detail",
+            "agency",
+            {ANONYMOUS: 401, "token:p2": 404, "session:sm": 404, "session:admin": 404},
+            body={"status": "done"},
+        ),
+        *calls("GET", "api:plan-action-detail", "elsewhere", {"token:p1": 404}),
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        plans, agency = world.records["cases.plan"], world.records["cases.action"]["agency"]
+        return {
+            "agency": {"pk": plans["ctx"].pk, "action_id": agency.pk},
+            "elsewhere": {"pk": plans["own"].pk, "action_id": agency.pk},
+        }
+
+
+class TestMeasureValueAccess(RestrictedEndpoints):
+    """A plan's measures' values: read and recorded by the organisation asked to record the
+    measure; another measure of the same plan (a worker records it) is a 404 to the police."""
+
+    model = MeasureValue
+    table = [
+        *calls(
+            "GET",
+            "api:plan-measure-value-list",
+            "ctx",
+            {
+                ANONYMOUS: 401,
+                "token:p1": 200,
+                "token:p2": 404,
+                "session:sw": 200,
+                "session:admin": 404,
+            },
+        ),
+        *calls(
+            "POST",
+            "api:plan-measure-value-list",
+            "ctx",
+            {ANONYMOUS: 401, "token:p2": 404, "session:sm": 404, "session:admin": 404},
+            body={"value": 1, "recorded_on": "2026-01-01"},
+        ),
+        *calls("GET", "api:plan-measure-value-list", "ctx_sw3", {"token:p1": 404}),
+        *calls(
+            "POST",
+            "api:plan-measure-value-list",
+            "ctx_sw3",
+            {"token:p1": 404},
+            body={"value": 1, "recorded_on": "2026-01-01"},
+        ),
+    ]
+
+    @pytest.fixture
+    def records(self, world):
+        plan, measures = world.records["cases.plan"]["ctx"], world.records["cases.measure"]
+        return {
+            name: {"pk": plan.pk, "measure_id": measures[name].pk} for name in ("ctx", "ctx_sw3")
+        }

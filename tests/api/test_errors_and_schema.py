@@ -110,6 +110,12 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
         ("GET", "/api/v1/actions/"),
         ("GET", "/api/v1/actions/{id}/"),
         ("PATCH", "/api/v1/actions/{id}/"),
+        ("GET", "/api/v1/plans/"),
+        ("GET", "/api/v1/plans/{id}/"),
+        ("GET", "/api/v1/plans/{id}/actions/{action_id}/"),
+        ("PATCH", "/api/v1/plans/{id}/actions/{action_id}/"),
+        ("GET", "/api/v1/plans/{id}/measures/{measure_id}/values/"),
+        ("POST", "/api/v1/plans/{id}/measures/{measure_id}/values/"),
         ("GET", "/api/v1/contexts/"),
         ("GET", "/api/v1/harm-categories/"),
         ("GET", "/api/v1/webhook-endpoints/"),
@@ -137,6 +143,21 @@ def test_the_schema_describes_every_endpoint_and_its_problems(schema):
     assert {"400", "404", "409", "422"} <= set(report["responses"])
     key = next(p for p in report["parameters"] if p["name"] == "Idempotency-Key")
     assert key["required"] is True
+    # A measure's value: the key, the 404 of a measure that is not the caller's, every body
+    # problem; a plan's action: If-Match (428 without, 412 stale), as /actions/{id}/.
+    values = operations[("POST", "/api/v1/plans/{id}/measures/{measure_id}/values/")]
+    assert {"400", "404", "409", "413", "415", "422"} <= set(values["responses"])
+    key = next(p for p in values["parameters"] if p["name"] == "Idempotency-Key")
+    assert key["required"] is True and key["in"] == "header"
+    progress = operations[("PATCH", "/api/v1/plans/{id}/actions/{action_id}/")]
+    assert {"404", "412", "428"} <= set(progress["responses"])
+    assert (
+        "400"
+        in operations[("GET", "/api/v1/plans/{id}/measures/{measure_id}/values/")]["responses"]
+    )
+    value = schema["components"]["schemas"]["MeasureValueInRequest"]
+    assert value["additionalProperties"] is False
+    assert value["properties"]["value"]["type"] == "number"
     body = schema["components"]["schemas"]["ReferralCreateRequest"]
     assert body["additionalProperties"] is False
     assert schema["components"]["schemas"]["Problem"]["required"] == [

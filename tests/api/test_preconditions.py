@@ -6,6 +6,7 @@ If-Match, 428 and nothing saved. Every PATCH endpoint requires it."""
 import pytest
 from django.urls import reverse
 
+from cases.models import Action
 from safeguarding.notifications.models import Channel
 from tests.api.conftest import assert_problem
 from tests.api.fake_dns import resolving
@@ -21,12 +22,19 @@ def _endpoint(world):
     )
 
 
-#: What: (the record, its detail URL's name, a change, the field it changes, a change by
-#: someone else meanwhile)
+#: What: (the record, its detail URL's name (or a function of the record giving its URL), a
+#: change of one field, a change by someone else meanwhile)
 RECORDS = {
     "action": (
         lambda world: world.records["cases.action"]["agency"],  # owned by p1
         "api:action-detail",
+        {"progress_note": "Cameras fixed."},
+        {"status": "in_progress"},
+    ),
+    # The same action, as a response in team one's place's plan (cases/plans/api.py).
+    "plan action": (
+        lambda world: Action.objects.get(pk=world.records["cases.action"]["agency"].pk),
+        lambda action: reverse("api:plan-action-detail", args=[action.plan_id, action.pk]),
         {"progress_note": "Cameras fixed."},
         {"status": "in_progress"},
     ),
@@ -47,7 +55,7 @@ def record(request, world):
     rows = type(obj).objects.filter(pk=obj.pk)
     [(field, _)] = body.items()
     return (
-        reverse(url_name, args=[obj.pk]),
+        url_name(obj) if callable(url_name) else reverse(url_name, args=[obj.pk]),
         body,
         lambda: rows.values_list(field, flat=True).get(),
         lambda: rows.update(**meanwhile),
@@ -128,7 +136,11 @@ def test_the_schema_documents_if_match_etag_412_and_428(api):
     import json
 
     paths = json.loads(schema.content)["paths"]
-    for path in ("/api/v1/actions/{id}/", "/api/v1/webhook-endpoints/{id}/"):
+    for path in (
+        "/api/v1/actions/{id}/",
+        "/api/v1/plans/{id}/actions/{action_id}/",
+        "/api/v1/webhook-endpoints/{id}/",
+    ):
         patch = paths[path]["patch"]
         header = next(p for p in patch["parameters"] if p["name"] == "If-Match")
         assert header["in"] == "header" and header["required"] is True

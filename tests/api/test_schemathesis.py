@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from cases.models import Action, HarmCategory, Invitee, Meeting, Referral
+from cases.models import Action, HarmCategory, Invitee, Measure, MeasureValue, Meeting, Referral
 from safeguarding.notifications.models import Channel
 from tests.api.conftest import post_referral
 from tests.api.fake_dns import resolving
@@ -45,7 +45,8 @@ RATES = {"api": "100000/min", "anon": "100000/min"}
 #: the phases run as each. The coverage phase's boundary values are the schema's own and are
 #: answered the same for every caller, mostly by validation before any record is read: it runs
 #: once, as the first organisation, which keeps the two runs within about the time one took.
-#: The examples and the fuzzing (valid requests reaching the services) run as both.
+#: The examples and the fuzzing (valid requests reaching the services) run as both. Each also
+#: owns a response and records a measure in the test world's place plan (the plans endpoints).
 PARTNERS = {"p1": "examples,coverage,fuzzing", "p2": "examples,fuzzing"}
 
 
@@ -81,6 +82,26 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
         chair=world.users["tm"],
     )
     Invitee.objects.create(meeting=meeting, organisation=organisation)
+    # Its part of team one's place's plan: a response it owns and a measure it records.
+    plan, goal = world.records["cases.plan"]["ctx"], world.records["cases.goal"]["ctx"]
+    plan_action = Action.objects.create(
+        subject=plan.subject,
+        plan=plan,
+        goal=goal,
+        description=f"Fuzzed plan action for {organisation.name}",
+        owner_organisation=organisation,
+        due_on=date.today() + timedelta(days=7),
+    )
+    measure = Measure.objects.create(
+        goal=goal,
+        name=f"Fuzzed measure for {organisation.name}",
+        kind=Measure.Kind.COUNT,
+        direction=Measure.Direction.LOWER,
+        baseline_value=10,
+        baseline_on=date.today() - timedelta(days=60),
+        target_value=2,
+        recorder_organisation=organisation,
+    )
     endpoints = [
         Channel.objects.create(
             organisation=organisation, kind="webhook", url=url, event_types=["referral.decided"]
@@ -96,6 +117,11 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
         .reference,
         "action": action.pk,
         "meeting": meeting.pk,
+        "plan": plan.pk,
+        "plan_action": plan_action.pk,
+        "measure": measure.pk,
+        # A day a value may be recorded for: after the baseline, not in the future.
+        "measure_day": (date.today() - timedelta(days=30)).isoformat(),
         "places": sorted(c.reference for c in world.records["contexts.context"].values()),
         "harm_categories": sorted(HarmCategory.objects.values_list("slug", flat=True)),
         "webhook_endpoint": endpoints[0],
@@ -132,6 +158,7 @@ def test_the_live_api_matches_its_schema(world, api, settings, live_server, tmp_
     assert result.returncode == 0, output[-25000:]
     # Valid requests got through to the service, not only to the validation in front of it.
     assert created >= 5
+    assert MeasureValue.objects.filter(measure=measure).exists()
     assert endpoints_created >= 3
     assert Referral.objects.count() - referrals_before == created
     # Nothing of the other organisations changed (what they own is out of reach).

@@ -53,6 +53,13 @@ class Command(BaseCommand):
             "drafts evidence packs through the services, the slowest part of a small borough).",
         )
         parser.add_argument(
+            "--without-plans",
+            dest="plans",
+            action="store_false",
+            help="Leave out the demo's safety plans (they start from the assessments, so "
+            "--without-assessments leaves them out too).",
+        )
+        parser.add_argument(
             "--concerns-per-young-person",
             type=float,
             default=None,
@@ -61,7 +68,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, scale, seed, concerns_per_young_person=None, assessments=True, **options
+        self,
+        *args,
+        scale,
+        seed,
+        concerns_per_young_person=None,
+        assessments=True,
+        plans=True,
+        **options,
     ):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
@@ -94,6 +108,7 @@ class Command(BaseCommand):
                 seed=seed,
                 concerns_per_young_person=concerns_per_young_person,
                 assessments=assessments,
+                plans=plans,
             )
             # Bulk inserts send no signals: work out who may see each concern at a place in
             # one statement, as cases/audience.py would have row by row.
