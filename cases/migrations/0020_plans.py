@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_user_added_by_email_changed_at"),
-        ("cases", "0018_assessments"),
+        ("cases", "0019_meetings"),
         ("contexts", "0003_guardian_present_when_ended"),
         ("subjects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

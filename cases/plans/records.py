@@ -61,7 +61,7 @@ RECORD_TYPES = (
         label="cases.Plan",
         subject_paths=("subject",),
         visibility=visibility.through_subject(visibility.planned),
-        panels=(Panel("plans/panels/plans.html", plan_section, kinds=ALL_SUBJECTS, order=61),),
+        panels=(Panel("plans/panels/plans.html", plan_section, kinds=ALL_SUBJECTS, order=66),),
         audit=Audit(
             personal={
                 "kind": False,
