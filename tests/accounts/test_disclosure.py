@@ -352,6 +352,10 @@ ROUTES = {
     "api:referral-detail": (_referral_references, [""], PARTNER),
     "api:action-list": (_none, ["", "?limit=100"], PARTNER),
     "api:action-detail": (_pks(Action), [""], PARTNER),
+    "api:meeting-list": (_none, ["", "?limit=100"], PARTNER),
+    "api:meeting-detail": (_pks(Meeting), [""], PARTNER),
+    # POST only (a GET is 405): a report is the partner's own text.
+    "api:meeting-reports": (_pks(Meeting), [""], PARTNER),
     "api:context-list": (_none, ["", "?name=Test", "?limit=100"], PARTNER),
     "api:harm-category-list": (_none, [""], PARTNER),
     "api:webhook-endpoint-list": (_none, [""], PARTNER),
