@@ -2,8 +2,9 @@
 the invitation, change and cancellation emails (``safeguarding.notifications.services``).
 
 What it says: the meeting's kind and reference (``SUMMARY: Context conference MTG-000123``),
-when, where (the location as typed, or "Online"), and a link that needs sign-in. Never a
-subject's name or any child's details: the description is fixed text. ``UID`` is stable per
+when, "Online" for a meeting only online (never the place as typed: it may be a family's home;
+invitees read it after sign-in), and a link that needs sign-in. Never a subject's name or any
+child's details: the description is fixed text. ``UID`` is stable per
 meeting (``MTG-000123@<NOTIFICATION_MESSAGE_ID_DOMAIN>``) so calendars update the one entry;
 ``SEQUENCE`` is the meeting's ``sequence`` (raised on each change sent); ``METHOD`` is
 ``REQUEST`` (invited, changed) or ``CANCEL``.
@@ -14,6 +15,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Meeting
+
+#: What the calendar says of a meeting held somewhere (the place is read after sign-in).
+PLACE_HIDDEN = "Sign in to see where"
 
 
 def uid(meeting: Meeting) -> str:
@@ -39,7 +43,8 @@ def build(
     event.add("dtend", meeting.ends_at)
     summary = f"{meeting.get_kind_display()} {meeting.reference}"
     event.add("summary", summary)
-    event.add("location", meeting.where or "To be confirmed")
+    # The place as typed is not sent: it may be a family's home. Invitees read it signed in.
+    event.add("location", "Online" if meeting.online and not meeting.location else PLACE_HIDDEN)
     description = "Sign in to see the meeting and its papers."
     if link:
         description = f"{description} {link}"

@@ -348,6 +348,8 @@ def test_the_invitation_email_carries_a_calendar_entry_without_the_childs_detail
     assert str(event["SUMMARY"]) == f"Strategy discussion {meeting.reference}"
     assert str(event["UID"]).startswith(meeting.reference + "@")
     assert int(event["SEQUENCE"]) == 0
+    # The place as typed stays in the app (it may be a family's home).
+    assert "Civic Centre" not in content and str(event["LOCATION"]) == "Sign in to see where"
     everything = message.subject + message.body + content
     for detail in (yp.given_name, yp.family_name, yp.subject.reference):
         assert detail not in everything

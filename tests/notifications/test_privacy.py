@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases import services
+from cases.meetings import services as meeting_services
 from cases.models import Action, Case, HarmCategory, Referral, ReferralSubject
 from safeguarding.api import services as api_services
 from safeguarding.approvals import registry as approvals_registry
@@ -172,6 +173,48 @@ def test_no_personal_data_leaves_in_notifications_or_logs(world, worker, smtp, r
             reason=f"{CHILD_NAME} moved back",
         )
         services.transfer_withdraw(request=back, withdrawn_by=tm2)
+        # A strategy discussion about the child: the police and a GP with no account invited
+        # (calendar invitations), moved, held, minutes naming the child circulated; another
+        # cancelled.
+        soon = timezone.now() + timedelta(days=2)
+        meeting = meeting_services.meeting_schedule(
+            by=tm2,
+            kind="strategy",
+            subject=case.subject,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
+            chair=tm2,
+            location="Civic Centre",
+        )
+        meeting_services.meeting_invite(by=tm2, meeting=meeting, organisation=p1)
+        meeting_services.meeting_invite(
+            by=tm2, meeting=meeting, name="Dr Lee", role="GP", email="gp@surgery.example"
+        )
+        meeting_services.meeting_change(
+            by=tm2,
+            meeting=meeting,
+            starts_at=soon - timedelta(days=3),
+            ends_at=soon - timedelta(days=3) + timedelta(hours=1),
+            location=f"Near {CHILD_ADDRESS}",
+            online=False,
+        )
+        meeting_services.meeting_hold(by=tm2, meeting=meeting, attendance={})
+        meeting_services.minutes_draft(
+            by=tm2, meeting=meeting, summary=NARRATIVE, sections=[(CHILD_NAME, NARRATIVE, True)]
+        )
+        meeting_services.minutes_approve(by=tm2, meeting=meeting)
+        meeting_services.minutes_circulate(by=tm2, meeting=meeting)
+        other = meeting_services.meeting_schedule(
+            by=tm2,
+            kind="professionals",
+            subject=case.subject,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
+            chair=tm2,
+            online=True,
+        )
+        meeting_services.meeting_invite(by=tm2, meeting=other, organisation=p1)
+        meeting_services.meeting_cancel(by=tm2, meeting=other, reason=f"{CHILD_NAME} moved")
 
         wait_for(
             lambda: (
