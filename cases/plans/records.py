@@ -8,7 +8,6 @@ from safeguarding.accounts import visibility
 from safeguarding.subjects.models import Subject
 from safeguarding.subjects.registry import Audit, Chronology, EntryText, Panel, RecordType
 
-from . import services
 from .models import Goal, Measure, MeasureValue, Plan, PlanEvent, PlanReview
 from .selectors import concerns_trend, measure_trends, plans_about
 
@@ -130,4 +129,4 @@ RECORD_TYPES = (
     ),
 )
 
-__all__ = ["RECORD_TYPES", "Goal", "Measure", "MeasureValue", "Plan", "PlanReview", "services"]
+__all__ = ["RECORD_TYPES", "Goal", "Measure", "MeasureValue", "Plan", "PlanReview"]
