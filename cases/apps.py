@@ -18,10 +18,19 @@ class CasesConfig(AppConfig):
         from .casework import records as casework
         from .concerns import records as concerns
         from .front_door import records as front_door
+        from .plans import records as plans
         from .warnings import records as warnings
         from .young_people import records as young_people
 
-        for domain in (young_people, casework, concerns, front_door, warnings, assessments):
+        for domain in (
+            young_people,
+            casework,
+            concerns,
+            front_door,
+            warnings,
+            assessments,
+            plans,
+        ):
             registry.register(*domain.RECORD_TYPES)
 
         # Assessments are signed off through the generic approval (safeguarding.approvals).

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from cases.figures import refresh_minutes as figure_refresh_minutes
 from cases.models import HarmCategory
+from cases.plans.selectors import measure_trends
 from cases.views import SubjectPageMixin
 from safeguarding.accounts import visibility
 from safeguarding.exports import csv_response
@@ -194,6 +195,10 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
         paginator = Paginator(ranking, self.paginate_by)
         paginator.count = totals["places"]  # already counted
         page = paginator.page(page_number(params.get("page"), paginator.num_pages))
+        shown = list(page.object_list)
+        # Did the places with a plan get safer? Their measures' trend beside the concerns'
+        # (cases.plans.selectors.measure_trends: a fixed number of queries for the page).
+        trends = measure_trends(user, [row.place.subject_id for row in shown])
         rows = [
             {
                 "place": row.place,
@@ -201,8 +206,9 @@ class HotspotsView(AllowedUsersMixin, TemplateView):
                 "previous": row.previous,
                 "change": row.current - row.previous,
                 "emerging": row.current >= threshold > row.previous,
+                "plan_trend": trends.get(row.place.subject_id),
             }
-            for row in page.object_list
+            for row in shown
         ]
         monthly = selectors.concerns_per_month_by_harm(
             user=user, kind=kind or None, harm=harm or None, as_of=figures and figures.as_of

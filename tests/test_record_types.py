@@ -42,6 +42,12 @@ def test_the_record_types_of_today_are_declared():
         "cases.EvidenceItem",
         "cases.AssessmentEvent",
         "cases.AssessmentMention",
+        "cases.Plan",
+        "cases.Goal",
+        "cases.Measure",
+        "cases.MeasureValue",
+        "cases.PlanReview",
+        "cases.PlanEvent",
         "approvals.Approval",
     }
 
@@ -84,6 +90,7 @@ def test_the_chronology_kinds_come_from_the_declarations():
         "warning": "Warning notes",
         "assessment": "Assessments",
         "assessment_mention": "Named in assessments",
+        "plan": "Plans",
     }
     from cases.subject_pages.selectors import chronology_kinds
 
@@ -181,6 +188,7 @@ def test_the_subject_pages_show_the_declared_panels_in_order(world, client):
         "peers/panels/person_relationships.html",
         "cases/panels/aliases.html",
         "assessments/panels/assessments.html",
+        "plans/panels/plans.html",
         "cases/panels/case_notes.html",
         "cases/panels/documents.html",
         "cases/panels/warning_notes.html",

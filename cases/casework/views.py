@@ -36,6 +36,7 @@ from cases.models import (
     Document,
     TransferRequest,
 )
+from cases.plans import selectors as plan_selectors
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation, User
 from safeguarding.approvals import selectors as approval_selectors
@@ -101,6 +102,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     (place, place.in_progress)
                     for place in assessment_selectors.schools_to_assess(user)
                 ],
+                plan_work=plan_selectors.partner_plan_work(user),
                 today=timezone.localdate(),
                 **kwargs,
             )
@@ -118,6 +120,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             my_cases=selectors.my_open_cases(user=user),
             my_actions=selectors.my_open_actions(user=user),
             my_assessments=assessment_selectors.my_assessments(user)[: assessment_selectors.LISTED],
+            plans_due=plan_selectors.due_for_review(user),
             awaiting_sign_off=awaiting,
             waiting_approvals=waiting_approvals,
             more_approvals_waiting=more_waiting,

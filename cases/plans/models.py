@@ -292,6 +292,9 @@ class PlanReview(models.Model):
     def __str__(self):
         return f"Review of {self.plan_id} on {self.held_on}"
 
+    def get_absolute_url(self):
+        return reverse("plans:review", args=[self.pk])
+
 
 class PlanEvent(models.Model):
     """One step in a plan's history (added, never changed): each an entry in the subject's

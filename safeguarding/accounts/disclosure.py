@@ -132,16 +132,30 @@ PARTNER_READS: dict[str, frozenset[str]] = {
         }
     ),
     "cases.evidenceitem": frozenset(),
-    # Safety plans (the API, cases/plans/api.py): a partner reads a plan that asks its
-    # organisation for something by its reference, kind, status and dates — never a young
-    # person's safe places, trusted adults, what to do if unsafe or places to avoid, nor why a
-    # plan ended; the goals its actions and measures serve (the API withholds a goal's words on
-    # a young person's plan); the measures it records; their values but for the notes (the API
-    # gives a partner its own organisation's notes only).
+    # A school's own assessment's history, with the comments it was returned with (partners
+    # read the events of their own school's assessment only: visibility._assessed).
+    "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),
+    "cases.assessmentmention": frozenset(),
+    # Plans: a partner asked for something by a plan (a response it owns, a measure it
+    # records) reads the plan by its reference, kind, status and dates, and its goals' words
+    # (what its work is for); never the reason it ends, nor a young person's safety details.
     "cases.plan": frozenset(
-        {"subject", "kind", "status", "reference", "started_on", "next_review_on", "ended_on"}
+        {
+            "subject",
+            "kind",
+            "status",
+            "started_on",
+            "next_review_on",
+            "ended_on",
+            "reference",
+            "is_open",
+            "for_young_person",
+            "is_review_overdue",
+        }
     ),
     "cases.goal": frozenset({"plan", "statement", "position"}),
+    # The measures its organisation records, and their values with their notes (what it and
+    # the council recorded against them).
     "cases.measure": frozenset(
         {
             "goal",
@@ -152,14 +166,13 @@ PARTNER_READS: dict[str, frozenset[str]] = {
             "baseline_on",
             "target_value",
             "recorder_organisation",
-            "__str__",
         }
     ),
-    "cases.measurevalue": frozenset({"measure", "value", "recorded_on", "recorded_at"}),
-    # A school's own assessment's history, with the comments it was returned with (partners
-    # read the events of their own school's assessment only: visibility._assessed).
-    "cases.assessmentevent": frozenset({"assessment", "kind", "at", "note"}),
-    "cases.assessmentmention": frozenset(),
+    "cases.measurevalue": frozenset(
+        {"measure", "value", "recorded_on", "note", "recorded_by", "organisation", "recorded_at"}
+    ),
+    "cases.planreview": frozenset(),
+    "cases.planevent": frozenset(),
     "cases.warningnoteevent": frozenset(),
     # Requests for sign-off: the council's. A partner who asked for sign-off of something of
     # theirs (a school's assessment) reads the decision on that record's own page.

@@ -857,9 +857,9 @@ def _planned(user, action, seen: Callable[[str], Q], plan_key: str = "pk") -> Q:
     return NOTHING
 
 
-def planned(user, action: str, seen: Callable[[str], Q]) -> Q:
-    """Plans: see :func:`_planned`."""
-    return _planned(user, action, seen)
+def planned(user, action: str, seen: Callable[[str], Q], plan_key: str = "pk") -> Q:
+    """Plans, and their goals (``plan_key="plan_id"``): see :func:`_planned`."""
+    return _planned(user, action, seen, plan_key=plan_key)
 
 
 def plans_kept_by(user) -> bool:
@@ -885,7 +885,7 @@ def goal_rule(user, action):
     )
 
 
-def _plan_staff(user, action, seen: Callable[[str], Q]) -> Q:
+def plan_staffed(user, action, seen: Callable[[str], Q]) -> Q:
     """The council staff's part of :func:`_planned` (reviews, a plan's history)."""
     R = _roles()
     if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
@@ -898,23 +898,22 @@ def _plan_staff(user, action, seen: Callable[[str], Q]) -> Q:
 @policy("cases.PlanReview", "cases.PlanEvent")
 def plan_review_rule(user, action):
     """A plan's reviews and history: the council staff's (as the plan); partners read none."""
-    return _plan_staff(user, action, lambda a: _subject(user, a, key="plan__subject_id"))
+    return plan_staffed(user, action, lambda a: _subject(user, a, key="plan__subject_id"))
 
 
-def _measured(user, action, prefix: str) -> Q:
+def measured(user, action, seen: Callable[[str], Q], prefix: str = "") -> Q:
     """Measures (``prefix=""``) and their values (``prefix="measure__"``): council staff as
-    the plan (:func:`_plan_staff`), and the worker named to record a measure; a partner agency
+    the plan (:func:`plan_staffed`), and the worker named to record a measure; a partner agency
     the measures its organisation is asked to record, and their values. CHANGE of a measure is
     recording its values (``measure_value_record``; its name, baseline and target are changed
     as the plan is); a value, once recorded, is changed only by recording that day's again,
     so CHANGE of a value is the council staff's alone."""
     R = _roles()
-    seen = lambda a: _subject(user, a, key=f"{prefix}goal__plan__subject_id")  # noqa: E731
     if _is(user, R.PARTNER):
         if not user.organisation_id or (prefix and action != VIEW):
             return NOTHING
         return Q(**{f"{prefix}recorder_organisation_id": user.organisation_id})
-    staff = _plan_staff(user, action, seen)
+    staff = plan_staffed(user, action, seen)
     if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER) and (action == VIEW or not prefix):
         return staff | Q(**{f"{prefix}recorder_user_id": user.pk})
     return staff
@@ -922,14 +921,19 @@ def _measured(user, action, prefix: str) -> Q:
 
 @policy("cases.Measure")
 def measure_rule(user, action):
-    """See :func:`_measured`."""
-    return _measured(user, action, "")
+    """See :func:`measured`."""
+    return measured(user, action, lambda a: _subject(user, a, key="goal__plan__subject_id"))
 
 
 @policy("cases.MeasureValue")
 def measure_value_rule(user, action):
-    """See :func:`_measured`."""
-    return _measured(user, action, "measure__")
+    """See :func:`measured`."""
+    return measured(
+        user,
+        action,
+        lambda a: _subject(user, a, key="measure__goal__plan__subject_id"),
+        "measure__",
+    )
 
 
 @policy("cases.TransferRequest")

@@ -76,6 +76,10 @@ class Targets:
     # The demo's place plan with a year of values (``safeguarding/demo/plans.py``): (plan id,
     # the measure with most values that PARTNER's organisation records in it).
     plan_measured: tuple[int, int] | None = None
+    # The safety plan of the team's busiest place with one (id, the place's concerns), and its
+    # newest review (id): none until the demo borough seeds plans.
+    plan: tuple[int, int] | None = None
+    plan_review: int | None = None
 
 
 def find_targets() -> Targets:
@@ -173,6 +177,27 @@ def find_targets() -> Targets:
     )
     assessment_open = _busiest_assessment(("draft", "returned"), params)
     assessment_approved = _busiest_assessment(("approved",), params)
+    plan = _one(
+        """
+        SELECT p.id, (SELECT count(*) FROM cases_concernsubject cs
+                      WHERE cs.subject_id = p.subject_id) AS n
+        FROM cases_plan p JOIN contexts_context r ON r.subject_id = p.subject_id
+        WHERE p.status IN ('active', 'ending', 'ended')
+          AND EXISTS (SELECT 1 FROM contexts_contextgroupobjectpermission g
+                      WHERE g.content_object_id = r.id AND g.group_id = %(group)s)
+        ORDER BY n DESC, p.id LIMIT 1
+        """,
+        params,
+    )
+    review = (
+        _one(
+            "SELECT id FROM cases_planreview WHERE plan_id = %(plan)s"
+            " ORDER BY held_on DESC, id DESC LIMIT 1",
+            {"plan": plan[0]},
+        )
+        if plan
+        else None
+    )
     section = None
     if assessment_open:
         from cases.models import Assessment
@@ -194,6 +219,8 @@ def find_targets() -> Targets:
         assessment_section=section,
         assessment_approved=assessment_approved,
         plan_measured=tuple(plan_measured) if plan_measured else None,
+        plan=plan,
+        plan_review=review[0] if review else None,
     )
 
 
@@ -525,6 +552,25 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
                 RECORD,
                 TEAM_MANAGER,
                 get(reverse("assessments:print", args=[pk])),
+            )
+        )
+    if t.plan:
+        pk, concerns = t.plan
+        pages.append(
+            Page(
+                f"A safety plan (a place, {concerns} concerns)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("plans:plan", args=[pk])),
+            )
+        )
+    if t.plan_review:
+        pages.append(
+            Page(
+                "A safety plan's review (its measures' charts)",
+                RECORD,
+                SOCIAL_WORKER,
+                get(reverse("plans:review", args=[t.plan_review])),
             )
         )
     pages += [

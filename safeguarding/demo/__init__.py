@@ -16,8 +16,8 @@ The borough's data apart from how it is built:
   concerns, actions, grants), ``referrals.py``, ``notes.py``, ``assessments.py``
   (assessments of every kind in every state, made through the services and dated back, a
   fixed number per team) and ``plans.py`` (the last: safety plans in every state started from
-  those assessments, with a year of a place's measures), what they share (``core.py``), and how rows are written
-  (``writer.py``).
+  those assessments, with a year of a place's measures), what they share (``core.py``), and
+  how rows are written (``writer.py``).
 
 How it is written: the few hundred organisations, teams and users, and the places, guardians
 and peer groups (about 1 row in 300 at any scale), through the ORM with ``bulk_create``;

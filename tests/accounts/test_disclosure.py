@@ -25,7 +25,11 @@ from cases.models import (
     CaseNote,
     Concern,
     Document,
+    Goal,
     HarmCategory,
+    Measure,
+    Plan,
+    PlanReview,
     Referral,
     ReferralSubject,
     TransferRequest,
@@ -143,6 +147,10 @@ def _assessment_sections(w):
         for a in Assessment.objects.all()
         for section in a.definition.sections
     ]
+
+
+def _plan_goals(w):
+    return [{"pk": plan, "goal": goal} for goal, plan in Goal.objects.values_list("pk", "plan_id")]
 
 
 def _document_references(w):
@@ -313,6 +321,22 @@ ROUTES = {
     "assessments:evidence": (_pks(Assessment), [""], PARTNER),
     "assessments:submit": (_pks(Assessment), [""], PARTNER),
     "assessments:decision": (_pks(Assessment), [""], STAFF),
+    # Plans: a partner opens the plans that ask its organisation for something (team one's
+    # place plan: its measure and its action), and records its measure's values; it starts,
+    # changes, reviews and ends none.
+    "plans:start": (_subject_references, [""], STAFF),
+    "plans:plan": (_pks(Plan), [""], PARTNER),
+    "plans:activate": (_pks(Plan), [""], STAFF),  # POST only: 405
+    "plans:goal-add": (_pks(Plan), [""], STAFF),
+    "plans:measure-add": (_plan_goals, [""], STAFF),
+    "plans:action-add": (_pks(Plan), [""], STAFF),
+    "plans:safety": (_pks(Plan), [""], STAFF),
+    "plans:link": (_pks(Plan), [""], STAFF),
+    "plans:review-add": (_pks(Plan), [""], STAFF),
+    "plans:review": (_pks(PlanReview), [""], STAFF),
+    "plans:end": (_pks(Plan), [""], STAFF),
+    "plans:decision": (_pks(Plan), [""], STAFF),
+    "plans:measure-value": (_pks(Measure), [""], PARTNER),
     "cases:warnings": (_none, ["", "?within=90"], STAFF),
     "cases:warning-decide": (_pks(WarningNote), [""], STAFF),
     "cases:warning-review": (_pks(WarningNote), [""], STAFF),
@@ -343,8 +367,6 @@ ROUTES = {
     "api:referral-detail": (_referral_references, [""], PARTNER),
     "api:action-list": (_none, ["", "?limit=100"], PARTNER),
     "api:action-detail": (_pks(Action), [""], PARTNER),
-    # The plan's page (the plans engineer's, cases/plans/urls.py): here so the table is whole.
-    "plans:plan": (_plan_pks, [""], PARTNER),
     "api:plan-list": (_none, ["", "?status=active", "?limit=100"], PARTNER),
     "api:plan-detail": (_plan_pks, [""], PARTNER),
     "api:plan-action-detail": (_plan_actions, [""], PARTNER),
@@ -501,6 +523,8 @@ def test_no_council_only_field_reaches_a_partner_on_any_route(world, planted):
         "contexts:context",
         "assessments:assessment",
         "assessments:section",
+        "plans:plan",
+        "plans:measure-value",
         "cases:referral",
         "api:referral-detail",
         "api:action-detail",

@@ -189,21 +189,21 @@ def test_a_long_chronology_is_paged_newest_first(world, client, monkeypatch):
     client.force_login(world.users["sw"])
     url = YOUNG_PERSON.detail_url(yp)
     # The world's concern, referral, allocation, case note, risk change, closure step, warning
-    # note, screening started and mention in a place assessment, and the 8 added: 17 entries,
-    # newest first.
+    # note, screening started, mention in a place assessment and safety plan started, and the
+    # 8 added: 18 entries, newest first.
     first = client.get(url)
     entries = first.context["chronology"]
-    assert entries.paginator.count == 17
+    assert entries.paginator.count == 18
     assert [e.detail for e in entries.object_list] == [
         f"Seen near the park {i}" for i in (7, 6, 5, 4, 3)
     ]
     page = first.content.decode()
-    assert "Showing 1 to 5 of 17 entries" in page
+    assert "Showing 1 to 5 of 18 entries" in page
     assert 'href="?page=2#chronology"' in page
     pages = [entries] + [client.get(url, {"page": str(n)}).context["chronology"] for n in (2, 3, 4)]
-    assert [len(p.object_list) for p in pages] == [5, 5, 5, 2] and not pages[-1].has_next()
+    assert [len(p.object_list) for p in pages] == [5, 5, 5, 3] and not pages[-1].has_next()
     seen = [(e.kind, e.obj.pk) for p in pages for e in p.object_list]
-    assert len(set(seen)) == 17  # nothing shown twice, nothing missed
+    assert len(set(seen)) == 18  # nothing shown twice, nothing missed
     assert [e.when for p in pages for e in p.object_list] == sorted(
         (e.when for p in pages for e in p.object_list), reverse=True
     )
