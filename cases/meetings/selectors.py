@@ -72,7 +72,9 @@ def meeting_parts(user, meeting: Meeting) -> dict:
             .select_related(*SUBJECT_RECORDS)
         ),
         "decisions": list(
-            visibility.restrict(user, Decision).filter(meeting=meeting).select_related("made_by")
+            visibility.restrict(user, Decision)
+            .filter(meeting=meeting)
+            .select_related("made_by", "agenda_item__subject")
         ),
         "sections": list(visibility.restrict(user, MinutesSection).filter(meeting=meeting)),
         "actions": list(

@@ -117,6 +117,13 @@ class MeetingView(_MeetingMixin, TemplateView):
         may_change = visibility.can(user, meeting, visibility.CHANGE)
         clocked = with_follow_up(Meeting.objects.filter(pk=meeting.pk)).first()
         invitation = services.invitation_of(user, meeting)
+        if meeting.held and visibility.plans_kept_by(user):
+            # "Start a plan from this decision": on the subject it is about, if the user sees it.
+            for decision in parts["decisions"]:
+                item = decision.agenda_item
+                about = item.subject if item is not None and item.subject_id else meeting.subject
+                if about is not None and about.pk in parts["subjects_seen"]:
+                    decision.plan_subject = about
         return super().get_context_data(
             **parts,
             may_change=may_change,

@@ -54,6 +54,15 @@ class Plan(models.Model):
         related_name="plans",
         help_text="The approved assessment the plan was started from, if any.",
     )
+    source_decision = models.ForeignKey(
+        "cases.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="The meeting's decision the plan was started from (a context conference's "
+        "agreeing a context plan, say), if any.",
+    )
     started_on = models.DateField(default=timezone.localdate)
     next_review_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)

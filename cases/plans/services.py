@@ -30,9 +30,11 @@ from django.utils import timezone
 from cases.models import (
     Action,
     Assessment,
+    Decision,
     Goal,
     Measure,
     MeasureValue,
+    Meeting,
     Plan,
     PlanEvent,
     PlanReview,
@@ -185,11 +187,21 @@ def plan_start(
     subject: Subject,
     by: User,
     source_assessment: Assessment | None = None,
+    source_decision: Decision | None = None,
     next_review_on: date | None = None,
 ) -> Plan:
     """Start a draft plan on ``subject`` (its kind from the subject: :func:`kind_for`), from
     an approved assessment of the same subject if one is given (its goals drafted from it:
     :func:`drafted_goals`). Its first review is ``next_review_on`` or :func:`first_review_on`.
+
+    ``source_decision``: a decision of a meeting held about ``subject`` (the meeting's
+    subject, or for a MACE panel the subject of the decision's agenda item) that agreed this
+    plan (PRACTICE.md: a context conference "agrees safety goals and the context plan"). With
+    no ``source_assessment``, the meeting's own approved assessment of the subject (a context
+    conference held from one) drafts the goals. The meeting's open actions about the subject
+    become the plan's responses, not yet under a goal. A decision ``by`` may not see is
+    ``RecordNotFound``; one of a meeting not yet held, or about another subject,
+    ``ApplicationError`` on ``source_decision``.
 
     One plan is in progress on a subject at a time: starting another raises
     ``ApplicationError`` (code ``"in_progress"``, the plan in ``params["plan"]``). An
@@ -216,6 +228,13 @@ def plan_start(
         raise ApplicationError(
             {"source_assessment": "Choose an approved assessment of this record."}
         )
+    meeting = None
+    if source_decision is not None:
+        meeting = _decided_for(source_decision, subject, by)
+        if source_assessment is None and meeting.source_assessment_id is not None:
+            held_from = meeting.source_assessment
+            if held_from.subject_id == subject.pk and held_from.status == "approved":
+                source_assessment = held_from
     today = timezone.localdate()
     if next_review_on is not None and next_review_on <= today:
         raise ApplicationError({"next_review_on": "The review date must be in the future."})
@@ -223,6 +242,7 @@ def plan_start(
         subject=subject,
         kind=kind_for(subject),
         source_assessment=source_assessment,
+        source_decision=source_decision,
         started_on=today,
         next_review_on=next_review_on or first_review_on(today),
         started_by=by,
@@ -232,9 +252,47 @@ def plan_start(
             Goal(plan=plan, statement=statement, source=source, position=position)
             for position, (source, statement) in enumerate(drafted_goals(source_assessment))
         )
-    note = f"From {source_assessment.reference}" if source_assessment else ""
+    if meeting is not None:
+        Action.objects.filter(
+            meeting=meeting,
+            subject=subject,
+            plan__isnull=True,
+            status__in=Action.OPEN_STATUSES,
+        ).update(plan=plan, updated_at=timezone.now())
+    sources = [
+        *([f"a decision of {meeting.reference}"] if meeting else []),
+        *([source_assessment.reference] if source_assessment else []),
+    ]
+    note = f"From {' and '.join(sources)}" if sources else ""
     _event(plan, PlanEvent.Kind.STARTED, by, note)
     return plan
+
+
+def decision_subject_id(decision: Decision) -> int | None:
+    """The subject a meeting's decision is about: its agenda item's (a MACE panel's), or the
+    meeting's own; None for a theme or a person of concern held by reference only."""
+    item = decision.agenda_item
+    if item is not None and item.subject_id is not None:
+        return item.subject_id
+    return decision.meeting.subject_id
+
+
+def _decided_for(decision: Decision, subject: Subject, by: User) -> Meeting:
+    """The meeting of ``decision`` if a plan on ``subject`` may start from it (see
+    :func:`plan_start`)."""
+    meeting = Meeting.objects.select_related("source_assessment").get(pk=decision.meeting_id)
+    if not visibility.can(by, meeting) or not visibility.can(by, decision):
+        raise RecordNotFound()
+    if meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.CANCELLED):
+        raise ApplicationError(
+            {"source_decision": "Start a plan from a decision once the meeting has been held."}
+        )
+    decision.meeting = meeting
+    if decision_subject_id(decision) != subject.pk:
+        raise ApplicationError(
+            {"source_decision": "That decision is about another record: choose one about this."}
+        )
+    return meeting
 
 
 @transaction.atomic

@@ -8,9 +8,10 @@ decision. Every page reads the plan through the one rule; opening one is an audi
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from cases.models import Action, Assessment, Goal, Measure, Plan, PlanReview
+from cases.models import Action, Assessment, Decision, Goal, Measure, Plan, PlanReview
 from contexts.models import Context
 from safeguarding.accounts import visibility
 from safeguarding.accounts.models import Organisation
@@ -33,7 +34,13 @@ from .forms import (
     StartForm,
 )
 
-PLAN_RELATED = ("subject", "source_assessment", "started_by", *selectors.SUBJECT_RELATED)
+PLAN_RELATED = (
+    "subject",
+    "source_assessment",
+    "source_decision__meeting",
+    "started_by",
+    *selectors.SUBJECT_RELATED,
+)
 
 
 def _organisations(user, plan: Plan):
@@ -57,12 +64,34 @@ class PlanStartView(SubjectFormView):
             raise Http404("No plan to start")
         return subject
 
+    @cached_property
+    def decision(self) -> Decision | None:
+        """``?decision=<pk>``: the meeting's decision this plan is started from (the meeting
+        page's "Start a plan from this decision"), read through the rule."""
+        pk = self.request.GET.get("decision", "")
+        if not pk:
+            return None
+        if not pk.isdigit():
+            raise Http404("No such decision")
+        return visibility.get_or_404(
+            self.request.user,
+            Decision.objects.select_related("meeting", "agenda_item"),
+            pk=int(pk),
+        )
+
     def get_form_kwargs(self):
         assessments = visibility.restrict(
             self.request.user,
             Assessment.objects.filter(subject=self.object, status=Assessment.Status.APPROVED),
         ).order_by("-completed_on", "-pk")
-        return {**super().get_form_kwargs(), "assessments": list(assessments)}
+        kwargs = {**super().get_form_kwargs(), "assessments": list(assessments)}
+        held_from = self.decision and self.decision.meeting.source_assessment_id
+        if held_from and any(a.pk == held_from for a in kwargs["assessments"]):
+            kwargs["initial"] = {**kwargs.get("initial", {}), "source_assessment": str(held_from)}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decision=self.decision, **kwargs)
 
     def perform(self, form):
         try:
@@ -70,6 +99,7 @@ class PlanStartView(SubjectFormView):
                 subject=self.object,
                 by=self.request.user,
                 source_assessment=form.cleaned_data["source_assessment"],
+                source_decision=self.decision,
             )
         except ApplicationError as error:
             if getattr(error, "code", None) == "in_progress":
