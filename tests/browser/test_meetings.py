@@ -1,15 +1,16 @@
 """Meetings in a real browser, axe on every page: a context conference held from an approved
 place assessment — arranged from the place's page, partners invited (the police by
 organisation, a residents' representative by email only), the agenda, attendance, a decision,
-an action owned by the police, minutes approved by the chair and circulated — then read by the
-police partner, who sees only the parts marked shareable."""
+an action owned by the police, minutes approved by the chair and circulated, a context plan
+started from its decision with the police's action as a response — then read by the police
+partner, who sees only the parts marked shareable."""
 
 import re
 
 import pytest
 from django.utils import timezone
 
-from cases.models import Action, Meeting
+from cases.models import Action, Meeting, Plan
 from safeguarding.notifications.models import Notification
 
 from .conftest import sign_in
@@ -113,6 +114,22 @@ def test_a_context_conference_held_from_an_approved_place_assessment(world, sign
     assert meeting.status == "circulated"
     main = page.locator("main").inner_text()
     assert "Minutes circulated" in main and "Council-only summary" in main
+
+    # The conference agreed a context plan: started from its decision, its goals drafted from
+    # the assessment the conference was held from, the police's action its first response.
+    Plan.objects.filter(subject=place.subject).update(  # the test world's own plan ends
+        status=Plan.Status.ENDED, ended_on=today
+    )
+    _go(browsing, page.get_by_role("link", name="Start a plan from this decision"))
+    assert meeting.reference in page.locator("main").inner_text()
+    assert page.get_by_label(str(assessment), exact=False).is_checked()
+    _button(browsing, "Start the plan")
+    plan = Plan.objects.get(source_decision__meeting=meeting)
+    assert plan.source_assessment == assessment and plan.goals.exists()
+    assert Action.objects.get(meeting=meeting, owner_organisation=police).plan == plan
+    main = page.locator("main").inner_text()
+    assert plan.reference in main and "Agreed at" in main
+    assert "Patrol the path on Friday evenings." in main
 
     # The police partner reads what was shared, and nothing else.
     context.clear_cookies()
