@@ -37,8 +37,10 @@ def _scale(measure: Measure, numbers: list[Decimal]) -> tuple[Decimal, Decimal]:
     return low, high
 
 
-def measure_chart(measure: Measure) -> dict:
-    """The chart and table of ``measure`` (read with ``values_seen``): ``points`` (the SVG
+def measure_chart(measure: Measure, *, notes_of: int | None = None) -> dict:
+    """The chart and table of ``measure`` (read with ``values_seen``). ``notes_of``: for a
+    partner agency, its organisation's id: the notes of values others recorded are left out
+    (as the API does: ``cases/plans/api.py``). Returns ``points`` (the SVG
     polyline's, baseline first), ``dots`` (each ``{"x", "y"}``), ``target_y``, ``width``,
     ``height``, ``label`` (the chart's accessible name, saying every value), ``rows`` (the
     table: ``{"on", "value", "note", "by", "baseline"}``, oldest first), ``trend`` (:class:`Trend`)
@@ -75,7 +77,7 @@ def measure_chart(measure: Measure) -> dict:
         {
             "on": v.recorded_on,
             "value": measure.shown(v.value),
-            "note": v.note,
+            "note": v.note if notes_of is None or v.organisation_id == notes_of else "",
             "by": v.organisation.name if v.organisation_id else str(v.recorded_by or ""),
             "baseline": False,
         }
@@ -102,13 +104,13 @@ def measure_chart(measure: Measure) -> dict:
     }
 
 
-def goal_rows(goals) -> list[dict]:
+def goal_rows(goals, *, notes_of: int | None = None) -> list[dict]:
     """Each goal (``selectors.plan_goals``) with its measures' charts: ``{"goal", "charts",
-    "actions"}``."""
+    "actions"}``. ``notes_of``: see :func:`measure_chart`."""
     return [
         {
             "goal": goal,
-            "charts": [measure_chart(m) for m in goal.measures_seen],
+            "charts": [measure_chart(m, notes_of=notes_of) for m in goal.measures_seen],
             "actions": goal.actions_seen,
         }
         for goal in goals

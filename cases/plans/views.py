@@ -175,7 +175,9 @@ class PlanView(_PlanMixin, TemplateView):
         approval = waiting_approval_of(plan) if plan.status == Plan.Status.ENDING else None
         staff = not partner and visibility.is_council_staff(user)
         return super().get_context_data(
-            goals=presentation.goal_rows(goals),
+            goals=presentation.goal_rows(goals, notes_of=user.organisation_id if partner else None),
+            # A partner reads a young person's plan's goals by number only (the API too).
+            goal_words=not (partner and plan.for_young_person),
             may_change=may_change,
             may_record=set(
                 visibility.restrict(user, Measure, visibility.CHANGE)
@@ -378,7 +380,12 @@ class MeasureValueView(ServiceFormView):
         return super().get_context_data(
             measure=measure,
             plan=plan,
-            chart=presentation.measure_chart(measure),
+            chart=presentation.measure_chart(
+                measure,
+                notes_of=self.request.user.organisation_id
+                if visibility.is_partner_agency(self.request.user)
+                else None,
+            ),
             title=f"Record a value: {measure.name}",
             caption=f"{plan.get_kind_display()} · {plan.reference}",
             cancel_url=plan.get_absolute_url(),
