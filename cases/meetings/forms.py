@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Decision, Invitee, Meeting
+from safeguarding.pickers import PickerField, PickerFormMixin
 from safeguarding.text import CharField, EmailField, NameField
 from safeguarding.widgets import GovukDateField
 
@@ -148,13 +149,35 @@ class HoldForm(forms.Form):
         }
 
 
-class AgendaItemForm(forms.Form):
-    subject = forms.ModelChoiceField(
-        label="Young person, place or group",
-        queryset=None,
-        required=False,
-        empty_label="None: a reference or a theme",
+#: The fields of a form's subject pickers (``safeguarding/pickers.py``), at most one chosen.
+SUBJECT_PICKERS = ("young_person", "place", "peer_group")
+
+
+class SubjectPickersMixin(PickerFormMixin):
+    """A young person, a place or a peer group, each picked by search (the borough's
+    directories are too big for a select; give the form ``user=``): at most one of the three.
+    ``cleaned_data["subject"]`` is the picked record's ``Subject`` (None if none), which is
+    what the services take; the three fields are not in it."""
+
+    def clean(self):
+        data = super().clean()
+        picked = [(name, data.pop(name, None)) for name in SUBJECT_PICKERS]
+        picked = [(name, record) for name, record in picked if record is not None]
+        for name, _record in picked[1:]:
+            self.add_error(name, "Choose one young person, place or peer group, not two")
+        data["subject"] = picked[0][1].subject if picked else None
+        return data
+
+
+class AgendaItemForm(SubjectPickersMixin, forms.Form):
+    """An agenda item: a young person, place or peer group (picked), a person of concern by
+    reference, or a theme. The service checks that exactly one is given."""
+
+    young_person = PickerField(
+        "young-people", label="What is the item about: a young person", required=False
     )
+    place = PickerField("places", label="Or a place", required=False)
+    peer_group = PickerField("peer-groups", label="Or a peer group", required=False)
     reference = CharField(
         label="Person of concern: their reference",
         required=False,
@@ -170,11 +193,6 @@ class AgendaItemForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
     shareable = forms.BooleanField(label="Partners invited may read this item", required=False)
-
-    def __init__(self, *args, subjects, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = subjects
-        self.fields["subject"].label_from_instance = lambda s: f"{s.display_name} ({s.reference})"
 
 
 class AgendaRecordForm(forms.Form):
@@ -220,38 +238,42 @@ class DecisionForm(forms.Form):
             del self.fields["icpc"]
 
 
-class MeetingActionForm(forms.Form):
+class MeetingActionForm(SubjectPickersMixin, forms.Form):
+    """An action the meeting agreed: about the meeting's subject (nothing picked) or one of its
+    agenda's (picked, checked by the service); owned by a worker of the council (picked from
+    the ``workers`` picker: give the form ``user=``) or a partner organisation
+    (``organisations=``, a few: a select)."""
+
     description = CharField(
         label="What must be done?",
         widget=TEXTAREA,
         error_messages={"required": "Say what must be done"},
     )
-    subject = forms.ModelChoiceField(
-        label="About", queryset=None, required=False, empty_label="The meeting's subject"
+    young_person = PickerField(
+        "young-people",
+        label="About (optional): a young person",
+        required=False,
+        help_text="Leave these empty for the meeting's subject; otherwise choose one on its "
+        "agenda. Search by name, alias, date of birth or postcode, then choose.",
     )
+    place = PickerField("places", label="Or a place", required=False)
+    peer_group = PickerField("peer-groups", label="Or a peer group", required=False)
     due_on = GovukDateField(
         label="When must it be done by?",
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date it must be done by"},
     )
-    owner_user = forms.ModelChoiceField(
-        label="A worker of the council",
-        queryset=None,
-        required=False,
-        empty_label="Choose a worker",
-    )
+    owner_user = PickerField("workers", label="A worker of the council", required=False)
     owner_organisation = forms.ModelChoiceField(
         label="Or a partner organisation",
         queryset=None,
         required=False,
         empty_label="Choose an organisation",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
     )
 
-    def __init__(self, *args, subjects, users, organisations, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = subjects
-        self.fields["subject"].label_from_instance = lambda s: s.reference
-        self.fields["owner_user"].queryset = users
         self.fields["owner_organisation"].queryset = organisations
 
 

@@ -357,14 +357,13 @@ class AgendaItemAddView(_MeetingFormView):
     form_class = forms.AgendaItemForm
     service = staticmethod(services.agenda_item_add)
     success_message = "Added to the agenda."
+    # The service's "subject" is the form's three pickers: its error goes on the first.
+    error_fields = {"subject": "young_person"}
 
     def get_form_kwargs(self):
-        subjects = (
-            visibility.restrict(self.request.user, Subject)
-            .filter(authority_id=self.object.authority_id)
-            .order_by("reference")
-        )
-        return {**super().get_form_kwargs(), "subjects": subjects}
+        # The subject is picked (searched for), never listed: the page does not grow with the
+        # borough. The service checks what is picked is the meeting's authority's.
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Add to the agenda", **kwargs)
@@ -424,18 +423,15 @@ class MeetingActionAddView(_MeetingFormView):
     form_class = forms.MeetingActionForm
     service = staticmethod(services.meeting_action_add)
     success_message = "Action agreed. Its owner is told."
-    error_fields = {"owner": "owner_user"}
+    error_fields = {"owner": "owner_user", "subject": "young_person"}
 
     def get_form_kwargs(self):
-        m = self.object
-        subjects = Subject.objects.filter(
-            pk__in=AgendaItem.objects.filter(meeting=m, subject__isnull=False).values("subject_id")
-        ).order_by("reference")
+        # The subject and the worker are picked (searched for), never listed; the service
+        # checks the subject is the meeting's or on its agenda, the worker the authority's.
         return {
             **super().get_form_kwargs(),
-            "subjects": subjects,
-            "users": _staff(m.authority_id),
-            "organisations": _organisations(m.authority_id),
+            "user": self.request.user,
+            "organisations": _organisations(self.object.authority_id),
         }
 
     def get_context_data(self, **kwargs):

@@ -628,7 +628,8 @@ def test_inactive_and_anonymous_users_see_nothing(world):
 
 #: Each predicate's answer per user, in the order of the columns below. "system" is a partner
 #: organisation's API service account (what its tokens act as); "root" a superuser whose role
-#: is the model's default; "inactive tm" a team manager deactivated.
+#: is the model's default; "inactive tm" a team manager deactivated. "mt": meeting_workers,
+#: "at": attends_meetings.
 GATES = [
     "logs_concerns",
     "manages_team",
@@ -646,18 +647,20 @@ GATES = [
     "is_partner_system",
     "keeps_case_notes",
     "signs_off",
+    "meeting_workers",
+    "attends_meetings",
 ]
 GATE_TABLE = {
-    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys notes sign
-    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0),
-    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  1),
-    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0),
-    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0,  0,  0),
-    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1,  0,  0),
-    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0,  0,  0),
-    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0,  1,  0),
-    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0,  0,  0),
-    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0,  0,  0),
+    #               logs mng ovs dlv srch ref hook tok adm rev isadm staff prt sys notes sign mt at
+    "sw":          (1,   0,  0,  0,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0,  1, 1),
+    "tm":          (1,   1,  0,  1,  1,   1,  0,   0,  0,  0,  0,    1,    0,  0,  1,  1,  1, 1),
+    "sm":          (0,   0,  1,  1,  1,   0,  0,   0,  0,  0,  0,    1,    0,  0,  1,  0,  0, 1),
+    "partner":     (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  0,  0,  0,  0, 1),
+    "system":      (0,   0,  0,  0,  0,   1,  1,   0,  0,  0,  0,    0,    1,  1,  0,  0,  0, 1),
+    "admin":       (0,   0,  0,  1,  1,   0,  0,   1,  1,  1,  1,    0,    0,  0,  0,  0,  0, 0),
+    "root":        (0,   0,  0,  0,  1,   0,  0,   0,  0,  1,  0,    1,    0,  0,  1,  0,  1, 1),
+    "inactive tm": (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    1,    0,  0,  0,  0,  0, 0),
+    "anonymous":   (0,   0,  0,  0,  0,   0,  0,   0,  0,  0,  0,    0,    0,  0,  0,  0,  0, 0),
 }  # fmt: skip
 
 

@@ -5,11 +5,14 @@ the rows."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.meetings import services
-from cases.models import Meeting
+from cases.models import Action, AgendaItem, Meeting
+from tests.factories import SocialWorkerFactory, YoungPersonFactory
 
 from .test_services import FRIDAY, _past, _place, _schedule, _yp
 
@@ -182,7 +185,7 @@ def test_a_context_conference_from_an_approved_assessment_and_a_mace_panel(world
     _follow(
         client,
         reverse("meetings:agenda-add", args=[panel.pk]),
-        {"subject": _yp(world).pk, "minutes_allowed": 10},
+        {"young_person": world.records["cases.youngperson"]["own"].pk, "minutes_allowed": 10},
     )
     _follow(
         client,
@@ -252,9 +255,6 @@ def test_query_counts_do_not_grow_with_the_rows(world, client, django_assert_max
             "panel": panel.get_absolute_url(),
             "young person": _yp(world).get_absolute_url(),
         }.items():
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
             with CaptureQueriesContext(connection) as queries:
                 _ok(client.get(url))
             counts[name] = len(queries)
@@ -263,3 +263,133 @@ def test_query_counts_do_not_grow_with_the_rows(world, client, django_assert_max
     meeting = Meeting.objects.filter(kind="strategy").first()
     with django_assert_max_num_queries(40):
         _ok(client.get(meeting.get_absolute_url()))
+
+
+def _held(world):
+    """A strategy discussion held last Friday, by sw: open for its actions."""
+    meeting = _past(_schedule(world, "strategy"), FRIDAY)
+    services.meeting_hold(by=world.users["sw"], meeting=meeting, held_on=FRIDAY, attendance={})
+    return meeting
+
+
+def test_the_agenda_and_action_subjects_and_workers_are_picked_not_listed(world, client):
+    sw, tm = world.users["sw"], world.users["tm"]
+    yp = world.records["cases.youngperson"]["own"]
+    place, group = (
+        world.records["contexts.context"]["team"],
+        world.records["peers.peergroup"]["team"],
+    )
+    client.force_login(tm)
+    panel = _schedule(world, "mace", by="tm", title="Picking panel", location="Room")
+    url = reverse("meetings:agenda-add", args=[panel.pk])
+    page = _ok(client.get(url))
+    # Search boxes, and nobody listed: the borough is not in the page.
+    assert 'name="young_person_find"' in page and 'name="place_find"' in page
+    assert 'name="peer_group_find"' in page and yp.full_name not in page
+    # Without JavaScript: Find lists the matches, keeps what was typed and saves nothing.
+    found = _ok(
+        client.post(
+            url,
+            {
+                "young_person_find": yp.given_name,
+                "find": "young_person",
+                "theme": "Typed theme",
+                "minutes_allowed": 7,
+            },
+        )
+    )
+    assert yp.full_name in found and "Typed theme" in found
+    assert "There is a problem" not in found and not panel.agenda.exists()
+    # Two picked: said, nothing saved.
+    two = _ok(client.post(url, {"young_person": yp.pk, "place": place.pk, "minutes_allowed": 5}))
+    assert "Choose one young person, place or peer group, not two" in two
+    assert not panel.agenda.exists()
+    # None of the five: the service's sentence, on the first picker.
+    assert "or a theme: one." in _ok(client.post(url, {"minutes_allowed": 5}))
+    _follow(client, url, {"place": place.pk, "minutes_allowed": 5})
+    _follow(client, url, {"peer_group": group.pk, "minutes_allowed": 5})
+    assert list(panel.agenda.values_list("subject_id", flat=True)) == [
+        place.subject_id,
+        group.subject_id,
+    ]
+    assert AgendaItem.objects.filter(meeting=panel).count() == 2
+    # An action: about the meeting's subject (picked or not), owned by a picked worker.
+    client.force_login(sw)
+    meeting = _held(world)
+    action_url = reverse("meetings:action-add", args=[meeting.pk])
+    page = _ok(client.get(action_url))
+    assert 'name="owner_user_find"' in page and 'name="young_person_find"' in page
+    due = _day("due_on", timezone.localdate() + timedelta(days=4))
+    found = _ok(
+        client.post(
+            action_url,
+            {
+                "description": "Typed",
+                **due,
+                "owner_user_find": sw.get_full_name(),
+                "find": "owner_user",
+            },
+        )
+    )
+    assert sw.get_full_name() in found and not meeting.actions.exists()
+    off_agenda = {"description": "Visit.", **due, "owner_user": sw.pk, "peer_group": group.pk}
+    assert "Choose a subject on this meeting&#x27;s agenda." in _ok(
+        client.post(action_url, off_agenda)
+    )
+    _follow(client, action_url, {**off_agenda, "peer_group": "", "young_person": yp.pk})
+    _follow(client, action_url, {"description": "Call.", **due, "owner_user": sw.pk})
+    assert [(a.subject_id, a.owner_user_id) for a in Action.objects.filter(meeting=meeting)] == [
+        (yp.subject_id, sw.pk),
+        (yp.subject_id, sw.pk),
+    ]
+
+
+def _measure(client, world, requests) -> list[tuple[int, int, int]]:
+    """Status, size in bytes and number of queries of each (user, url, data or None for a
+    GET)."""
+    results = []
+    for user, url, data in requests:
+        client.force_login(world.users[user])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, data) if data is not None else client.get(url)
+        results.append((response.status_code, len(response.content), len(ctx.captured_queries)))
+    return results
+
+
+def _more_of_the_borough(world, start, n):
+    """``n`` more young people (team one's, allocated to sw: both may see them) and workers."""
+    la = world.records["accounts.organisation"]["la"]
+    t1, t2 = world.records["accounts.team"]["t1"], world.records["accounts.team"]["t2"]
+    for i in range(start, start + n):
+        YoungPersonFactory(
+            authority=la, given_name=f"Meetextra{i}", case__team=t1, case__worker=world.users["sw"]
+        )
+        SocialWorkerFactory(username=f"meet_extra_{i}", team=t2)
+
+
+def test_the_agenda_and_action_pages_do_not_grow_with_the_borough(world, client):
+    """The same bytes and queries with 2 or 32 more young people and workers: the forms hold
+    the current choice and a search's matches, never a directory."""
+    panel = _schedule(world, "mace", by="tm", title="Growing panel", location="Room")
+    services.agenda_item_add(
+        by=world.users["tm"], meeting=panel, subject=_yp(world), minutes_allowed=5
+    )
+    meeting = _held(world)
+    agenda = reverse("meetings:agenda-add", args=[panel.pk])
+    action = reverse("meetings:action-add", args=[meeting.pk])
+    requests = [
+        ("tm", agenda, None),
+        ("tm", agenda, {"young_person_find": "GivenOwn", "find": "young_person"}),
+        ("tm", agenda, {"young_person": world.records["cases.youngperson"]["own"].pk}),
+        ("sw", action, None),
+        (
+            "sw",
+            action,
+            {"owner_user_find": world.users["sw"].get_full_name(), "find": "owner_user"},
+        ),
+    ]
+    _more_of_the_borough(world, 0, 2)
+    small = _measure(client, world, requests)
+    assert all(status == 200 for status, _, _ in small), small
+    _more_of_the_borough(world, 2, 30)
+    assert _measure(client, world, requests) == small
