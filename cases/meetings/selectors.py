@@ -47,13 +47,16 @@ def meeting_parts(user, meeting: Meeting) -> dict:
     """What the meeting page shows of ``meeting`` to ``user``: invitees, reports, agenda,
     decisions, minutes sections and actions, each through its rule (a partner: the shareable
     parts, its own reports, its organisation's actions). A dict of lists."""
-    subjects_seen = set(
-        visibility.restrict(user, Subject)
-        .filter(
-            Q(pk=meeting.subject_id)
-            | Q(pk__in=AgendaItem.objects.filter(meeting=meeting).values("subject_id"))
-        )
-        .values_list("pk", flat=True)
+    # The meeting's subjects first, then the rule on those alone: an OR of the two in one
+    # query is read by scanning every subject of the borough (60 ms at scale 100).
+    named = {meeting.subject_id} | set(
+        AgendaItem.objects.filter(meeting=meeting).values_list("subject_id", flat=True)
+    )
+    named.discard(None)
+    subjects_seen = (
+        set(visibility.restrict(user, Subject).filter(pk__in=named).values_list("pk", flat=True))
+        if named
+        else set()
     )
     return {
         "invitees": list(

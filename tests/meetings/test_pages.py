@@ -393,3 +393,28 @@ def test_the_agenda_and_action_pages_do_not_grow_with_the_borough(world, client)
     assert all(status == 200 for status, _, _ in small), small
     _more_of_the_borough(world, 2, 30)
     assert _measure(client, world, requests) == small
+
+
+def test_a_meetings_page_decides_only_its_own_subjects_not_the_boroughs(world, client):
+    """Which of a meeting's subjects (its own, its agenda's) the reader may see is the rule on
+    those subjects by id: the rule joined to "its subject or its agenda's" by OR was read by
+    scanning every subject of the borough (60 ms a page at scale 100, BENCHMARKS.md)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    panel = _many_meetings(world, 2)
+    conference = Meeting.objects.filter(kind="strategy").first()
+    client.force_login(world.users["tm"])
+    for meeting in (panel, conference):
+        with CaptureQueriesContext(connection) as queries:
+            _ok(client.get(meeting.get_absolute_url()))
+        subject_rule = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "subjects_subject"."id" AS "pk" FROM "subjects_subject"')
+        ]
+        assert len(subject_rule) == 1, subject_rule
+        assert re.search(r'"subjects_subject"\."id" IN \(\d', subject_rule[0]), subject_rule[0]
+        assert "IS NULL" not in subject_rule[0]
