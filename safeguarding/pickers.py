@@ -5,11 +5,12 @@ cannot offer them all as ``<option>``s. A picker asks the server instead, and a 
 only the record already chosen and the matches of the last search.
 
 **The pickers** (:data:`PICKERS`, by slug): ``young-people``, ``places``, ``peer-groups``,
-``workers`` and ``staff``. Each says what may be picked (``choices(user)``: always
-``visibility.restrict(user, Model, visibility.PICK)``, narrowed but never widened), how text is
-matched (``search``: :mod:`safeguarding.search` for people, places and groups), and how a record
-is shown: a ``label`` and a ``hint`` (date of birth, kind of place, reference, team), which
-together make the one line of text the select's option and the type-ahead show.
+``workers``, ``staff`` and ``people`` (staff and partner agencies' users). Each says what
+may be picked (``choices(user)``: always ``visibility.restrict(user, Model, visibility.PICK)``,
+narrowed but never widened), how text is matched (``search``: :mod:`safeguarding.search` for
+people, places and groups), and how a record is shown: a ``label`` and a ``hint`` (date of
+birth, kind of place, reference, team), which together make the one line of text the select's
+option and the type-ahead show.
 
 **The endpoint**, ``POST /pick/<slug>/`` with ``q`` (the text) and the CSRF token
 (:class:`PickView`). What is searched for is personal data (names, dates of birth, postcodes):
@@ -167,6 +168,29 @@ def _staff(user) -> QuerySet:
     )
 
 
+def _people(user) -> QuerySet:
+    """Who may be named on a meeting (invited, or its co-chair): active users of the user's
+    authority and of its partner agencies, administrators aside. Partners' users are in the
+    rule's PICK for council staff only (``accounts.User`` in ``accounts/visibility.py``)."""
+    org = user.organisation_id
+    return (
+        visibility.restrict(user, User, visibility.PICK)
+        .filter(Q(organisation_id=org) | Q(organisation__authority_id=org), is_active=True)
+        .exclude(role=User.Role.ADMINISTRATOR)
+        .select_related("organisation", "team")
+    )
+
+
+def _person_hint(person) -> str:
+    """Their organisation and their team (partners have no team); nothing for a partner
+    agency's user, who reads other users' names only (``accounts/disclosure.py``)."""
+    try:
+        parts = (person.organisation, person.team)
+    except AttributeError:
+        return ""
+    return ", ".join(str(part) for part in parts if part is not None)
+
+
 def _find_people(people: Callable[[User], QuerySet]) -> Callable[[User, str], QuerySet]:
     def find(user, text: str) -> QuerySet:
         # Every word must be in the first or last name. An authority has thousands of workers
@@ -250,6 +274,17 @@ PICKERS: dict[str, Picker] = {
             ),
             find_label="Name of the member of staff",
             help_text="Search by their name, then choose.",
+        ),
+        Picker(
+            slug="people",
+            noun="person",
+            plural="people",
+            choices=_people,
+            find=_find_people(_people),
+            label=str,
+            hint=_person_hint,
+            find_label="Name of the person",
+            help_text="Council staff or a partner agency's: search by their name, then choose.",
         ),
     )
 }

@@ -12,7 +12,7 @@ from cases import services
 from cases.models import YoungPerson
 from contexts.models import Context
 from peers.models import PeerGroup
-from safeguarding.accounts import grants
+from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
 from safeguarding.pickers import LIMIT
 from tests.conftest import make_user
@@ -133,6 +133,44 @@ def test_workers_of_the_authority_who_may_be_given_work(world, client):
         "hint": "Team One",
         "text": "Sw2 Test (Team One)",
     }
+
+
+def test_people_the_authoritys_staff_and_its_partner_agencies_users(world, client):
+    """``people`` (a meeting's invitee or co-chair): council staff pick active users of the
+    authority and of its partner agencies, administrators aside; a partner picks only their own
+    organisation's (the rule's PICK); nobody picks another authority's."""
+    users = world.users
+    records = world.records["accounts.user"]
+    inactive = make_user("gone", User.Role.PARTNER, users["partner"].organisation, is_active=False)
+    client.force_login(users["sw"])
+    found = _values(_found(client, "people", "Test"))
+    want = {"sw", "sw2", "sw3", "tm", "sm", "partner", "partner2"}
+    assert found == {str(records[name].pk) for name in want}
+    assert str(inactive.pk) not in found
+    assert _found(client, "people", "Partner2 Test") == [
+        {
+            "value": str(records["partner2"].pk),
+            "label": "Partner2 Test",
+            "hint": "Test Academy",
+            "text": "Partner2 Test (Test Academy)",
+        }
+    ]
+    assert _found(client, "people", "Sw3")[0]["hint"] == "Test Borough Council, Team Two"
+    # A partner: their own organisation's only; picking widens nothing they view.
+    client.force_login(users["partner"])
+    assert _found(client, "people", "Test") == [
+        {
+            "value": str(users["partner"].pk),
+            "label": "Partner Test",
+            "hint": "",  # a partner reads users' names only
+            "text": "Partner Test",
+        }
+    ]
+    assert set(visibility.restrict(users["sw"], User).values_list("pk", flat=True)) == {
+        records[name].pk for name in ("sw", "sw2", "sw3", "tm", "sm", "admin")
+    }
+    client.force_login(records["la2_sw"])
+    assert _values(_found(client, "people", "Test")) == {str(records["la2_sw"].pk)}
 
 
 def test_who_may_pick_nothing_finds_nothing(world, client):

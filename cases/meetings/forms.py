@@ -52,28 +52,35 @@ class WhenAndWhereForm(forms.Form):
         return data
 
 
-class ScheduleForm(WhenAndWhereForm):
+class ScheduleForm(PickerFormMixin, WhenAndWhereForm):
+    """Arranging a meeting: the chair (council staff, the ``staff`` picker) and an optional
+    co-chair (staff or a partner agency's user, the ``people`` picker), each searched for,
+    never listed (give the form ``user=``); the service checks them again."""
+
     title = CharField(
         label="Panel name",
         required=False,
         max_length=120,
         help_text="For a MACE panel, for example 'North MACE panel'.",
     )
-    chair = forms.ModelChoiceField(
+    chair = PickerField(
+        "staff",
         label="Chair",
-        queryset=None,
         empty_label="Choose the chair",
         error_messages={"required": "Choose the chair"},
     )
-    co_chair = forms.ModelChoiceField(
-        label="Co-chair (optional)", queryset=None, required=False, empty_label="No co-chair"
+    co_chair = PickerField(
+        "people",
+        label="Co-chair (optional)",
+        required=False,
+        empty_label="No co-chair",
+        help_text="Council staff or a partner agency's (the police co-chair a MACE panel): "
+        "search by their name, then choose.",
     )
     field_order = ["title", "day", "starts", "ends", "location", "online", "chair", "co_chair"]
 
-    def __init__(self, *args, chairs, co_chairs, mace: bool, **kwargs):
+    def __init__(self, *args, mace: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = chairs
-        self.fields["co_chair"].queryset = co_chairs
         if not mace:
             del self.fields["title"]
 
@@ -86,10 +93,14 @@ class CancelForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
-    user = forms.ModelChoiceField(
+class InviteForm(PickerFormMixin, forms.Form):
+    """Who is invited: a person with an account (council staff or a partner agency's, the
+    ``people`` picker: give the form ``user=``), an organisation (a few: a select), or someone
+    with no account. The service checks the combination."""
+
+    user = PickerField(
+        "people",
         label="A person with an account",
-        queryset=None,
         required=False,
         empty_label="Choose a person",
     )
@@ -106,9 +117,8 @@ class InviteForm(forms.Form):
     role = CharField(label="Their role", required=False, max_length=120)
     email = EmailField(label="Their email address", required=False)
 
-    def __init__(self, *args, users, organisations, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
         self.fields["organisation"].queryset = organisations
 
 

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from cases.models import AgendaItem, Assessment, Meeting
 from safeguarding.accounts import visibility
-from safeguarding.accounts.models import Organisation, User
+from safeguarding.accounts.models import Organisation
 from safeguarding.audit.registry import record_read, record_shown
 from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.subjects.models import Subject
@@ -22,24 +22,6 @@ from safeguarding.views import RecordMixin, ServiceFormView
 
 from . import forms, selectors, services
 from .clocks import clocks_of, with_follow_up
-
-
-def _staff(authority_id: int):
-    return User.objects.filter(
-        organisation_id=authority_id, role__in=User.STAFF_ROLES, is_active=True
-    ).order_by("last_name", "first_name", "pk")
-
-
-def _partners_and_staff(authority_id: int):
-    return (
-        User.objects.filter(
-            Q(organisation_id=authority_id) | Q(organisation__authority_id=authority_id),
-            is_active=True,
-        )
-        .exclude(role=User.Role.ADMINISTRATOR)
-        .select_related("organisation")
-        .order_by("last_name", "first_name", "pk")
-    )
 
 
 def _organisations(authority_id: int):
@@ -170,13 +152,13 @@ class MeetingScheduleView(LoginRequiredMixin, View):
             )
 
     def form(self, data=None):
-        authority = self.request.user.organisation_id
+        # The chair and co-chair are picked (searched for), never listed: a borough has
+        # thousands of staff and partners' users. The service checks who may be which.
         return forms.ScheduleForm(
             data,
-            chairs=_staff(authority),
-            co_chairs=_partners_and_staff(authority),
+            user=self.request.user,
             mace=self.kind == Meeting.Kind.MACE,
-            initial={"chair": self.request.user.pk},
+            initial={"chair": self.request.user},
         )
 
     def render(self, form):
@@ -295,11 +277,12 @@ class InviteView(_MeetingFormView):
     success_message = "Invited. They are sent the invitation with a calendar entry."
 
     def get_form_kwargs(self):
-        authority = self.object.authority_id
+        # The person is picked (searched for), never listed; the service checks they work
+        # for or with the meeting's authority.
         return {
             **super().get_form_kwargs(),
-            "users": _partners_and_staff(authority),
-            "organisations": _organisations(authority),
+            "user": self.request.user,
+            "organisations": _organisations(self.object.authority_id),
         }
 
     def get_context_data(self, **kwargs):

@@ -1586,16 +1586,25 @@ def team_rule(user, action):
     return mine if _is(user, R.ADMINISTRATOR) else NOTHING
 
 
-@policy("accounts.User")
+@policy("accounts.User", pick=True)
 def user_rule(user, action):
+    """VIEW: oneself and one's own organisation's users. PICK (naming someone in a form, e.g.
+    inviting them to a meeting or making them its co-chair): council staff also pick the users
+    of the authority's partner agencies (whose names and organisations a meeting's invitations
+    show anyway); everyone else picks what they view. Administrators: the authority's and its
+    partners' users, for every action."""
     R = _roles()
     if not user.organisation_id:
-        return Q(pk=user.pk) if action == VIEW else NOTHING
+        return Q(pk=user.pk) if action in (VIEW, PICK) else NOTHING
     if _is(user, R.ADMINISTRATOR):
         return Q(organisation_id=user.organisation_id) | Q(
             organisation__authority_id=user.organisation_id
         )
-    if action == VIEW:
+    if action == PICK and _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER):
+        return Q(organisation_id=user.organisation_id) | Q(
+            organisation__authority_id=user.organisation_id
+        )
+    if action in (VIEW, PICK):
         return Q(pk=user.pk) | Q(organisation_id=user.organisation_id)
     return NOTHING
 

@@ -418,3 +418,99 @@ def test_a_meetings_page_decides_only_its_own_subjects_not_the_boroughs(world, c
         assert len(subject_rule) == 1, subject_rule
         assert re.search(r'"subjects_subject"\."id" IN \(\d', subject_rule[0]), subject_rule[0]
         assert "IS NULL" not in subject_rule[0]
+
+
+def test_the_chair_co_chair_and_invited_person_are_picked_not_listed(world, client):
+    sw, partner = world.users["sw"], world.users["partner"]
+    yp = _yp(world)
+    client.force_login(sw)
+    start = reverse("meetings:schedule", args=["strategy"]) + f"?subject={yp.reference}"
+    page = _ok(client.get(start))
+    assert 'name="chair_find"' in page and 'name="co_chair_find"' in page
+    # The chair starts as the user; nobody else is listed.
+    assert sw.get_full_name() in page and world.users["sw2"].get_full_name() not in page
+    assert partner.get_full_name() not in page
+    soon = timezone.localdate() + timedelta(days=3)
+    typed = {**_day("day", soon), "starts": "10:00", "ends": "11:00", "location": "Room 9"}
+    # Find (no JavaScript): a partner agency's user for the co-chair; what was typed is kept.
+    found = _ok(
+        client.post(
+            start, {**typed, "chair": sw.pk, "co_chair_find": "Partner", "find": "co_chair"}
+        )
+    )
+    assert partner.get_full_name() in found and "Test Police" in found and "Room 9" in found
+    assert "There is a problem" not in found and not Meeting.objects.filter(location="Room 9")
+    # Another authority's worker is not found; a partner cannot chair (the staff picker).
+    other = _ok(client.post(start, {**typed, "co_chair_find": "La2", "find": "co_chair"}))
+    assert world.records["accounts.user"]["la2_sw"].get_full_name() not in other
+    bad = _ok(client.post(start, {**typed, "chair": partner.pk}))
+    assert "Choose a member of staff from the matches" in bad and "Room 9" in bad
+    foreign = _ok(
+        client.post(
+            start,
+            {**typed, "chair": sw.pk, "co_chair": world.records["accounts.user"]["la2_sw"].pk},
+        )
+    )
+    assert "Choose a person from the matches" in foreign and "Room 9" in foreign
+    invite = _follow(client, start, {**typed, "chair": sw.pk, "co_chair": partner.pk})
+    meeting = Meeting.objects.get(location="Room 9")
+    assert (meeting.chair, meeting.co_chair) == (sw, partner)
+    # The invite page: the person is picked from the authority's staff and partners.
+    page = _ok(client.get(invite))
+    assert (
+        'name="user_find"' in page
+        and world.records["accounts.user"]["partner2"].get_full_name() not in page
+    )
+    found = _ok(client.post(invite, {"user_find": "Partner2", "find": "user", "role": "Kept"}))
+    assert (
+        world.records["accounts.user"]["partner2"].get_full_name() in found
+        and "Test Academy" in found
+    )
+    assert 'value="Kept"' in found and not meeting.invitees.exists()
+    refused = _ok(client.post(invite, {"user": world.records["accounts.user"]["la2_sw"].pk}))
+    assert "Choose a person from the matches" in refused and not meeting.invitees.exists()
+    _follow(client, invite, {"user": world.records["accounts.user"]["partner2"].pk})
+    _follow(client, invite, {"user": world.users["sw3"].pk})
+    assert {i.user for i in meeting.invitees.all()} == {
+        world.records["accounts.user"]["partner2"],
+        world.users["sw3"],
+    }
+    # Changing the time and place keeps the chair and co-chair.
+    change = reverse("meetings:change", args=[meeting.pk])
+    _follow(client, change, {**typed, "location": "Room 10"})
+    meeting.refresh_from_db()
+    assert (meeting.location, meeting.chair, meeting.co_chair) == ("Room 10", sw, partner)
+
+
+def test_the_schedule_and_invite_pages_do_not_grow_with_staff_and_partners(world, client):
+    """The same bytes and queries with 2 or 32 more staff and partner agencies' users."""
+    from safeguarding.accounts.models import User
+    from tests.conftest import make_user
+
+    meeting = _schedule(world, "strategy")
+    start = reverse("meetings:schedule", args=["strategy"]) + f"?subject={_yp(world).reference}"
+    invite = reverse("meetings:invite", args=[meeting.pk])
+    p1 = world.records["accounts.organisation"]["p1"]
+
+    def more(begin, n):
+        for i in range(begin, begin + n):
+            SocialWorkerFactory(
+                username=f"chair_extra_{i}", team=world.records["accounts.team"]["t2"]
+            )
+            make_user(f"agency_extra_{i}", User.Role.PARTNER, p1)
+
+    requests = [
+        ("sw", start, None),
+        (
+            "sw",
+            start,
+            {"chair": world.users["sw"].pk, "co_chair_find": "Partner", "find": "co_chair"},
+        ),
+        ("sw", invite, None),
+        ("sw", invite, {"user_find": "Partner", "find": "user"}),
+    ]
+    more(0, 2)
+    small = _measure(client, world, requests)
+    assert all(status == 200 for status, _, _ in small), small
+    more(2, 30)
+    assert _measure(client, world, requests) == small
