@@ -186,3 +186,37 @@ class AssessmentEventAdmin(RestrictedModelAdmin):
 @admin.register(models.AssessmentMention)
 class AssessmentMentionAdmin(RestrictedModelAdmin):
     list_display = ["__str__", "at"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "stage", "status", "starts_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(models.Invitee)
+class InviteeAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "attendance"]
+    list_filter = ["attendance"]
+
+
+@admin.register(models.MeetingReport, models.AgendaItem, models.Decision, models.MinutesSection)
+class MeetingPartAdmin(RestrictedModelAdmin):
+    list_display = ["__str__"]
+
+
+@admin.register(models.Plan)
+class PlanAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "status", "started_on", "next_review_on"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(RestrictedModelAdmin):
+    list_display = ["__str__", "kind", "direction"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.Goal, models.MeasureValue, models.PlanReview, models.PlanEvent)
+class PlanPartAdmin(RestrictedModelAdmin):
+    list_display = ["__str__"]
