@@ -24,7 +24,10 @@ from .test_assessments import PREVIOUS_PLACE_ANSWERS, _place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = date.today()
+
+def _today() -> date:
+    """Today, asked when used (a module constant goes stale in a run that crosses midnight)."""
+    return date.today()
 
 
 def _go(browsing, locator):
@@ -86,7 +89,7 @@ def test_a_context_plan_from_an_approved_place_assessment_to_its_signed_off_end(
     page.get_by_label("Count").check()
     page.get_by_label("Lower is better").check()
     page.get_by_label("Baseline", exact=True).fill("6")
-    _date(page, "baseline_on", TODAY - timedelta(days=14))
+    _date(page, "baseline_on", _today() - timedelta(days=14))
     page.get_by_label("Target").fill("1")
     page.get_by_label("A partner organisation").check()
     page.locator("select[name='recorder_organisation']").select_option(label="Test Police")
@@ -97,7 +100,7 @@ def test_a_context_plan_from_an_approved_place_assessment_to_its_signed_off_end(
     _go(browsing, page.get_by_role("link", name="Add a response"))
     page.locator(f"input[name='goal'][value='{goals[1].pk}']").check()
     page.get_by_label("What must be done?").fill("Patrol the riverside path on Friday evenings")
-    _date(page, "due_on", TODAY + timedelta(days=28))
+    _date(page, "due_on", _today() + timedelta(days=28))
     page.get_by_label("A partner organisation").check()
     page.locator("select[name='owner_organisation']").select_option(label="Test Police")
     _button(browsing, "Save")
@@ -126,7 +129,7 @@ def test_a_context_plan_from_an_approved_place_assessment_to_its_signed_off_end(
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_label("Note (optional)")).to_have_value("From the Year 9 safety maps")
     page.get_by_label("Value").fill("3")
-    _date(page, "recorded_on", TODAY - timedelta(days=1))  # counted last night
+    _date(page, "recorded_on", _today() - timedelta(days=1))  # counted last night
     _button(browsing, "Record the value")
     measure = Measure.objects.get(goal__plan=plan)
     assert MeasureValue.objects.get(measure=measure).value == 3
@@ -143,7 +146,7 @@ def test_a_context_plan_from_an_approved_place_assessment_to_its_signed_off_end(
         page.locator(f"input[name='goal_{goal.pk}'][value='better']").check()
     page.locator(f"input[name='value_{measure.pk}']").fill("2")
     page.get_by_label("What changes in the plan?").fill("Add the café staff as guardians.")
-    _date(page, "next_review_on", TODAY + timedelta(days=90))
+    _date(page, "next_review_on", _today() + timedelta(days=90))
     _button(browsing, "Save the review")
     expect(page.get_by_role("heading", name=re.compile("^Review of"))).to_be_visible()
     chart = page.locator("svg[role='img']")

@@ -19,7 +19,10 @@ from safeguarding.notifications.models import Notification
 
 pytestmark = pytest.mark.world_per_module
 
-TODAY = date.today()
+
+def _today() -> date:
+    """Today, asked when used (a module constant goes stale in a run that crosses midnight)."""
+    return date.today()
 
 
 def _approved(subject, kind, answers, by):
@@ -29,8 +32,8 @@ def _approved(subject, kind, answers, by):
         version=1,
         status="approved",
         answers=answers,
-        due_on=TODAY,
-        completed_on=TODAY,
+        due_on=_today(),
+        completed_on=_today(),
         started_by=by,
     )
 
@@ -67,7 +70,7 @@ def test_a_context_plan_starts_from_an_approved_place_assessment_with_its_sides_
         ("environment", 1),
     ]
     assert plan.goals.first().statement.startswith("Adults who look out for young people")
-    assert plan.next_review_on == services.add_months(TODAY, 3)
+    assert plan.next_review_on == services.add_months(_today(), 3)
     assert [e.kind for e in plan.events.all()] == ["started"]
 
 
@@ -114,7 +117,7 @@ def _measure(world, goal, by="sw3", **overrides):
         "kind": "count",
         "direction": "lower",
         "baseline_value": "9",
-        "baseline_on": TODAY - timedelta(days=10),
+        "baseline_on": _today() - timedelta(days=10),
         "target_value": "2",
         "recorder_organisation": world.records["accounts.organisation"]["p1"],
         **overrides,
@@ -131,7 +134,7 @@ def test_a_measure_needs_a_range_a_better_target_and_one_recorder(world):
             kind="rating",
             baseline_value="0",
             target_value="x",
-            baseline_on=TODAY + timedelta(days=1),
+            baseline_on=_today() + timedelta(days=1),
             recorder_user=world.users["sw3"],
         )
     assert set(_errors(e)) == {"baseline_value", "target_value", "baseline_on", "recorder"}
@@ -166,11 +169,11 @@ def test_the_partner_asked_records_values_in_range_from_the_baseline_to_today(wo
     measure = Measure.objects.filter(goal__plan=plan).first()
     partner = world.users["partner"]
     value = services.measure_value_record(
-        measure=measure, value="4", recorded_on=TODAY, by=partner, note="Evening walk"
+        measure=measure, value="4", recorded_on=_today(), by=partner, note="Evening walk"
     )
     assert (value.value, value.organisation_id) == (Decimal(4), partner.organisation_id)
     # The same day again corrects it.
-    services.measure_value_record(measure=measure, value="3", recorded_on=TODAY, by=partner)
+    services.measure_value_record(measure=measure, value="3", recorded_on=_today(), by=partner)
     assert list(MeasureValue.objects.filter(measure=measure).values_list("value", flat=True)) == [
         Decimal(3)
     ]
@@ -178,10 +181,10 @@ def test_the_partner_asked_records_values_in_range_from_the_baseline_to_today(wo
         ({"value": "-1"}, "value"),
         ({"value": "2.5"}, "value"),  # a count is whole
         ({"value": "lots"}, "value"),
-        ({"recorded_on": TODAY + timedelta(days=1)}, "recorded_on"),
+        ({"recorded_on": _today() + timedelta(days=1)}, "recorded_on"),
         ({"recorded_on": measure.baseline_on - timedelta(days=1)}, "recorded_on"),
     ):
-        given = {"value": "1", "recorded_on": TODAY, **bad}
+        given = {"value": "1", "recorded_on": _today(), **bad}
         with pytest.raises(ApplicationError) as e:
             services.measure_value_record(measure=measure, by=partner, **given)
         assert field in _errors(e), bad
@@ -189,7 +192,7 @@ def test_the_partner_asked_records_values_in_range_from_the_baseline_to_today(wo
     for name in ("sm",):
         with pytest.raises(RecordNotFound):
             services.measure_value_record(
-                measure=measure, value="1", recorded_on=TODAY, by=world.users[name]
+                measure=measure, value="1", recorded_on=_today(), by=world.users[name]
             )
 
 
@@ -204,7 +207,7 @@ def test_partner_responses_are_grouped_under_the_plan_and_updated_by_their_owner
         plan=plan,
         goal=goal,
         description="Patrol the alley on Friday evenings",
-        due_on=TODAY + timedelta(days=14),
+        due_on=_today() + timedelta(days=14),
         owner_organisation=p1,
         by=world.users["sw3"],
     )
@@ -223,7 +226,7 @@ def test_partner_responses_are_grouped_under_the_plan_and_updated_by_their_owner
             plan=plan,
             goal=other_goal,
             description="x",
-            due_on=TODAY,
+            due_on=_today(),
             owner_user=world.users["sw3"],
             by=world.users["sw3"],
         )
@@ -236,26 +239,26 @@ def test_a_review_records_progress_and_values_and_sets_the_next_review(world):
     sw3 = world.users["sw3"]
     review_kwargs = {
         "plan": plan,
-        "held_on": TODAY,
+        "held_on": _today(),
         "changes": "More guardians on Fridays",
         "by": sw3,
     }
     with pytest.raises(ApplicationError) as e:
         services.plan_review_record(
             progress={goals[0].pk: {"progress": "better"}},
-            next_review_on=services.add_months(TODAY, 7),
+            next_review_on=services.add_months(_today(), 7),
             values={measure.pk: "99999999"},
             **review_kwargs,
         )
     assert {f"goal_{goals[1].pk}", "next_review_on"} <= set(_errors(e))
     review = services.plan_review_record(
         progress={str(g.pk): {"progress": "better", "note": "Fewer marks"} for g in goals},
-        next_review_on=TODAY + timedelta(days=60),
+        next_review_on=_today() + timedelta(days=60),
         values={measure.pk: "5"},
         **review_kwargs,
     )
     plan.refresh_from_db()
-    assert plan.next_review_on == TODAY + timedelta(days=60)
+    assert plan.next_review_on == _today() + timedelta(days=60)
     assert [row["progress"] for row in review.progress] == ["better", "better"]
     assert measure.values.get().value == Decimal(5)
     assert PlanReview.objects.filter(plan=plan).count() == 1
@@ -304,13 +307,13 @@ def test_a_manager_signs_off_the_end(world):
     approval = waiting_approval_of(plan)
     approval_decide(approval=approval, by=world.users["tm"], approve=True, comments="Agreed")
     plan.refresh_from_db()
-    assert (plan.status, plan.ended_on) == (Plan.Status.ENDED, TODAY)
+    assert (plan.status, plan.ended_on) == (Plan.Status.ENDED, _today())
     assert [e.kind for e in plan.events.all()][-2:] == ["end_requested", "ended"]
     with pytest.raises(ApplicationError):  # an ended plan takes no more values
         services.measure_value_record(
             measure=world.records["cases.measure"]["ctx"],
             value="1",
-            recorded_on=TODAY,
+            recorded_on=_today(),
             by=world.users["partner"],
         )
     assert Action.objects.filter(plan=plan).exists()
