@@ -91,7 +91,7 @@ lint: install
 # there (search matches names differently). Tests of PostgreSQL-only behaviour (misspelt names,
 # index use) are simply not marked; nothing is skipped.
 # The browser, API and accounts tests (tests/browser: Chromium and a live server; tests/api:
-# Schemathesis against a live server; tests/accounts) run beside the rest, in a second pytest
+# Schemathesis against a live server) run beside the rest, in a second pytest
 # with a database
 # (`<name>_browser`) and a Redis database (BROWSER_CELERY_BROKER_URL) of their own, so the two
 # share nothing but the machine's two cores; its output follows the rest's.
@@ -105,11 +105,11 @@ test: install assets
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	@log="$$(mktemp -t browser-tests.XXXXXX.log)"; \
 	DATABASE_URL="$${DATABASE_URL}_browser" CELERY_BROKER_URL="$(BROWSER_CELERY_BROKER_URL)" \
-		$(BIN)/pytest tests/browser tests/api tests/accounts > "$$log" 2>&1 & browser=$$!; \
-	rc=0; $(BIN)/pytest --ignore=tests/browser --ignore=tests/api --ignore=tests/accounts \
+		$(BIN)/pytest tests/browser tests/api > "$$log" 2>&1 & browser=$$!; \
+	rc=0; $(BIN)/pytest --ignore=tests/browser --ignore=tests/api \
 		|| rc=$$?; \
 	browser_rc=0; wait $$browser || browser_rc=$$?; \
-	echo "============ tests/browser, tests/api, tests/accounts (ran beside the rest) ============"; \
+	echo "============ tests/browser, tests/api (ran beside the rest) ============"; \
 	cat "$$log"; rm -f "$$log"; \
 	test $$rc -eq 0 -a $$browser_rc -eq 0
 	DATABASE_URL=sqlite://:memory: $(BIN)/pytest -m both_databases

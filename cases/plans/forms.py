@@ -67,7 +67,7 @@ class MeasureForm(PickerFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether higher or lower is better"},
     )
-    baseline_value = forms.CharField(
+    baseline_value = text.CharField(
         label="Baseline",
         help_text="Where it starts. For yes or no, enter 1 for yes and 0 for no.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
@@ -78,7 +78,7 @@ class MeasureForm(PickerFormMixin, forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date of the baseline"},
     )
-    target_value = forms.CharField(
+    target_value = text.CharField(
         label="Target",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"required": "Enter the target"},
@@ -125,7 +125,7 @@ class MeasureForm(PickerFormMixin, forms.Form):
 
 
 class MeasureValueForm(forms.Form):
-    value = forms.CharField(
+    value = text.CharField(
         label="Value",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"required": "Enter the value"},
@@ -259,7 +259,7 @@ class ReviewForm(forms.Form):
             values = []
             for measure in goal.measures_seen:
                 name = f"value_{measure.pk}"
-                self.fields[name] = forms.CharField(
+                self.fields[name] = text.CharField(
                     label=f"{measure.name}: value on the review's date (optional)",
                     required=False,
                     help_text=f"Baseline {measure.shown(measure.baseline_value)}, target "
@@ -312,7 +312,7 @@ class DecisionForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    reference = forms.CharField(
+    reference = text.CharField(
         label="Reference of the plan to link",
         max_length=12,
         help_text="For example, PLN-000123: the plan of a young person this context affects, "
