@@ -63,6 +63,12 @@ ITEMS = [
         {"notifications:log"},
         visibility.reads_delivery_log,
     ),
+    (
+        "Data protection",
+        "dataprotection:home",
+        {"dataprotection:home"},
+        visibility.protects_data,
+    ),
     ("Search", "search", {"search"}, visibility.searches),
 ]
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "safeguarding.audit",
     "safeguarding.notifications",
     "safeguarding.api",
+    "safeguarding.dataprotection",  # the data protection officer's pages
     "safeguarding.approvals",  # sign-off (requested → approved / returned), for any record
     # The domain
     "cases",

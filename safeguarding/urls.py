@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("contexts.urls")),
     path("", include("peers.urls")),
     path("", include("safeguarding.notifications.urls")),
+    path("", include("safeguarding.dataprotection.urls")),
 ]

@@ -228,6 +228,10 @@ def build_world() -> World:
     others = {
         "partner2": make_user("partner2", R.PARTNER, p2),
         "la2_sw": make_user("la2_sw", R.SOCIAL_WORKER, la2, t3),
+        # Each authority's data protection officer: ACCOUNT on its own records only
+        # (tests/dataprotection/).
+        "dpo": make_user("dpo", R.DATA_PROTECTION_OFFICER, la),
+        "la2_dpo": make_user("la2_dpo", R.DATA_PROTECTION_OFFICER, la2),
     }
     for name, user in {**u, **others}.items():
         w.add("accounts.user", name, user)

@@ -79,7 +79,7 @@ def test_the_seeded_borough_has_its_audiences_and_figures_worked_out(small_borou
     assert ConcernAudience.objects.exists()
     assert BoroughFigures.objects.filter(as_of__isnull=False).exists()
     places = Context.objects.annotate(n=Count("subject__concern_involvements")).order_by("-n")[:3]
-    for username in ("sw.amara", "tm.jordan", "sw.ella", "sm.priya", "admin.dpo"):
+    for username in ("sw.amara", "tm.jordan", "sw.ella", "sm.priya", "admin.grace"):
         user = User.objects.get(username=username)
         for place in places:
             rule = visibility.restrict(user, Concern).filter(involvements__subject=place.subject)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import TemplateView, View
@@ -72,6 +73,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
     actions_per_page = 25
     #: A team manager's "Waiting for your sign-off": the oldest this many.
     approvals_shown = 25
+
+    def get(self, request, *args, **kwargs):
+        # The data protection officer does no casework: their work is their own pages.
+        if visibility.protects_data(request.user):
+            return redirect("dataprotection:home")
+        return super().get(request, *args, **kwargs)
 
     def get_template_names(self):
         if visibility.is_partner_agency(self.request.user):

@@ -89,6 +89,9 @@ class User(AbstractUser):
         SENIOR_MANAGER = "senior_manager", "Senior manager"
         PARTNER = "partner", "Partner agency user"
         ADMINISTRATOR = "administrator", "Administrator"
+        # The authority's data protection officer (UK GDPR Articles 37-39): its access logs,
+        # retention and subject access requests; no casework, no user administration.
+        DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
     STAFF_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
 
@@ -151,6 +154,12 @@ class User(AbstractUser):
             and not self.organisation.is_local_authority
         ):
             errors["role"] = "Council staff roles belong to a local authority."
+        if (
+            self.role == self.Role.DATA_PROTECTION_OFFICER
+            and self.organisation_id
+            and not self.organisation.is_local_authority
+        ):
+            errors["role"] = "The data protection officer belongs to a local authority."
         if errors:
             raise ValidationError(errors)
 

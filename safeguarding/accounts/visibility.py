@@ -92,6 +92,14 @@ MATCH = "match"
 #: (``policy(..., name=True)``); NOTHING for the rest. Not a read: whoever may name staff on a
 #: restricted young person need not be named on it themselves.
 NAME = "name"
+#: Answering for the authority's records as its data protection officer
+#: (:func:`protects_data`): who looked at them (the access log), how long they are kept
+#: (retention) and what is disclosed to the person they are about (subject access). Every
+#: record of the officer's own authority, restricted or not, and nothing of another's; it is
+#: never a read for casework (pages of casework ask VIEW). A model answers it only when its
+#: policy declares where its authority is (``policy(..., account="subject__authority_id")``);
+#: for the rest nobody may.
+ACCOUNT = "account"
 
 _POLICIES: dict[str, Callable] = {}
 
@@ -102,6 +110,7 @@ class Action(StrEnum):
     PICK = PICK
     MATCH = MATCH
     NAME = NAME
+    ACCOUNT = ACCOUNT
 
 
 NOTHING = Q(pk__in=[])
@@ -110,15 +119,24 @@ EVERYTHING = Q()
 ALWAYS = ~Q(pk__in=[])
 
 
-def policy(*labels: str, pick: bool = False, match: bool = False, name: bool = False):
+def policy(
+    *labels: str,
+    pick: bool = False,
+    match: bool = False,
+    name: bool = False,
+    account: str | None = None,
+):
     """Register the policy for one or more models, by ``app_label.ModelName``.
 
     ``pick``: the policy answers PICK itself (otherwise PICK means VIEW); ``match``: it answers
-    MATCH itself (otherwise MATCH means PICK); ``name``: it answers NAME (otherwise nobody may).
+    MATCH itself (otherwise MATCH means PICK); ``name``: it answers NAME (otherwise nobody may);
+    ``account``: the lookup from the record to its local authority's id, which answers ACCOUNT
+    for the authority's data protection officer (otherwise nobody may).
     """
 
     def register(fn):
         fn.has_pick_rule, fn.has_match_rule, fn.has_name_rule = pick, match, name
+        fn.account_path = account
         for label in labels:
             _POLICIES[label.lower()] = fn
         return fn
@@ -136,7 +154,7 @@ def _label(model) -> str:
 
 
 def _q(user, model, action: str) -> Q:
-    if action not in (VIEW, CHANGE, PICK, MATCH, NAME):
+    if action not in (VIEW, CHANGE, PICK, MATCH, NAME, ACCOUNT):
         raise ValueError(f"Unknown action {action!r}")
     try:
         fn = _POLICIES[_label(model)]
@@ -147,6 +165,10 @@ def _q(user, model, action: str) -> Q:
         return NOTHING
     if action == NAME and not fn.has_name_rule:
         return NOTHING
+    if action == ACCOUNT:
+        if not fn.account_path or not protects_data(user):
+            return NOTHING
+        return Q(**{fn.account_path: user.organisation_id})
     if action == MATCH and not fn.has_match_rule:
         action = PICK
     if action == PICK and not fn.has_pick_rule:
@@ -323,6 +345,19 @@ def administers(user) -> bool:
     return bool(user.is_active and user.is_staff and user.role == _roles().ADMINISTRATOR)
 
 
+def protects_data(user) -> bool:
+    """The data protection pages (``/data-protection/``: access logs, unusual access,
+    retention, subject access requests) and ACCOUNT on the authority's records: the active
+    data protection officer of a local authority (UK GDPR Articles 37-39). Not an
+    administrator: who manages accounts does not also review their use."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == _roles().DATA_PROTECTION_OFFICER
+        and user.organisation_id
+    )
+
+
 def reviews_sign_in_setup(user) -> bool:
     """The admin's read-only lists of auth groups (the teams' guardian groups) and second
     factors (where a lost one is deleted): administrators (:func:`administers`) and superusers,
@@ -490,7 +525,7 @@ def _subject(user, action: str, key: str = "subject_id") -> Q:
 # --- subjects ------------------------------------------------------------------------------
 
 
-@policy("cases.YoungPerson", match=True, name=True)
+@policy("cases.YoungPerson", match=True, name=True, account="subject__authority_id")
 def young_person_rule(user, action):
     from cases.models import YoungPersonGroupObjectPermission, YoungPersonUserObjectPermission
 
@@ -563,7 +598,7 @@ def _team_worked_rule(
     return NOTHING
 
 
-@policy("peers.PeerGroup")
+@policy("peers.PeerGroup", account="subject__authority_id")
 def peer_group_rule(user, action):
     from peers.models import PeerGroupGroupObjectPermission, PeerGroupUserObjectPermission
 
@@ -572,7 +607,7 @@ def peer_group_rule(user, action):
     )
 
 
-@policy("contexts.Context", pick=True)
+@policy("contexts.Context", pick=True, account="subject__authority_id")
 def context_rule(user, action):
     from contexts.models import (
         ContextGroupObjectPermission,
@@ -613,7 +648,7 @@ def context_rule(user, action):
     )
 
 
-@policy("subjects.Subject")
+@policy("subjects.Subject", account="authority_id")
 def subject_rule(user, action):
     return _subject(user, action, key="pk")
 
@@ -1129,7 +1164,7 @@ def concern_rule_for(user, action, concern_key: str = "pk") -> Q:
     return view & (mine | about(CHANGE))
 
 
-@policy("cases.Concern")
+@policy("cases.Concern", account="authority_id")
 def concern_rule(user, action):
     """Staff see a concern they logged, a concern about a young person they may see, and a
     concern about no young person but a place or group they may see; within their authority.
@@ -1497,7 +1532,7 @@ def _referral(user, action, about_mine: Callable[[], Q]) -> Q:
     return NOTHING
 
 
-@policy("cases.Referral")
+@policy("cases.Referral", account="authority_id")
 def referral_rule(user, action):
     """Partners see what their organisation sent; team and senior managers every referral of
     their authority; a social worker the referrals they made and those about a young person,
@@ -1516,7 +1551,7 @@ def referral_rule(user, action):
     return _referral(user, action, about_mine)
 
 
-@policy("cases.ReferralSubject")
+@policy("cases.ReferralSubject", account="referral__authority_id")
 def referral_subject_rule(user, action):
     R = _roles()
     referral = Q(_through("cases.Referral", user, action, "referral_id"))
@@ -1697,7 +1732,7 @@ def idempotency_key_rule(user, action):
     )
 
 
-@policy("auditlog.LogEntry")
+@policy("auditlog.LogEntry", account="seal__authority_id")
 def audit_rule(user, action):
     # Administrators (the data protection officer) review their own authority's audit: the rows
     # whose seal names it (safeguarding.audit.models: the actor's authority). Nobody changes

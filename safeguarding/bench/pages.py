@@ -265,7 +265,7 @@ def issue_api_token() -> str:
     from safeguarding.demo.data import AUTHORITY_NAME, PARTNERS
 
     police = Organisation.objects.get(name=PARTNERS[0][0], authority__name=AUTHORITY_NAME)
-    admin = User.objects.get(username="admin.dpo")
+    admin = User.objects.get(username="admin.grace")
     issued = api_token_issue(
         organisation=police, name=f"Benchmark {uuid.uuid4().hex[:8]}", issued_by=admin
     )

@@ -182,7 +182,7 @@ def test_every_role_has_a_user_and_demo_logins_work(borough):
     _, output = borough
     for role in User.Role.values:
         assert User.objects.filter(role=role).exists(), role
-    admin = User.objects.get(username="admin.dpo")
+    admin = User.objects.get(username="admin.grace")
     assert admin.is_staff and not admin.is_superuser
     for username, *_ in data.DEMO_USERS:
         user = User.objects.get(username=username)

@@ -378,10 +378,14 @@ TABLE = {
         "partner": (NONE, NONE),
         "admin": ({"t1", "t2"}, {"t1", "t2"}),
     },
+    # The authority's data protection officer is one of its people like any other.
     "accounts.user": {
-        **{user: (LA_STAFF, NONE) for user in LA_STAFF},
+        **{user: (LA_STAFF | {"dpo"}, NONE) for user in LA_STAFF},
         "partner": ({"partner"}, NONE),
-        "admin": (LA_STAFF | {"partner", "partner2"}, LA_STAFF | {"partner", "partner2"}),
+        "admin": (
+            LA_STAFF | {"dpo", "partner", "partner2"},
+            LA_STAFF | {"dpo", "partner", "partner2"},
+        ),
     },
     "cases.harmcategory": {**{user: (ALL, NONE) for user in YP}, "admin": (ALL, ALL)},
     # Grants and the audit: administrators only (rows are not named in the world; ALL = every row).

@@ -1,0 +1,28 @@
+"""The data protection officer's landing page: what is waiting, and where each part is."""
+
+from django.views.generic import TemplateView
+
+from safeguarding.accounts import visibility
+from safeguarding.views import AllowedUsersMixin
+
+#: (heading, url name, what it is for): the parts of the officer's work, in the order of the
+#: landing page. A part whose page is not built has no url name yet and is left out.
+SECTIONS: list[tuple[str, str, str]] = []
+
+
+class DataProtectionHomeView(AllowedUsersMixin, TemplateView):
+    """``/data-protection/``: the data protection officer's work (``protects_data``)."""
+
+    allowed_users = visibility.protects_data
+    template_name = "dataprotection/home.html"
+
+    def get_context_data(self, **kwargs):
+        from django.urls import NoReverseMatch, reverse
+
+        sections = []
+        for heading, name, description in SECTIONS:
+            try:
+                sections.append({"heading": heading, "url": reverse(name), "text": description})
+            except NoReverseMatch:
+                continue
+        return super().get_context_data(sections=sections, **kwargs)
