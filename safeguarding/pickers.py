@@ -170,13 +170,14 @@ def _staff(user) -> QuerySet:
 
 def _people(user) -> QuerySet:
     """Who may be named on a meeting (invited, or its co-chair): active users of the user's
-    authority and of its partner agencies, administrators aside. Partners' users are in the
+    authority and of its partner agencies, administrators and data protection officers aside
+    (they do no casework). Partners' users are in the
     rule's PICK for council staff only (``accounts.User`` in ``accounts/visibility.py``)."""
     org = user.organisation_id
     return (
         visibility.restrict(user, User, visibility.PICK)
         .filter(Q(organisation_id=org) | Q(organisation__authority_id=org), is_active=True)
-        .exclude(role=User.Role.ADMINISTRATOR)
+        .exclude(role__in=[User.Role.ADMINISTRATOR, User.Role.DATA_PROTECTION_OFFICER])
         .select_related("organisation", "team")
     )
 

@@ -15,6 +15,8 @@ from cases.models import Concern, HarmCategory
 from safeguarding import clock, text
 from safeguarding.api.serializers import LocalDateTimeField
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 SPRING = date(2026, 3, 29)  # 01:00 GMT -> 02:00 BST
 AUTUMN = date(2026, 10, 25)  # 02:00 BST -> 01:00 GMT
 

@@ -18,6 +18,8 @@ from contexts.models import Context
 from safeguarding.accounts.models import Organisation
 from safeguarding.exports import spreadsheet_safe
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 #: Every export: (what it is called in the audit, its URL, its query).
 EXPORTS = [
     ("hotspots", "contexts:hotspots", {"days": "30", "export": "places"}),

@@ -17,6 +17,8 @@ from safeguarding.accounts.models import User
 from safeguarding.pickers import LIMIT
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _pick(client, slug, text, **extra):
     return client.post(reverse("pick", args=[slug]), {"q": text}, **extra)
@@ -167,7 +169,7 @@ def test_people_the_authoritys_staff_and_its_partner_agencies_users(world, clien
         }
     ]
     assert set(visibility.restrict(users["sw"], User).values_list("pk", flat=True)) == {
-        records[name].pk for name in ("sw", "sw2", "sw3", "tm", "sm", "admin")
+        records[name].pk for name in ("sw", "sw2", "sw3", "tm", "sm", "admin", "dpo")
     }
     client.force_login(records["la2_sw"])
     assert _values(_found(client, "people", "Test")) == {str(records["la2_sw"].pk)}

@@ -16,6 +16,8 @@ from safeguarding.subjects import registry
 from safeguarding.subjects.models import Subject
 from safeguarding.subjects.registry import Panel, RecordType
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 RECORD_TYPES = registry.record_types()
 IDS = [r.label for r in RECORD_TYPES]
 

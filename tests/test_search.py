@@ -20,6 +20,8 @@ from cases.selectors import known_for_referral
 from contexts.models import Context
 from safeguarding.search import search, search_named, search_young_people
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 both_databases = pytest.mark.both_databases
 
 

@@ -1,11 +1,10 @@
 """Security headers on every kind of response: a strict Content-Security-Policy (no inline script
 or style), Permissions-Policy, and ``Cache-Control: no-store`` on every page a signed-in user
-sees and every API response; static files keep their caching (safeguarding/headers.py,
+sees and every API response (safeguarding/headers.py,
 settings.CONTENT_SECURITY_POLICY and PERMISSIONS_POLICY)."""
 
 import copy
 import re
-import urllib.request
 import uuid
 
 import pytest
@@ -14,6 +13,8 @@ from rest_framework.test import APIClient
 
 from safeguarding.api import services as api_services
 from tests.api.conftest import REFERRALS, client_with, post_referral
+
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
 
 
 @pytest.fixture(autouse=True)
@@ -182,13 +183,6 @@ def test_no_template_has_inline_script_or_style():
         if re.search(r"<style\b|\sstyle=|\son[a-z]+=", text):
             offenders.append(f"{template}: inline style or event handler")
     assert not offenders, "\n".join(offenders)
-
-
-def test_static_files_keep_their_caching(live_server):
-    """Static files are served before the middleware: no no-store, no policy needed."""
-    with urllib.request.urlopen(live_server.url + "/static/js/app.js") as response:  # noqa: S310
-        assert response.status == 200
-        assert "no-store" not in (response.headers.get("Cache-Control") or "")
 
 
 #: Answers made by middleware before any view: a session that has not passed its second factor

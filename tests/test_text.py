@@ -29,6 +29,8 @@ from peers.models import PeerGroup
 from safeguarding import search, text
 from safeguarding.views import RecordUpdateView
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 NFD_NAME = "Zoe\u0308 Rene\u0301e"  # decomposed: NFC is "Zoë Renée", two characters shorter
 NFC_NAME = unicodedata.normalize("NFC", NFD_NAME)
 #: A character NFC writes as two (a composition exclusion): NFC makes text longer.

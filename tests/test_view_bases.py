@@ -17,6 +17,8 @@ from safeguarding.api.errors import problem_exception_handler
 from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.subjects.services import OUT_OF_REACH
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _edit_data(yp, **changes):
     return {

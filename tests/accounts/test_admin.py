@@ -5,6 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 OUR_APPS = {
     "accounts",
     "subjects",

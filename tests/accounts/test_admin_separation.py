@@ -25,6 +25,8 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.separation import SelfAccessChange
 from tests.conftest import PASSWORD, make_user
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def password_signs_in(username, password) -> bool:
     """Whether the password page would accept this password (through every backend, django-axes'

@@ -25,7 +25,7 @@ from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
 from safeguarding.subjects.models import Subject
 
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.world_per_module]
 
 
 def _differences(world) -> list[str]:

@@ -49,6 +49,8 @@ from safeguarding.notifications.services import EVENT_TYPES
 from safeguarding.pickers import PICKERS
 from safeguarding.subjects.models import Subject
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 #: Apps whose records hold case content or what surrounds it.
 PLANTED_APPS = ("accounts", "subjects", "cases", "contexts", "peers", "notifications", "approvals")
 #: Text fields that are not content: credentials, machinery and the webhook secret (encrypted,
@@ -393,6 +395,8 @@ ROUTES = {
     "notifications:log": (_none, [""], STAFF),
     "notifications:retry": (_pks(Notification), [""], STAFF),
     "notifications:retry-failed": (_none, [""], STAFF),
+    # The data protection officer's pages.
+    "dataprotection:home": (_none, [""], STAFF),
     # The partner API.
     "api:schema": (_none, [""], PARTNER),
     "api:docs": (_none, [""], PARTNER),

@@ -9,6 +9,8 @@ from cases.models import YoungPerson, YoungPersonUserObjectPermission
 from safeguarding.accounts.models import User
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def restricted(world) -> YoungPerson:

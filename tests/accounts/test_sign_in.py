@@ -17,6 +17,8 @@ from safeguarding.accounts import mfa
 from safeguarding.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from tests.conftest import PASSWORD, confirmed_authenticator, force_login_without_second_factor
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 LOGIN = "/accounts/login/"
 ENROL = "/accounts/second-factor/set-up/"
 VERIFY = "/accounts/second-factor/code/"

@@ -11,6 +11,8 @@ from safeguarding.notifications.models import Channel
 from tests.api.conftest import assert_problem
 from tests.api.fake_dns import resolving
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _endpoint(world):
     return Channel.objects.create(

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from cases.models import YoungPerson
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _entries(yp):
     return LogEntry.objects.filter(

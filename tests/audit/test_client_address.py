@@ -19,6 +19,8 @@ from safeguarding.api import services as api_services
 from safeguarding.proxies import client_address
 from tests.api.conftest import REFERRALS, client_with
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 FORGED = "203.0.113.66"  # what an attacker writes in X-Forwarded-For
 
 # (trusted proxies, REMOTE_ADDR, X-Forwarded-For, the client's address)

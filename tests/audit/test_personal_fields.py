@@ -19,6 +19,8 @@ from safeguarding.audit.registry import (
     personal_fields,
 )
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 LABELS = [entry[0] if isinstance(entry, tuple) else entry for entry in AUDITED_MODELS]
 #: The kinds of field that can hold personal data (a JSON field: answers typed into a form),
 #: whose every field must be declared.

@@ -10,6 +10,8 @@ from django.db import DatabaseError, connection, transaction
 
 from safeguarding.audit.registry import record_read
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 #: SQLSTATE insufficient_privilege.
 REFUSED = "42501"
 

@@ -10,6 +10,8 @@ from safeguarding.audit.models import EntrySeal
 from safeguarding.audit.registry import record_read
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 @pytest.fixture
 def la2_admin(world):

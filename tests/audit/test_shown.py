@@ -7,6 +7,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 
 def _shown_rows(since: int):
     return list(LogEntry.objects.filter(pk__gt=since, object_pk="shown").order_by("id"))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from safeguarding.notifications.models import Channel
 from tests.api.fake_dns import resolving
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world_per_module]
 
 ADD = "admin:notifications_channel_add"
 

@@ -16,6 +16,8 @@ from safeguarding.notifications.models import Notification
 
 from ..conftest import make_user
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 LOG = "/notifications/"
 
 

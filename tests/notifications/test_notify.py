@@ -14,7 +14,7 @@ from safeguarding.notifications.models import Notification
 
 from .test_delivery import record_decision, subscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world_per_module]
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())

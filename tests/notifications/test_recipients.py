@@ -10,7 +10,7 @@ from cases.models import HarmCategory, Referral
 from safeguarding.notifications.models import Channel, Notification
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world_per_module]
 
 
 def told(event_type) -> set[tuple]:

@@ -9,6 +9,8 @@ from safeguarding.errors import ApplicationError, NotAllowed, RecordNotFound
 from safeguarding.notifications import services
 from safeguarding.notifications.models import Channel, Notification
 
+pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
+
 URL = "https://hooks.police.example/safeguarding"
 
 

@@ -15,7 +15,7 @@ from tests.api.fake_dns import PUBLIC_ADDRESS, resolving
 
 from .test_delivery import record_decision, subscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.world_per_module]
 
 
 @pytest.fixture
