@@ -87,13 +87,16 @@ def _item(when, kind, reference, title, text="", fields=()) -> dict:
 
 
 def _names(person: YoungPerson, aliases=()) -> list[str]:
-    """Every name a young person is known by, longest first."""
+    """Every name a young person is known by, longest first: their full names, given and
+    preferred names alone, family name alone (never redacted where it is also the subject's
+    own, as a sibling's is: :class:`redaction.Labeller`) and aliases."""
     names = [
         person.full_name,
         f"{person.given_name} {person.family_name}".strip(),
         person.name_as_given,
         person.preferred_name,
         person.given_name,
+        person.family_name,
         *aliases,
     ]
     return sorted({n for n in names if n and n.strip()}, key=len, reverse=True)
@@ -111,7 +114,7 @@ class Compiler:
             _read(user, Alias).filter(young_person=self.person).values_list("name", flat=True)
         )
         self.own_aliases = own_aliases
-        self.labels = r.Labeller([*_names(self.person, own_aliases), self.person.family_name])
+        self.labels = r.Labeller(_names(self.person, own_aliases))
         self.items: list[dict] = []
         self._people: dict[int, tuple[YoungPerson, list[str]]] = {}
 

@@ -141,7 +141,9 @@ class RequestDetailView(_RequestMixin, RecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sar = self.object
-        bundle = Bundle.objects.filter(request=sar).select_related("compiled_by").first()
+        bundle = visibility.restrict(
+            self.request.user, Bundle.objects.filter(request=sar), ACCOUNT
+        ).first()
         S = SubjectAccessRequest.Status
         return super().get_context_data(
             sar=sar,
