@@ -19,6 +19,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
+# WeasyPrint (subject access bundles as PDF) draws text with Pango, from Debian's packages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from the runtime lock only, every file checked against its hash.
 RUN python -m venv /opt/venv
 COPY requirements.lock /tmp/requirements.lock

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "safeguarding.notifications",
     "safeguarding.api",
     "safeguarding.dataprotection",  # the data protection officer's pages
+    "safeguarding.subject_access",  # subject access requests (UK GDPR Art. 15), the officer's
     "safeguarding.approvals",  # sign-off (requested → approved / returned), for any record
     # The domain
     "cases",

@@ -805,4 +805,23 @@ def build_world() -> World:
     referral("agency", p1, u["partner"], "yp", subject=yp_own.subject)
     referral("other_agency", p2, others["partner2"], "described", described="Described Child")
     referral("staff", la, u["sw"], "described", described="Described Place")
+
+    # A subject access request about team one's young person, received today: the data
+    # protection officer's (tests/subject_access/).
+    from safeguarding.subject_access.models import SubjectAccessRequest
+
+    w.add(
+        "subject_access.subjectaccessrequest",
+        "team",
+        SubjectAccessRequest.objects.create(
+            authority=la,
+            young_person=yp_team,
+            requester_name="Test Requester",
+            requester_relationship="young_person",
+            requester_contact="requester@example.invalid",
+            received_on=date.today(),
+            due_on=date.today() + timedelta(days=30),
+            created_by=others["dpo"],
+        ),
+    )
     return w

@@ -656,7 +656,7 @@ def subject_rule(user, action):
 # --- records about a young person -----------------------------------------------------------
 
 
-@policy("cases.Alias", "cases.HarmFlag")
+@policy("cases.Alias", "cases.HarmFlag", account="young_person__subject__authority_id")
 def young_person_detail_rule(user, action):
     return Q(_through("cases.YoungPerson", user, action, "young_person_id"))
 
@@ -737,7 +737,7 @@ def keeps_case_notes(user) -> bool:
     )
 
 
-@policy("cases.CaseNote", "cases.Document")
+@policy("cases.CaseNote", "cases.Document", account="subject__authority_id")
 def case_note_rule(user, action):
     """Case notes and the documents attached to a subject or a note: see :func:`noted`."""
     return noted(user, action, lambda a: _subject(user, a))
@@ -758,7 +758,7 @@ def _warned(user, action, seen: Callable[[str], Q]) -> Q:
     return seen(CHANGE)
 
 
-@policy("cases.WarningNote")
+@policy("cases.WarningNote", account="subject__authority_id")
 def warning_note_rule(user, action):
     """See :func:`_warned`."""
     return _warned(user, action, lambda a: _subject(user, a))
@@ -813,7 +813,7 @@ def assessment_workers(user) -> bool:
     )
 
 
-@policy("cases.Assessment")
+@policy("cases.Assessment", account="subject__authority_id")
 def assessment_rule(user, action):
     """See :func:`_assessed`."""
     return _assessed(user, action, lambda a: _subject(user, a))
@@ -828,7 +828,7 @@ def drafted_evidence(user, action: str, seen: Callable[[str], Q]) -> Q:
     return _assessed(user, action, seen, prefix="assessment__")
 
 
-@policy("cases.EvidenceItem")
+@policy("cases.EvidenceItem", account="assessment__subject__authority_id")
 def evidence_item_rule(user, action):
     """See :func:`drafted_evidence`."""
     return drafted_evidence(user, action, lambda a: _subject(user, a, key="assessment__subject_id"))
@@ -853,7 +853,7 @@ def mentioned(user, action: str, seen: Callable[[str], Q]) -> Q:
     return seen(VIEW) & Q(_through("cases.Assessment", user, VIEW, "assessment_id"))
 
 
-@policy("cases.AssessmentMention")
+@policy("cases.AssessmentMention", account="assessment__subject__authority_id")
 def assessment_mention_rule(user, action):
     """See :func:`mentioned`."""
     return mentioned(user, action, lambda a: _subject(user, a))
@@ -967,13 +967,13 @@ def attends_meetings(user) -> bool:
     )
 
 
-@policy("cases.Meeting")
+@policy("cases.Meeting", account="authority_id")
 def meeting_rule(user, action):
     """See :func:`_met`."""
     return _met(user, action)
 
 
-@policy("cases.Invitee")
+@policy("cases.Invitee", account="meeting__authority_id")
 def invitee_rule(user, action):
     """A meeting's invitees and attendance: as the meeting."""
     return Q(_through("cases.Meeting", user, action, "meeting_id"))
@@ -995,7 +995,12 @@ def meeting_report_rule(user, action):
     return meeting
 
 
-@policy("cases.AgendaItem", "cases.Decision", "cases.MinutesSection")
+@policy(
+    "cases.AgendaItem",
+    "cases.Decision",
+    "cases.MinutesSection",
+    account="meeting__authority_id",
+)
 def meeting_part_rule(user, action):
     """A meeting's agenda, decisions and minutes: council staff as the meeting; a partner
     agency reads only the parts marked shareable of a meeting it may see."""
@@ -1005,13 +1010,13 @@ def meeting_part_rule(user, action):
     return meeting
 
 
-@policy("cases.Plan")
+@policy("cases.Plan", account="subject__authority_id")
 def plan_rule(user, action):
     """See :func:`_planned`."""
     return _planned(user, action, lambda a: _subject(user, a))
 
 
-@policy("cases.Goal")
+@policy("cases.Goal", account="plan__subject__authority_id")
 def goal_rule(user, action):
     """A plan's goals: as the plan (:func:`_planned`)."""
     return _planned(
@@ -1492,7 +1497,7 @@ def latest_concern_at(user, subject_key: str = "subject_id"):
     )
 
 
-@policy("cases.ConcernSubject")
+@policy("cases.ConcernSubject", account="concern__authority_id")
 def concern_subject_rule(user, action):
     return concern_rule_for(user, action, "concern_id") & _subject(user, VIEW)
 
@@ -1564,14 +1569,14 @@ def referral_subject_rule(user, action):
 # --- peers and contexts ---------------------------------------------------------------------
 
 
-@policy("peers.PeerGroupMembership")
+@policy("peers.PeerGroupMembership", account="peer_group__subject__authority_id")
 def membership_rule(user, action):
     return Q(_through("peers.PeerGroup", user, action, "peer_group_id")) & Q(
         _through("cases.YoungPerson", user, VIEW, "young_person_id")
     )
 
 
-@policy("peers.Relationship")
+@policy("peers.Relationship", account="from_person__subject__authority_id")
 def relationship_rule(user, action):
     # Both people must be visible: a relationship otherwise discloses the other person.
     both = Q(_through("cases.YoungPerson", user, VIEW, "from_person_id")) & Q(
@@ -1762,3 +1767,20 @@ def require(user, obj: Model, action: str = VIEW) -> Model:
         return restrict(user, type(obj), action).get(pk=obj.pk)
     except ObjectDoesNotExist:
         raise RecordNotFound() from None
+
+
+# --- subject access requests (safeguarding/subject_access) ----------------------------------
+
+
+@policy("subject_access.SubjectAccessRequest", account="authority_id")
+def subject_access_request_rule(user, action):
+    """A subject access request and what it discloses are the data protection officer's
+    alone: their own authority's, through ACCOUNT (:func:`protects_data`). Nobody reads or
+    changes one through VIEW or CHANGE, not even the young person's own worker."""
+    return NOTHING
+
+
+@policy("subject_access.Bundle", account="request__authority_id")
+def subject_access_bundle_rule(user, action):
+    """A request's compiled bundle: as the request (ACCOUNT only)."""
+    return NOTHING

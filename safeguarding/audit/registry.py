@@ -33,6 +33,10 @@ AUDITED_MODELS = [
     "cases.MeetingReport",
     "cases.AgendaItem",
     "cases.MinutesSection",
+    # Subject access requests (safeguarding/subject_access): who asked, how identity was
+    # checked, extensions and refusals. Their bundles are not: compiling and downloading one
+    # writes its own audit rows (safeguarding.subject_access.services and .output).
+    "subject_access.SubjectAccessRequest",
 ]
 
 #: What stays out of the audit's diffs. For every audited model, each of its text and date
@@ -75,6 +79,27 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "level": False,
     },
     "cases.MinutesSection": {"heading": False, "text": True},
+    "subject_access.SubjectAccessRequest": {
+        "reference": False,
+        "requester_name": True,
+        "requester_relationship": False,
+        "requester_contact": True,
+        "identity_method": False,
+        "identity_notes": True,
+        "identity_checked_on": False,
+        "scope": False,
+        "scope_from": False,
+        "scope_to": False,
+        "scope_notes": True,
+        "received_on": False,
+        "due_on": False,
+        "extended_due_on": False,
+        "extension_reason": True,
+        "status": False,
+        "refusal_reason": True,
+        "sent_on": False,
+        "closed_on": False,
+    },
     "cases.ReferralSubject": {
         "kind": False,
         "described_name": True,
@@ -124,6 +149,7 @@ AUTHORITY_PATHS: dict[str, tuple[str, ...]] = {
     "cases.MeetingReport": ("meeting__authority_id",),
     "cases.AgendaItem": ("meeting__authority_id",),
     "cases.MinutesSection": ("meeting__authority_id",),
+    "subject_access.SubjectAccessRequest": ("authority_id",),
     "api.ApiToken": ("organisation__authority_id", "organisation_id"),
 }
 

@@ -7,7 +7,15 @@ from safeguarding.views import AllowedUsersMixin
 
 #: (heading, url name, what it is for): the parts of the officer's work, in the order of the
 #: landing page. A part whose page is not built has no url name yet and is left out.
-SECTIONS: list[tuple[str, str, str]] = []
+SECTIONS: list[tuple[str, str, str]] = [
+    (
+        "Subject access requests",
+        "subject_access:list",
+        "Requests for a young person's records (UK GDPR Article 15): due within one calendar "
+        "month; the bundle compiled from every record that mentions them, other people "
+        "redacted with a reason, reviewed, and sent as a PDF.",
+    ),
+]
 
 
 class DataProtectionHomeView(AllowedUsersMixin, TemplateView):

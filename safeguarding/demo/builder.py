@@ -5,10 +5,10 @@ The builder runs its steps in one transaction, in order: the organisations and t
 (here), then the subject records (``records.py``), then the casework (``casework.py``: cases,
 concerns, and after the referrals of ``referrals.py`` the actions, the case notes of
 ``notes.py``, the warning notes and the grants), then the assessments (``assessments.py``:
-through the services, which read the grants), and last the safety plans (``plans.py``: started
-from the approved assessments). ``core.py`` holds what the steps share, and
-``writer.py`` how the rows go in. The package's docstring
-says how it is written and how fast.
+through the services, which read the grants), then the safety plans (``plans.py``: started
+from the approved assessments), and last the subject access requests (``subject_access.py``).
+``core.py`` holds what the steps share, and ``writer.py`` how the rows go in. The package's
+docstring says how it is written and how fast.
 """
 
 from collections import defaultdict
@@ -57,6 +57,7 @@ from .notes import NoteSteps
 from .plans import PlanSteps
 from .records import RecordSteps
 from .referrals import ReferralSteps
+from .subject_access import SubjectAccessSteps
 from .writer import bulk
 
 
@@ -68,6 +69,7 @@ class BoroughBuilder(
     AssessmentSteps,
     MeetingSteps,
     PlanSteps,
+    SubjectAccessSteps,
 ):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
@@ -113,6 +115,8 @@ class BoroughBuilder(
             ) + ((self.assessments, self.meetings) if self.with_assessments else ())
             if self.with_assessments and self.with_plans:
                 steps += (self.plans,)
+            # Last: the bundles gather every record of the young people they are about.
+            steps += (self.subject_access_requests,)
             for step in steps:
                 # Steps read and write with the ORM too: nothing may be streaming meanwhile.
                 self.writer.wait()

@@ -94,7 +94,10 @@ def test_counts_follow_the_scale(borough):
 
 
 def test_the_borough_is_consistent(borough):
+    from tests.subject_access.demo_checks import check_demo_subject_access
+
     la, _ = borough
+    check_demo_subject_access()
     assert la.kind == Organisation.Kind.LOCAL_AUTHORITY
     assert set(Organisation.objects.exclude(pk=la.pk).values_list("authority", flat=True)) == {
         la.pk

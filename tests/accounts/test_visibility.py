@@ -425,6 +425,10 @@ TABLE = {
     # may look at the keys; nobody else sees either.
     "api.apitoken": {**NOBODY, "admin": ({"p1", "p2"}, {"p1", "p2"})},
     "api.idempotencykey": {**NOBODY, "admin": ({"p1", "p2", "staff"}, NONE)},
+    # Subject access requests: the data protection officer's alone, through ACCOUNT (tests/
+    # subject_access/); nobody reads or changes one through VIEW or CHANGE.
+    "subject_access.subjectaccessrequest": NOBODY,
+    "subject_access.bundle": NOBODY,
 }
 
 OUR_APPS = {
@@ -437,6 +441,7 @@ OUR_APPS = {
     "contexts",
     "peers",
     "api",
+    "subject_access",
 }
 
 
