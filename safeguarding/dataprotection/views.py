@@ -7,7 +7,20 @@ from safeguarding.views import AllowedUsersMixin
 
 #: (heading, url name, what it is for): the parts of the officer's work, in the order of the
 #: landing page. A part whose page is not built has no url name yet and is left out.
-SECTIONS: list[tuple[str, str, str]] = []
+SECTIONS: list[tuple[str, str, str]] = [
+    (
+        "Who looked, and why",
+        "dataprotection:access",
+        "Every read, change, list and export of a young person's, place's or peer group's "
+        "records, and everything one person opened.",
+    ),
+    (
+        "Unusual access",
+        "dataprotection:unusual-access",
+        "People who opened many records outside their caseload, used break-glass access, read "
+        "restricted records, exported many rows or worked at night.",
+    ),
+]
 
 
 class DataProtectionHomeView(AllowedUsersMixin, TemplateView):

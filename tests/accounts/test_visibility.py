@@ -425,6 +425,9 @@ TABLE = {
     # may look at the keys; nobody else sees either.
     "api.apitoken": {**NOBODY, "admin": ({"p1", "p2"}, {"p1", "p2"})},
     "api.idempotencykey": {**NOBODY, "admin": ({"p1", "p2", "staff"}, NONE)},
+    # The data protection officer's reviews of unusual access: ACCOUNT only
+    # (tests/dataprotection/test_access_log.py).
+    "dataprotection.accessreview": NOBODY,
 }
 
 OUR_APPS = {
@@ -437,6 +440,7 @@ OUR_APPS = {
     "contexts",
     "peers",
     "api",
+    "dataprotection",
 }
 
 
