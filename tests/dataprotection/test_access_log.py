@@ -58,6 +58,12 @@ def test_a_row_without_a_request_is_a_tasks_and_a_change_of_what_hangs_off_is_ta
     row = _newest(object_pk=str(concern.pk), action=LogEntry.Action.ACCESS)
     subjects = {str(s) for s in concern.involvements.values_list("subject_id", flat=True)}
     assert set(row.additional_data["subjects"]) == subjects and subjects
+    # A list of concerns and young people: the subjects of both, in one query.
+    with set_actor(world.users["sw2"]), CaptureQueriesContext(connection) as queries:
+        record_shown("cases:concerns", {type(concern): [concern], type(yp): [yp]})
+    row = _newest(object_pk="shown")
+    assert set(row.additional_data["subjects"]) == subjects | {str(yp.subject_id)}
+    assert sum("UNION ALL" in q["sql"] for q in queries.captured_queries) == 1
     # A list names every subject it showed, and keeps its own view name.
     with set_actor(world.users["sm"]):
         record_shown("cases:list", {type(yp): [yp, _yp(world, "other")]})
