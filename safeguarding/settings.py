@@ -670,3 +670,17 @@ if PRODUCTION:
     CSRF_COOKIE_PATH = "/"
     SESSION_COOKIE_DOMAIN = None
     CSRF_COOKIE_DOMAIN = None
+
+# The data protection officer's unusual-access report (safeguarding/dataprotection/access.py):
+# a person is listed for a day when they opened more than UNUSUAL_ACCESS_RECORDS_PER_DAY
+# distinct young people's records outside their team's caseload (our default, 10: no published
+# figure; a practitioner's own caseload is typically 15-20, and looking beyond it is rare), made
+# an export of at least UNUSUAL_ACCESS_EXPORT_ROWS rows (our default), or read or listed
+# records in the night hours, from UNUSUAL_ACCESS_NIGHT_HOURS' first hour to before its second
+# (local time; our default 22:00 to 06:00). Any break-glass access and any read of a restricted
+# record is listed whatever these say.
+UNUSUAL_ACCESS_RECORDS_PER_DAY = env.int("UNUSUAL_ACCESS_RECORDS_PER_DAY", default=10)
+UNUSUAL_ACCESS_EXPORT_ROWS = env.int("UNUSUAL_ACCESS_EXPORT_ROWS", default=500)
+UNUSUAL_ACCESS_NIGHT_HOURS = tuple(
+    env.list("UNUSUAL_ACCESS_NIGHT_HOURS", cast=int, default=[22, 6])
+)

@@ -124,14 +124,15 @@ def policy(
     pick: bool = False,
     match: bool = False,
     name: bool = False,
-    account: str | None = None,
+    account: str | tuple[str, ...] | None = None,
 ):
     """Register the policy for one or more models, by ``app_label.ModelName``.
 
     ``pick``: the policy answers PICK itself (otherwise PICK means VIEW); ``match``: it answers
     MATCH itself (otherwise MATCH means PICK); ``name``: it answers NAME (otherwise nobody may);
     ``account``: the lookup from the record to its local authority's id, which answers ACCOUNT
-    for the authority's data protection officer (otherwise nobody may).
+    for the authority's data protection officer (otherwise nobody may); several lookups (a
+    tuple) answer it when any of them leads to the officer's authority.
     """
 
     def register(fn):
@@ -168,7 +169,11 @@ def _q(user, model, action: str) -> Q:
     if action == ACCOUNT:
         if not fn.account_path or not protects_data(user):
             return NOTHING
-        return Q(**{fn.account_path: user.organisation_id})
+        paths = (fn.account_path,) if isinstance(fn.account_path, str) else fn.account_path
+        found = Q(**{paths[0]: user.organisation_id})
+        for path in paths[1:]:
+            found |= Q(**{path: user.organisation_id})
+        return found
     if action == MATCH and not fn.has_match_rule:
         action = PICK
     if action == PICK and not fn.has_pick_rule:
@@ -1626,7 +1631,9 @@ def team_rule(user, action):
     return mine if _is(user, R.ADMINISTRATOR) else NOTHING
 
 
-@policy("accounts.User", pick=True)
+# ACCOUNT: the authority's users and its partner agencies' (whose use of records the officer
+# reviews: safeguarding/dataprotection/access.py).
+@policy("accounts.User", pick=True, account=("organisation_id", "organisation__authority_id"))
 def user_rule(user, action):
     """VIEW: oneself and one's own organisation's users. PICK (naming someone in a form, e.g.
     inviting them to a meeting or making them its co-chair): council staff also pick the users
@@ -1744,6 +1751,13 @@ def audit_rule(user, action):
     # the audit.
     if action == VIEW and _is(user, _roles().ADMINISTRATOR) and user.organisation_id:
         return Q(seal__authority_id=user.organisation_id)
+    return NOTHING
+
+
+@policy("dataprotection.AccessReview", account="authority_id")
+def access_review_rule(user, action):
+    # The data protection officer's own notes on unusual access: read and written by the
+    # officer of the authority only (ACCOUNT), nobody else, casework or not.
     return NOTHING
 
 

@@ -11,11 +11,22 @@ from django.conf import settings
 
 from safeguarding.proxies import client_address, from_trusted_proxy, trusted_proxies
 
+from .origin import current_request
+
 
 class AuditlogMiddleware(BaseAuditlogMiddleware):
     def __init__(self, get_response=None):
         super().__init__(get_response)
         trusted_proxies()  # a TRUSTED_PROXIES entry that is not an address stops the app here
+
+    def __call__(self, request):
+        # Which page or endpoint each audit row of this request was written on
+        # (safeguarding/audit/origin.py).
+        token = current_request.set(request)
+        try:
+            return super().__call__(request)
+        finally:
+            current_request.reset(token)
 
     @staticmethod
     def _get_remote_addr(request):

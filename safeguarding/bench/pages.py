@@ -34,6 +34,8 @@ SCHOOL_LEAD = "school.dsl"
 SENIOR_MANAGER = "sm.priya"
 #: The borough's police (its people in the browser; its case system is API_USER).
 PARTNER = "police.officer"
+#: The borough's data protection officer (the access log, unusual access).
+DATA_PROTECTION_OFFICER = "dpo.olu"
 API_USER = "api:police"
 
 
@@ -346,6 +348,18 @@ def _place_reference(pk: int) -> str:
     )[0]
 
 
+def _subject_reference(young_person: int) -> str:
+    return _one(
+        "SELECT s.reference FROM cases_youngperson y"
+        " JOIN subjects_subject s ON s.id = y.subject_id WHERE y.id = %(pk)s",
+        {"pk": young_person},
+    )[0]
+
+
+def _user_id(username: str) -> int:
+    return _one("SELECT id FROM accounts_user WHERE username = %(u)s", {"u": username})[0]
+
+
 def build_pages(targets: Targets, token: str) -> list[Page]:
     from django.urls import reverse
 
@@ -355,6 +369,7 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
     bearer = {"Authorization": f"Bearer {token}"}
     t = targets
     concern_form = reverse("cases:concern-log")
+    young_persons_reference = _subject_reference(t.young_person[0])
     pages = [
         Page("My work (social worker)", RECORD, SOCIAL_WORKER, get(reverse("home"))),
         Page(
@@ -438,6 +453,27 @@ def build_pages(targets: Targets, token: str) -> list[Page]:
         Page("Hotspots", BOROUGH, SENIOR_MANAGER, get(reverse("contexts:hotspots"))),
         Page("Themes", BOROUGH, SENIOR_MANAGER, get(reverse("cases:themes"))),
         Page("Delivery log", BOROUGH, TEAM_MANAGER, get(reverse("notifications:log"))),
+        # The data protection officer's access logs: a young person's (every row about it and
+        # what hangs off it, by the GIN index on the rows' subjects), the social worker's own
+        # (by the index on actor and time), and a week's unusual access across the borough.
+        Page(
+            "Access log (young person)",
+            BOROUGH,
+            DATA_PROTECTION_OFFICER,
+            get(reverse("dataprotection:subject-log", args=[young_persons_reference])),
+        ),
+        Page(
+            "Access log (social worker)",
+            BOROUGH,
+            DATA_PROTECTION_OFFICER,
+            get(reverse("dataprotection:user-log", args=[_user_id(SOCIAL_WORKER)])),
+        ),
+        Page(
+            "Unusual access (7 days)",
+            BOROUGH,
+            DATA_PROTECTION_OFFICER,
+            get(reverse("dataprotection:unusual-access")),
+        ),
         Page(
             "POST a concern",
             API,

@@ -15,6 +15,18 @@ SECTIONS: list[tuple[str, str, str]] = [
         "month; the bundle compiled from every record that mentions them, other people "
         "redacted with a reason, reviewed, and sent as a PDF.",
     ),
+    (
+        "Who looked, and why",
+        "dataprotection:access",
+        "Every read, change, list and export of a young person's, place's or peer group's "
+        "records, and everything one person opened.",
+    ),
+    (
+        "Unusual access",
+        "dataprotection:unusual-access",
+        "People who opened many records outside their caseload, used break-glass access, read "
+        "restricted records, exported many rows or worked at night.",
+    ),
 ]
 
 

@@ -429,6 +429,9 @@ TABLE = {
     # subject_access/); nobody reads or changes one through VIEW or CHANGE.
     "subject_access.subjectaccessrequest": NOBODY,
     "subject_access.bundle": NOBODY,
+    # The data protection officer's reviews of unusual access: ACCOUNT only
+    # (tests/dataprotection/test_access_log.py).
+    "dataprotection.accessreview": NOBODY,
 }
 
 OUR_APPS = {
@@ -442,6 +445,7 @@ OUR_APPS = {
     "peers",
     "api",
     "subject_access",
+    "dataprotection",
 }
 
 

@@ -29,6 +29,8 @@ def test_an_api_list_page_writes_one_row_naming_the_referrals_on_it(world, api, 
         references
     )
     assert row.actor == police.token.service_user
+    # Which endpoint, through the API (safeguarding/audit/origin.py: the access log shows it).
+    assert row.additional_data["via"] == "api" and row.additional_data["view"]
 
 
 def test_an_empty_list_writes_nothing(world, api):
