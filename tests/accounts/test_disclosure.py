@@ -47,6 +47,7 @@ from safeguarding.notifications import delivery, webhooks
 from safeguarding.notifications.models import Notification
 from safeguarding.notifications.services import EVENT_TYPES
 from safeguarding.pickers import PICKERS
+from safeguarding.subject_access.models import SubjectAccessRequest
 from safeguarding.subjects.models import Subject
 
 pytestmark = pytest.mark.world_per_module  # one world for the module (tests/conftest.py)
@@ -397,6 +398,30 @@ ROUTES = {
     "notifications:retry-failed": (_none, [""], STAFF),
     # The data protection officer's pages.
     "dataprotection:home": (_none, [""], STAFF),
+    "dataprotection:access": (_none, ["", "?q=Test"], STAFF),
+    "dataprotection:unusual-access": (_none, [""], STAFF),
+    "dataprotection:user-log": (_pks(User), [""], STAFF),
+    "dataprotection:user-log-export": (_pks(User), [""], STAFF),
+    "dataprotection:subject-log": (_subject_references, [""], STAFF),
+    "dataprotection:subject-log-export": (_subject_references, [""], STAFF),
+    **{
+        f"subject_access:{name}": (_pks(SubjectAccessRequest), [""], STAFF)
+        for name in (
+            "request",
+            "identity",
+            "extend",
+            "refuse",
+            "compile",
+            "bundle",
+            "reviewed",
+            "sent",
+            "close",
+            "pdf",
+            "json",
+        )
+    },
+    "subject_access:list": (_none, [""], STAFF),
+    "subject_access:new": (_none, [""], STAFF),
     # The partner API.
     "api:schema": (_none, [""], PARTNER),
     "api:docs": (_none, [""], PARTNER),
