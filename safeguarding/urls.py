@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("peers.urls")),
     path("", include("safeguarding.notifications.urls")),
     path("", include("safeguarding.dataprotection.urls")),
+    path("", include("safeguarding.retention.urls")),
 ]

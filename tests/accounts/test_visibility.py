@@ -425,6 +425,12 @@ TABLE = {
     # may look at the keys; nobody else sees either.
     "api.apitoken": {**NOBODY, "admin": ({"p1", "p2"}, {"p1", "p2"})},
     "api.idempotencykey": {**NOBODY, "admin": ({"p1", "p2", "staff"}, NONE)},
+    # Retention: the data protection officer's, through ACCOUNT only (tests/retention).
+    "retention.retentionrule": NOBODY,
+    "retention.retentionrulechange": NOBODY,
+    "retention.legalhold": NOBODY,
+    "retention.retentionreview": NOBODY,
+    "retention.disposalstub": NOBODY,
 }
 
 OUR_APPS = {
@@ -437,6 +443,7 @@ OUR_APPS = {
     "contexts",
     "peers",
     "api",
+    "retention",
 }
 
 

@@ -1,0 +1,65 @@
+"""The demo borough's retention (issue 16): records due for review on the data protection
+officer's list (``dpo.olu``), and a legal hold.
+
+The borough is made today, so nothing in it would be due for years. A few of its records are
+made old instead, deterministically (the first by primary key, so the same seed gives the same
+borough): young people with no case, concern or case note grown up (born 16 years earlier) and
+last touched ten years ago; referrals decided "no further action" three years ago. Then one of
+those young people is put under a legal hold by the officer, and the listing
+(``safeguarding.retention.listing.list_due``) runs as Celery beat would. No row is added to
+what the borough counts (young people, referrals …): only dates change.
+"""
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from cases.models import Case, CaseNote, ConcernSubject, Referral, YoungPerson
+from safeguarding.accounts.models import User
+from safeguarding.retention import listing, services
+from safeguarding.subjects.models import Subject
+
+#: How many of each the demo makes old.
+OLD_YOUNG_PEOPLE = 3
+OLD_REFERRALS = 2
+
+
+def make_records_due(authority) -> dict[str, int]:
+    """Age a few records, hold one, list what is due: ``list_due``'s counts."""
+    now = timezone.now()
+    quiet = (
+        YoungPerson.objects.filter(subject__authority=authority)
+        .exclude(Exists(Case.objects.filter(subject_id=OuterRef("subject_id"))))
+        .exclude(Exists(ConcernSubject.objects.filter(subject_id=OuterRef("subject_id"))))
+        .exclude(Exists(CaseNote.objects.filter(subject_id=OuterRef("subject_id"))))
+        .exclude(restricted=True)
+        .order_by("pk")[:OLD_YOUNG_PEOPLE]
+    )
+    people = list(quiet)
+    for person in people:
+        if person.date_of_birth:
+            person.date_of_birth -= relativedelta(years=16)
+        YoungPerson.objects.filter(pk=person.pk).update(date_of_birth=person.date_of_birth)
+    Subject.objects.filter(pk__in=[p.subject_id for p in people]).update(
+        created_at=now - relativedelta(years=10)
+    )
+    nfa = Referral.objects.filter(
+        authority=authority, decision=Referral.Decision.NO_FURTHER_ACTION
+    ).order_by("pk")[:OLD_REFERRALS]
+    for referral in nfa:
+        back = relativedelta(years=3)
+        Referral.objects.filter(pk=referral.pk).update(
+            received_at=referral.received_at - back,
+            decision_due_at=referral.decision_due_at - back,
+            decided_at=(referral.decided_at or referral.received_at) - back,
+        )
+    officer = User.objects.filter(
+        organisation=authority, role=User.Role.DATA_PROTECTION_OFFICER, is_active=True
+    ).first()
+    if officer is not None and people:
+        services.hold_place(
+            user=officer,
+            reference=people[0].reference,
+            reason="A claim against the council about this young person's care is pending.",
+        )
+    return listing.list_due(authority)
