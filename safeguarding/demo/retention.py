@@ -2,11 +2,11 @@
 officer's list (``dpo.olu``), and a legal hold.
 
 The borough is made today, so nothing in it would be due for years. A few of its records are
-made old instead, deterministically (the first by primary key, so the same seed gives the same
-borough): young people with no case, concern or case note grown up (born 16 years earlier) and
-last touched ten years ago; referrals decided "no further action" three years ago. Then one of
-those young people is put under a legal hold by the officer, and the listing
-(``safeguarding.retention.listing.list_due``) runs as Celery beat would. No row is added to
+made old instead, deterministically (the first by primary key, so the same seed gives
+the same borough): young people with no open case grown up (born 16 years earlier), their
+record, cases, concerns and case notes ten years old; referrals decided "no further action"
+three years ago. Then one of those young people is put under a legal hold by the officer,
+and the listing (``safeguarding.retention.listing.list_due``) runs as Celery beat would. No row is added to
 what the borough counts (young people, referrals …): only dates change.
 """
 
@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cases.models import Case, CaseNote, ConcernSubject, Referral, YoungPerson
+from cases.models import Case, CaseNote, Concern, Referral, YoungPerson
 from safeguarding.accounts.models import User
 from safeguarding.retention import listing, services
 from safeguarding.subjects.models import Subject
@@ -27,22 +27,29 @@ OLD_REFERRALS = 2
 def make_records_due(authority) -> dict[str, int]:
     """Age a few records, hold one, list what is due: ``list_due``'s counts."""
     now = timezone.now()
-    quiet = (
-        YoungPerson.objects.filter(subject__authority=authority)
-        .exclude(Exists(Case.objects.filter(subject_id=OuterRef("subject_id"))))
-        .exclude(Exists(ConcernSubject.objects.filter(subject_id=OuterRef("subject_id"))))
-        .exclude(Exists(CaseNote.objects.filter(subject_id=OuterRef("subject_id"))))
-        .exclude(restricted=True)
+    people = list(
+        YoungPerson.objects.filter(subject__authority=authority, restricted=False)
+        .exclude(
+            Exists(Case.objects.filter(subject_id=OuterRef("subject_id")).exclude(status="closed"))
+        )
         .order_by("pk")[:OLD_YOUNG_PEOPLE]
     )
-    people = list(quiet)
+    subjects = [p.subject_id for p in people]
+    back = relativedelta(years=10)
     for person in people:
         if person.date_of_birth:
             person.date_of_birth -= relativedelta(years=16)
         YoungPerson.objects.filter(pk=person.pk).update(date_of_birth=person.date_of_birth)
-    Subject.objects.filter(pk__in=[p.subject_id for p in people]).update(
-        created_at=now - relativedelta(years=10)
-    )
+    Subject.objects.filter(pk__in=subjects).update(created_at=now - back)
+    # What happened to them happened ten years ago too.
+    for concern in Concern.objects.filter(involvements__subject_id__in=subjects).distinct():
+        Concern.objects.filter(pk=concern.pk).update(occurred_at=concern.occurred_at - back)
+    for case in Case.objects.filter(subject_id__in=subjects):
+        Case.objects.filter(pk=case.pk).update(
+            opened_at=case.opened_at - back, closed_at=case.closed_at - back
+        )
+    for note in CaseNote.objects.filter(subject_id__in=subjects):
+        CaseNote.objects.filter(pk=note.pk).update(occurred_at=note.occurred_at - back)
     nfa = Referral.objects.filter(
         authority=authority, decision=Referral.Decision.NO_FURTHER_ACTION
     ).order_by("pk")[:OLD_REFERRALS]

@@ -198,9 +198,12 @@ def test_a_legal_hold_blocks_disposal_until_lifted(world, client, setup):
     )
     hold.refresh_from_db()
     assert hold.lifted_by == dpo and hold.lifted_at and not hold.in_force
-    disposal.dispose(user=dpo, review=review)
+    response = client.post(reverse("retention:dispose", args=[review.pk]))
+    assert response.status_code == 302
     person.refresh_from_db()
     assert person.given_name == "Disposed of"
+    disposed = client.get(reverse("retention:disposed")).content.decode()
+    assert person.reference in disposed
 
 
 def test_a_hold_needs_a_known_reference_and_a_reason(world, client):
