@@ -6,8 +6,8 @@ made old instead, deterministically (the first by primary key, so the same seed 
 the same borough): young people with no open case grown up (born 16 years earlier), their
 record, cases, concerns and case notes ten years old; referrals decided "no further action"
 three years ago. Then one of those young people is put under a legal hold by the officer,
-and the listing (``safeguarding.retention.listing.list_due``) runs as Celery beat would. No row is added to
-what the borough counts (young people, referrals …): only dates change.
+and the listing (``safeguarding.retention.listing.list_due``) runs as Celery beat
+would. No row is added to what the borough counts (young people, referrals …): only dates change.
 """
 
 from dateutil.relativedelta import relativedelta
