@@ -3,9 +3,10 @@ officer's list (``dpo.olu``), and a legal hold.
 
 The borough is made today, so nothing in it would be due for years. A few of its records are
 made old instead, deterministically (the first by primary key, so the same seed gives
-the same borough): young people with no open case grown up (born 16 years earlier), their
-record, cases, concerns and case notes ten years old; referrals decided "no further action"
-three years ago. Then one of those young people is put under a legal hold by the officer,
+the same borough): young people who never had a case grown up (born 16 years earlier), their
+record, concerns and case notes eight years old (no concern then precedes the birth of
+another young person in it: the youngest are ten); referrals decided "no further action"
+three years ago. Then one of those referrals is put under a legal hold by the officer,
 and the listing (``safeguarding.retention.listing.list_due``) runs as Celery beat
 would. No row is added to what the borough counts (young people, referrals …): only dates change.
 """
@@ -21,7 +22,7 @@ from safeguarding.subjects.models import Subject
 
 #: How many of each the demo makes old.
 OLD_YOUNG_PEOPLE = 3
-OLD_REFERRALS = 2
+OLD_REFERRALS = 3
 
 
 def make_records_due(authority) -> dict[str, int]:
@@ -29,13 +30,11 @@ def make_records_due(authority) -> dict[str, int]:
     now = timezone.now()
     people = list(
         YoungPerson.objects.filter(subject__authority=authority, restricted=False)
-        .exclude(
-            Exists(Case.objects.filter(subject_id=OuterRef("subject_id")).exclude(status="closed"))
-        )
+        .exclude(Exists(Case.objects.filter(subject_id=OuterRef("subject_id"))))
         .order_by("pk")[:OLD_YOUNG_PEOPLE]
     )
     subjects = [p.subject_id for p in people]
-    back = relativedelta(years=10)
+    back = relativedelta(years=8)
     for person in people:
         if person.date_of_birth:
             person.date_of_birth -= relativedelta(years=16)
@@ -44,15 +43,13 @@ def make_records_due(authority) -> dict[str, int]:
     # What happened to them happened ten years ago too.
     for concern in Concern.objects.filter(involvements__subject_id__in=subjects).distinct():
         Concern.objects.filter(pk=concern.pk).update(occurred_at=concern.occurred_at - back)
-    for case in Case.objects.filter(subject_id__in=subjects):
-        Case.objects.filter(pk=case.pk).update(
-            opened_at=case.opened_at - back, closed_at=case.closed_at - back
-        )
     for note in CaseNote.objects.filter(subject_id__in=subjects):
         CaseNote.objects.filter(pk=note.pk).update(occurred_at=note.occurred_at - back)
-    nfa = Referral.objects.filter(
-        authority=authority, decision=Referral.Decision.NO_FURTHER_ACTION
-    ).order_by("pk")[:OLD_REFERRALS]
+    nfa = list(
+        Referral.objects.filter(
+            authority=authority, decision=Referral.Decision.NO_FURTHER_ACTION
+        ).order_by("pk")[:OLD_REFERRALS]
+    )
     for referral in nfa:
         back = relativedelta(years=3)
         Referral.objects.filter(pk=referral.pk).update(
@@ -63,10 +60,11 @@ def make_records_due(authority) -> dict[str, int]:
     officer = User.objects.filter(
         organisation=authority, role=User.Role.DATA_PROTECTION_OFFICER, is_active=True
     ).first()
-    if officer is not None and people:
+    held = nfa[len(nfa) - 1] if nfa else None
+    if officer is not None and held is not None:
         services.hold_place(
             user=officer,
-            reference=people[0].reference,
-            reason="A claim against the council about this young person's care is pending.",
+            reference=held.reference,
+            reason="A claim about how this referral was handled is pending.",
         )
     return listing.list_due(authority)

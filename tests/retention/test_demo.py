@@ -24,4 +24,5 @@ def test_the_demo_has_records_due_and_a_hold(db):
     assert RecordType.YOUNG_PERSON in types
     hold = LegalHold.objects.get(authority=la)
     assert hold.placed_by.username == "dpo.olu" and hold.in_force
+    assert hold.record_type == RecordType.NFA_REFERRAL
     assert not due.filter(record_key=hold.record_key).exists()
