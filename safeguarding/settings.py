@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safeguarding.api",
     "safeguarding.dataprotection",  # the data protection officer's pages
     "safeguarding.subject_access",  # subject access requests (UK GDPR Art. 15), the officer's
+    "safeguarding.retention",  # the retention schedule, legal holds, disposal
     "safeguarding.approvals",  # sign-off (requested → approved / returned), for any record
     # The domain
     "cases",
@@ -521,12 +522,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.notify_overdue_actions",
         "schedule": 60 * 60,
     },
+    # Records due for review under the retention schedule (safeguarding/retention/listing.py).
+    "list-records-due-for-retention-review": {
+        "task": "safeguarding.retention.tasks.list_records_due",
+        "schedule": env.int("RETENTION_LISTING_SECONDS", default=24 * 60 * 60),
+    },
     # Hotspots and themes count the whole borough ahead of time (cases/figures.py).
     "refresh-borough-figures": {
         "task": "cases.tasks.refresh_borough_figures",
         "schedule": env.int("BOROUGH_FIGURES_REFRESH_SECONDS", default=600),
     },
 }
+
+# Retention (safeguarding/retention/): how long each record type is kept, until an authority's
+# data protection officer sets its own schedule: (years, months, counted from, then).
+# Sources: the practice notes, PRACTICE.md ("Warning notes, sign-off, retention"), which give
+# examples seen in council schedules; where it gives no number, the number is our setting.
+RETENTION_DEFAULTS = {
+    # "child protection records 35 years after last contact" (PRACTICE.md). A young person
+    # with a strategy discussion (the start of a child protection enquiry) is in this class.
+    "young_person_protection": (35, 0, "last_activity", "delete"),
+    # "children in need to the 18th birthday plus some years of inactivity" (PRACTICE.md):
+    # "some" is ours, 7 years, counted from the 18th birthday or the last activity if later.
+    "young_person": (7, 0, "eighteenth_birthday", "anonymise"),
+    # "No published rule exists for place and group records: their period is a setting"
+    # (PRACTICE.md): ours, 7 years after the last concern, case or note about them.
+    "place": (7, 0, "last_activity", "anonymise"),
+    "peer_group": (7, 0, "last_activity", "delete"),
+    # Referrals that never became a case (decided "no further action"): no published rule;
+    # ours, 2 years after the decision.
+    "nfa_referral": (2, 0, "closure", "delete"),
+}
+# How far ahead the listing looks: records due within this many days are listed now.
+RETENTION_LOOKAHEAD_DAYS = env.int("RETENTION_LOOKAHEAD_DAYS", default=30)
 
 # Notifications (safeguarding/notifications/). Links in them are made absolute with SITE_URL.
 SITE_URL = (

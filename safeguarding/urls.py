@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("safeguarding.notifications.urls")),
     path("", include("safeguarding.dataprotection.urls")),
     path("", include("safeguarding.subject_access.urls")),
+    path("", include("safeguarding.retention.urls")),
 ]

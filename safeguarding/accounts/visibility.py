@@ -1761,6 +1761,25 @@ def access_review_rule(user, action):
     return NOTHING
 
 
+@policy(
+    "retention.RetentionRule",
+    "retention.LegalHold",
+    "retention.RetentionReview",
+    "retention.DisposalStub",
+    account="authority_id",
+)
+def retention_rule(user, action):
+    # The retention schedule, legal holds, reviews and disposal stubs are the data protection
+    # officer's, through ACCOUNT (their own authority's). Nobody reads them for casework.
+    return NOTHING
+
+
+@policy("retention.RetentionRuleChange", account="rule__authority_id")
+def retention_change_rule(user, action):
+    # The history of the schedule: the officer of its authority, through ACCOUNT.
+    return NOTHING
+
+
 @policy("audit.EntrySeal", "audit.ChainHead")
 def audit_chain_rule(user, action):
     # The hash chain is checked by `manage.py verify_audit_chain`, not read in the app.

@@ -27,6 +27,12 @@ SECTIONS: list[tuple[str, str, str]] = [
         "People who opened many records outside their caseload, used break-glass access, read "
         "restricted records, exported many rows or worked at night.",
     ),
+    (
+        "Retention",
+        "retention:schedule",
+        "How long each kind of record is kept, records due for review, legal holds and "
+        "records disposed of.",
+    ),
 ]
 
 

@@ -152,9 +152,10 @@ class BuilderCore:
         self.tz = timezone.get_current_timezone()
         self.latest = self.now - timedelta(hours=1)  # nothing seeded happened in the last hour
         self.writer = TableWriter(use_copy=use_copy)
-        # model -> ids and references taken from the database in blocks, not yet used
+        # model (and, for references, prefix) -> ids and references taken from the database in
+        # blocks, not yet used: a context's spare reference is not a young person's
         self.spare_ids: dict[type, deque] = defaultdict(deque)
-        self.spare_references: dict[type, deque] = defaultdict(deque)
+        self.spare_references: dict[tuple[type, str], deque] = defaultdict(deque)
         self.due_after: dict[date, timedelta] = {}  # see decision_due()
         self.result: Result | None = None
 
@@ -181,7 +182,7 @@ class BuilderCore:
         table, once every row made so far is in it (this borough's or another's); clashes are
         drawn again. That keeps memory flat, where remembering every reference would not.
         """
-        spare = self.spare_references[model]
+        spare = self.spare_references[(model, prefix)]
         wanted = max(count - len(spare), self.BLOCK) if len(spare) < count else 0
         while wanted:
             unused = set(spare)

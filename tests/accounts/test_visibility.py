@@ -432,6 +432,12 @@ TABLE = {
     # The data protection officer's reviews of unusual access: ACCOUNT only
     # (tests/dataprotection/test_access_log.py).
     "dataprotection.accessreview": NOBODY,
+    # Retention: the data protection officer's, through ACCOUNT only (tests/retention).
+    "retention.retentionrule": NOBODY,
+    "retention.retentionrulechange": NOBODY,
+    "retention.legalhold": NOBODY,
+    "retention.retentionreview": NOBODY,
+    "retention.disposalstub": NOBODY,
 }
 
 OUR_APPS = {
@@ -446,6 +452,7 @@ OUR_APPS = {
     "api",
     "subject_access",
     "dataprotection",
+    "retention",
 }
 
 

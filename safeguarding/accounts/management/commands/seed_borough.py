@@ -14,7 +14,7 @@ from django.db import transaction
 from cases import audience, figures
 from cases.models import BoroughFigures, HarmCategory
 from safeguarding.accounts.models import Organisation, User
-from safeguarding.demo import builder, data
+from safeguarding.demo import builder, data, retention
 
 
 class Command(BaseCommand):
@@ -113,6 +113,8 @@ class Command(BaseCommand):
             # Bulk inserts send no signals: work out who may see each concern at a place in
             # one statement, as cases/audience.py would have row by row.
             audience.rebuild(authority_id=result.authority.pk)
+            # Records due for review on the data protection officer's list, and a legal hold.
+            retention.make_records_due(result.authority)
         # Hotspots and themes are counted ahead (Celery beat keeps them fresh from now on).
         figures.borough_figures_refresh(authority=result.authority)
         elapsed = time.monotonic() - started
