@@ -97,6 +97,11 @@ DISPOSAL: dict[str, tuple[str, str]] = {
     "cases.WarningNote": ("delete", "warning notes about the subject"),
     "cases.WarningNoteEvent": ("delete", "of its warning notes"),
     "approvals.Approval": ("delete", "sign-off requests about the subject"),
+    "subject_access.SubjectAccessRequest": (
+        "delete",
+        "requests for the young person's records: their bundles copy those records",
+    ),
+    "subject_access.Bundle": ("cascade", "with its request"),
     "api.IdempotencyKey": ("delete", "stored API answers that mention the record"),
     "notifications.Notification": ("keep", "a reference and a link only"),
     "auditlog.LogEntry": ("keep", "append-only; personal values masked, named by reference"),
@@ -302,7 +307,11 @@ def _young_person(person, action: str, removed) -> None:
         YoungPersonUserObjectPermission,
     )
     from peers.models import PeerGroupMembership, Relationship
+    from safeguarding.subject_access.models import SubjectAccessRequest
 
+    # A request's bundle is a copy of the person's records (and the request names who asked):
+    # it goes with them.
+    _count(removed, SubjectAccessRequest.objects.filter(young_person=person).delete())
     _count(removed, Alias.objects.filter(young_person=person).delete())
     _count(removed, HarmFlag.objects.filter(young_person=person).delete())
     _count(removed, PeerGroupMembership.objects.filter(young_person=person).delete())

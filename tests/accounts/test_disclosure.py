@@ -47,6 +47,7 @@ from safeguarding.notifications import delivery, webhooks
 from safeguarding.notifications.models import Notification
 from safeguarding.notifications.services import EVENT_TYPES
 from safeguarding.pickers import PICKERS
+from safeguarding.retention.models import LegalHold, RetentionReview, RetentionRule
 from safeguarding.subject_access.models import SubjectAccessRequest
 from safeguarding.subjects.models import Subject
 
@@ -421,6 +422,14 @@ ROUTES = {
         )
     },
     "subject_access:list": (_none, [""], STAFF),
+    "retention:schedule": (_none, [""], STAFF),
+    "retention:due": (_none, [""], STAFF),
+    "retention:holds": (_none, [""], STAFF),
+    "retention:disposed": (_none, [""], STAFF),
+    "retention:rule-change": (_pks(RetentionRule), [""], STAFF),
+    "retention:review": (_pks(RetentionReview), [""], STAFF),
+    "retention:dispose": (_pks(RetentionReview), [""], STAFF),
+    "retention:hold-lift": (_pks(LegalHold), [""], STAFF),
     "subject_access:new": (_none, [""], STAFF),
     # The partner API.
     "api:schema": (_none, [""], PARTNER),

@@ -37,6 +37,7 @@ from safeguarding.audit.registry import NEUTRAL_REPR, personal_fields
 from safeguarding.encryption import encrypted_fields
 from safeguarding.retention import disposal
 from safeguarding.retention.models import DisposalStub, RecordType, RetentionReview
+from safeguarding.subject_access import services as sar_services
 
 from .helpers import review_of
 
@@ -134,6 +135,21 @@ def planted(world, documents_storage):
         fingerprint="0" * 64,
         response_body='{"described_name": "Zephyrine Quillbottom"}',
     )
+    # A subject access request compiled for them: its bundle copies their records.
+    dpo = _w(world, "accounts.user", "dpo")
+    request = sar_services.request_record(
+        by=dpo,
+        young_person=person,
+        requester_name="Zephyrine Quillbottom",
+        requester_relationship="young_person",
+        requester_contact="17 Marrowfield Crescent",
+        received_on=date.today(),
+    )
+    request = sar_services.identity_record(
+        request=request, by=dpo, method="photo_id", checked_on=date.today()
+    )
+    bundle = sar_services.bundle_compile(request=request, by=dpo)
+    assert "Kestrelmoon" in str(bundle.items)
     return {
         "person": person,
         "shared": shared,
