@@ -7,7 +7,14 @@ from safeguarding.views import AllowedUsersMixin
 
 #: (heading, url name, what it is for): the parts of the officer's work, in the order of the
 #: landing page. A part whose page is not built has no url name yet and is left out.
-SECTIONS: list[tuple[str, str, str]] = []
+SECTIONS: list[tuple[str, str, str]] = [
+    (
+        "Restricted records",
+        "cases:restrictions-account",
+        "Restrictions due for review, and every emergency (break-glass) access to a record, "
+        "by reference.",
+    ),
+]
 
 
 class DataProtectionHomeView(AllowedUsersMixin, TemplateView):
