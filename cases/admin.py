@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from safeguarding.accounts.admin_base import (
     GrantAdmin,
+    ReadOnlyRestrictedModelAdmin,
     RestrictedModelAdmin,
     RestrictedTabularInline,
 )
@@ -220,3 +221,21 @@ class MeasureAdmin(RestrictedModelAdmin):
 @admin.register(models.Goal, models.MeasureValue, models.PlanReview, models.PlanEvent)
 class PlanPartAdmin(RestrictedModelAdmin):
     list_display = ["__str__"]
+
+
+# Restricted records (cases/restrictions): changed only through their services in the app; the
+# rule shows administrators none of their rows (case content), the data protection officer's
+# pages show them by reference.
+@admin.register(models.Restriction)
+class RestrictionAdmin(ReadOnlyRestrictedModelAdmin):
+    list_display = ["__str__", "restricted_at", "review_on", "lifted_at"]
+
+
+@admin.register(models.NamedStaff)
+class NamedStaffAdmin(ReadOnlyRestrictedModelAdmin):
+    list_display = ["__str__", "basis", "named_at", "ended_at"]
+
+
+@admin.register(models.BreakGlassAccess)
+class BreakGlassAccessAdmin(ReadOnlyRestrictedModelAdmin):
+    list_display = ["__str__", "started_at", "expires_at", "ended_at"]

@@ -19,9 +19,9 @@ typed, access for a short time, every use audited and reviewed.
 * **Audit**: one ``auditlog`` ``LogEntry`` on the young person, ``action=ACCESS``, actor the
   manager, ``additional_data`` = ``{"break_glass": True, "reason": <the reason typed>,
   "expires_at": <ISO 8601 date-time, UTC>, "access": <BreakGlassAccess id>}`` (the data
-  protection officer's access log shows ``reason`` and ``break_glass``). Pages read during
-  the window are ordinary read rows of the same actor and record, between the access's
-  ``started_at`` and ``expires_at``.
+  protection officer's access log shows ``reason`` and ``break_glass``). The record's own
+  audit rows written for them while the access is open (the reads of its page, ``record_read``)
+  carry ``additional_data={"break_glass": True}`` (``YoungPerson.get_additional_data``).
 * **Told**: the authority's data protection officers (linked to their page of break-glass
   accesses) and the active team managers of the teams holding the record (linked to it), by
   ``restriction.break_glass`` notifications: reference and link, never a name.
@@ -67,6 +67,18 @@ def active_accesses(user):
         .select_related("young_person__subject")
         .order_by("expires_at", "pk")
     )
+
+
+def acting_under_break_glass(young_person) -> bool:
+    """Whether the user the code acts for (auditlog's actor: the request's user) holds an open
+    break-glass access to ``young_person``. No query for anyone who is not an out-of-hours
+    manager."""
+    from safeguarding.accounts.separation import acting_user
+
+    actor = acting_user()
+    if actor is None or not getattr(actor, "may_break_glass", False) or not young_person.pk:
+        return False
+    return active_accesses(actor).filter(young_person_id=young_person.pk).exists()
 
 
 NOT_FOUND = "No young person of your authority has this reference: check it and try again"

@@ -119,7 +119,8 @@ def _may_restrict(young_person: YoungPerson, by: User) -> YoungPerson:
     """The record, locked, if ``by`` is a team manager of a team holding it who may change it
     (``RecordNotFound`` otherwise)."""
     visibility.require(by, young_person, visibility.CHANGE)
-    if not visibility.manages_team(by) or not holding_teams(young_person).filter(pk=by.team_id):
+    held = holding_teams(young_person).filter(pk=by.team_id).exists()
+    if not visibility.manages_team(by) or not held:
         raise RecordNotFound()
     return YoungPerson.objects.select_for_update().select_related("subject").get(pk=young_person.pk)
 
@@ -334,7 +335,9 @@ def user_changed(sender, instance: User, created=False, update_fields=None, **kw
     """``post_save`` of a user: a team manager who joins a team is named on its restricted
     records; one who leaves it, changes role or is deactivated stops being named as its
     manager. Saves that change none of role, team and active (a sign-in) do nothing."""
-    if update_fields is not None and not (set(update_fields) & _MANAGER_FIELDS):
+    if kwargs.get("raw") or (
+        update_fields is not None and not set(update_fields) & _MANAGER_FIELDS
+    ):
         return
     records = set(
         NamedStaff.objects.filter(

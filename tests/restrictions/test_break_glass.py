@@ -49,8 +49,14 @@ def test_the_out_of_hours_manager_opens_the_record_for_a_while(world, client, re
     assert response["Location"] == reviewed.get_absolute_url()
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and "Emergency access" in detail.content.decode()
-    # Read only.
+    # Read only; the read is marked in the audit.
     assert not visibility.can(ooh, reviewed, visibility.CHANGE)
+    assert LogEntry.objects.filter(
+        object_pk=str(reviewed.pk),
+        actor=ooh,
+        action=LogEntry.Action.ACCESS,
+        additional_data={"break_glass": True},
+    ).exists()
 
     access = BreakGlassAccess.objects.get(user=ooh, young_person=reviewed)
     assert access.expires_at - access.started_at == timedelta(minutes=60)
