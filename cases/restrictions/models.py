@@ -6,6 +6,11 @@ The grant rows (``cases.YoungPersonUserObjectPermission``, written through
 the register beside them: who was named, on what basis, by whom, when and why, and when that
 ended. :class:`Restriction` is one period of a record being restricted, with its review date;
 :class:`BreakGlassAccess` a time-limited read of a record its user is not named on.
+
+They are not registered with django-auditlog: each step writes its own audit row on the young
+person (restricted, kept, lifted: ``services.audit``; named or un-named by hand:
+``cases/naming.py``; break-glass: ``breakglass.break_glass``), and the grant rows it changes
+are audited as ever.
 """
 
 from django.conf import settings

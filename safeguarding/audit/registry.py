@@ -33,11 +33,6 @@ AUDITED_MODELS = [
     "cases.MeetingReport",
     "cases.AgendaItem",
     "cases.MinutesSection",
-    # Restricted young people (cases/restrictions): restrictions, who is named and why,
-    # break-glass.
-    "cases.Restriction",
-    "cases.NamedStaff",
-    "cases.BreakGlassAccess",
 ]
 
 #: What stays out of the audit's diffs. For every audited model, each of its text and date
@@ -80,27 +75,6 @@ PERSONAL_FIELDS: dict[str, dict[str, bool]] = {
         "level": False,
     },
     "cases.MinutesSection": {"heading": False, "text": True},
-    "cases.Restriction": {
-        "reason": True,
-        "restricted_at": False,
-        "review_on": False,
-        "reviewed_at": False,
-        "lifted_at": False,
-        "lift_reason": True,
-    },
-    "cases.NamedStaff": {
-        "basis": False,
-        "named_at": False,
-        "reason": True,
-        "ended_at": False,
-        "end_reason": True,
-    },
-    "cases.BreakGlassAccess": {
-        "reason": True,
-        "started_at": False,
-        "expires_at": False,
-        "ended_at": False,
-    },
     "cases.ReferralSubject": {
         "kind": False,
         "described_name": True,
@@ -150,9 +124,6 @@ AUTHORITY_PATHS: dict[str, tuple[str, ...]] = {
     "cases.MeetingReport": ("meeting__authority_id",),
     "cases.AgendaItem": ("meeting__authority_id",),
     "cases.MinutesSection": ("meeting__authority_id",),
-    "cases.Restriction": ("young_person__subject__authority_id",),
-    "cases.NamedStaff": ("young_person__subject__authority_id",),
-    "cases.BreakGlassAccess": ("young_person__subject__authority_id",),
     "api.ApiToken": ("organisation__authority_id", "organisation_id"),
 }
 

@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from cases.models import BreakGlassAccess, NamedStaff, Restriction, YoungPerson
 from cases.plans.services import add_months
 
+from .data import CS
+
 #: The demo's out-of-hours manager: the front door's manager, who covers the emergency duty
 #: rota's escalations.
 OUT_OF_HOURS_MANAGER = "tm.helen"
@@ -22,7 +24,11 @@ class RestrictionSteps:
     def restrictions(self):
         # No draw from the builder's random stream: the steps after this one stay as they were.
         today, now = self.today, self.now
-        restricted = [p for p in self.people if p.restricted and p.case_team is not None]
+        # The Contextual Safeguarding Team's first (tm.jordan's): its manager has the ones due.
+        restricted = sorted(
+            (p for p in self.people if p.restricted and p.case_team is not None),
+            key=lambda p: (p.case_team != CS, p.id),
+        )
         reasons = dict(
             YoungPerson.objects.filter(pk__in=[p.id for p in restricted]).values_list(
                 "pk", "restricted_reason"
