@@ -28,6 +28,10 @@ class YoungPersonAdmin(RestrictedModelAdmin):
     list_filter = ["restricted"]
     inlines = [AliasInline]
     list_select_related = ["subject"]
+    # A record is restricted, reviewed and lifted in the app only, by a manager of the team
+    # holding it (cases/restrictions/services.py), which names and un-names staff with it.
+    readonly_fields = ["restricted"]
+    exclude = ["restricted_reason"]
 
 
 @admin.register(models.HarmFlag)
