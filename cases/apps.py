@@ -45,3 +45,13 @@ class CasesConfig(AppConfig):
         from .plans.services import on_decided as plan_decided
 
         approvals.register("cases.Plan", on_decided=plan_decided)
+
+        # A team manager joining or leaving a team is named on (or un-named from) its
+        # restricted records (cases/restrictions/services.py).
+        from django.db.models.signals import post_save
+
+        from safeguarding.accounts.models import User
+
+        from .restrictions.services import user_changed
+
+        post_save.connect(user_changed, sender=User, dispatch_uid="restrictions.user_changed")

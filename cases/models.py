@@ -49,6 +49,11 @@ from cases.plans.models import (  # noqa: F401
     PlanEvent,
     PlanReview,
 )
+from cases.restrictions.models import (  # noqa: F401
+    BreakGlassAccess,
+    NamedStaff,
+    Restriction,
+)
 from cases.warnings.models import (  # noqa: F401
     WarningNote,
     WarningNoteEvent,

@@ -10,6 +10,11 @@ manager of the team holding the record (``visibility.NAME``), with a reason:
 * :func:`unname_staff` un-names someone, except the worker the open case is allocated to
   (reallocate the case instead).
 
+Each naming is kept in the register (``cases.restrictions.models.NamedStaff``, basis "named
+by a manager") beside the grant rows; the allocated worker and the holding team's managers are
+named automatically (``cases/restrictions/services.py``), and someone named on that basis is
+not un-named by hand.
+
 Both change the grant rows through ``safeguarding.accounts.grants`` in their own transaction,
 so ``ConcernAudience`` (``cases/audience.py``, kept by signals on those rows) follows at once,
 and write one audit row on the young person (who was named or un-named, by whom, why), besides
@@ -27,7 +32,8 @@ from safeguarding.accounts import grants, visibility
 from safeguarding.accounts.models import User
 from safeguarding.errors import ApplicationError
 
-from .models import Case, YoungPerson, YoungPersonUserObjectPermission
+from .models import Case, NamedStaff, YoungPerson, YoungPersonUserObjectPermission
+from .restrictions import services as restrictions
 
 REASON_MAX_LENGTH = 1000
 
@@ -38,6 +44,17 @@ def named_staff(young_person: YoungPerson) -> QuerySet:
         content_object=young_person, permission__codename="view_youngperson"
     ).values("user_id")
     return User.objects.filter(pk__in=named).select_related("team").order_by("last_name", "pk")
+
+
+def bases(young_person: YoungPerson) -> dict[int, list[str]]:
+    """Why each person is named (user id -> the labels of their open bases, e.g. "Allocated
+    worker"); someone named before the register was kept has none."""
+    found: dict[int, list[str]] = {}
+    for user_id, basis in NamedStaff.objects.filter(
+        young_person=young_person, ended_at__isnull=True
+    ).values_list("user_id", "basis"):
+        found.setdefault(user_id, []).append(NamedStaff.Basis(basis).label)
+    return found
 
 
 def allocated_worker_id(young_person: YoungPerson) -> int | None:
@@ -102,6 +119,7 @@ def name_staff(*, young_person: YoungPerson, person: User, by: User, reason: str
     if named_staff(record).filter(pk=person.pk).exists():
         raise ApplicationError({"person": "They are already named on this record"})
     grants.name_user(record, person)
+    restrictions.record_named_by_hand(record, person=person, by=by, reason=reason)
     _audit(record, by=by, person=person, named=True, reason=reason)
 
 
@@ -115,6 +133,10 @@ def unname_staff(*, young_person: YoungPerson, person: User, by: User, reason: s
     if allocated_worker_id(record) == person.pk:
         raise ApplicationError(
             {"person": "The case is allocated to them: reallocate the case first"}
+        )
+    if not restrictions.end_named_by_hand(record, person=person, by=by, reason=reason):
+        raise ApplicationError(
+            {"person": "They manage the team holding the record: they stay named while they do"}
         )
     grants.unname_user(record, person)
     _audit(record, by=by, person=person, named=False, reason=reason)

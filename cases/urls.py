@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .restrictions import views as restriction_views
 
 app_name = "cases"
 
@@ -31,6 +32,23 @@ urlpatterns = [
         views.UnnameStaffView.as_view(),
         name="young-person-unname",
     ),
+    path(
+        "young-people/<int:pk>/restrict/",
+        restriction_views.RestrictView.as_view(),
+        name="young-person-restrict",
+    ),
+    path(
+        "young-people/<int:pk>/restriction/review/",
+        restriction_views.RestrictionReviewView.as_view(),
+        name="restriction-review",
+    ),
+    path("restrictions/", restriction_views.RestrictionListView.as_view(), name="restrictions"),
+    path(
+        "data-protection/restrictions/",
+        restriction_views.OfficerRestrictionsView.as_view(),
+        name="restrictions-account",
+    ),
+    path("emergency-access/", restriction_views.BreakGlassView.as_view(), name="break-glass"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/allocate/", views.CaseAllocateView.as_view(), name="case-allocate"),
     path("cases/<int:pk>/transfer/", views.CaseTransferView.as_view(), name="case-transfer"),

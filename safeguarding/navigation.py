@@ -50,6 +50,18 @@ ITEMS = [
         visibility.authorises_warnings,
     ),
     (
+        "Restricted records",
+        "cases:restrictions",
+        {"cases:restrictions", "cases:restriction-review", "cases:young-person-restrict"},
+        visibility.manages_team,
+    ),
+    (
+        "Emergency access",
+        "cases:break-glass",
+        {"cases:break-glass"},
+        lambda u: _breaks_glass(u),
+    ),
+    (
         "Meetings",
         "meetings:list",
         {"meetings:list", "meetings:meeting", "meetings:schedule"},
@@ -71,6 +83,12 @@ ITEMS = [
     ),
     ("Search", "search", {"search"}, visibility.searches),
 ]
+
+
+def _breaks_glass(user) -> bool:
+    from cases.restrictions.breakglass import breaks_glass
+
+    return breaks_glass(user)
 
 
 def navigation(request):

@@ -682,6 +682,14 @@ CONTEXT_CONFERENCE_REVIEW_MONTHS = env.int("CONTEXT_CONFERENCE_REVIEW_MONTHS", d
 # Safeguarding source publishes a plan-specific interval (../shared/PRACTICE.md, "Meetings").
 PLAN_FIRST_REVIEW_MONTHS = env.int("PLAN_FIRST_REVIEW_MONTHS", default=3)
 PLAN_REVIEW_MAX_MONTHS = env.int("PLAN_REVIEW_MAX_MONTHS", default=6)
+# Restricted young people (cases/restrictions/): a restriction is reviewed this many months after
+# it is set or last kept. Our default: no statute or guidance sets an interval for reviewing
+# who may see a restricted record; six months matches the plan and conference cadence above.
+RESTRICTION_REVIEW_MONTHS = env.int("RESTRICTION_REVIEW_MONTHS", default=6)
+# Break-glass (cases/restrictions/breakglass.py): how long an out-of-hours manager's emergency
+# access to a record they are not named on lasts. Our default: long enough to handle one
+# out-of-hours call; a longer need is for the holding team's manager to name them next day.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 
 # Sessions (safeguarding/accounts/middleware.py, SessionTimeoutMiddleware): the cookie ends with
 # the browser; a session is signed out after SESSION_IDLE_TIMEOUT_MINUTES without a request, and

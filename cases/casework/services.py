@@ -44,6 +44,16 @@ def _require_unless_system(user: User | None, obj, action: str) -> None:
         visibility.require(user, obj, action)
 
 
+def _name_on_restricted(record, by: User | None) -> None:
+    """A restricted young person's automatic namings follow the work (the allocated worker,
+    the holding team's managers): ``cases.restrictions.services.name_automatically``."""
+    from cases.models import YoungPerson
+    from cases.restrictions.services import name_automatically
+
+    if isinstance(record, YoungPerson) and record.restricted:
+        name_automatically(record, by=by)
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -79,6 +89,7 @@ def case_open(
             reference=subject.reference,
             link=subject.get_absolute_url(),
         )
+    _name_on_restricted(record, opened_by)
     return case
 
 
@@ -121,6 +132,7 @@ def case_allocate(*, case: Case, worker: User, allocated_by: User | None, reason
         reason=reason,
     )
     grants.name_user(record, worker)
+    _name_on_restricted(record, allocated_by)
     WorkAllocated.record(
         authority=case.subject.authority,
         users=[worker],
@@ -165,6 +177,9 @@ def _move_case(*, case: Case, to_team: Team, by: User | None, reason: str) -> Ca
         reason=reason,
     )
     grants.grant_team(record, to_team)
+    # A restricted young person: the receiving team's managers are named, the previous team's
+    # automatically-named managers and worker no longer are (someone named by hand stays).
+    _name_on_restricted(record, by)
     # The worker who held it, and the managers of the team whose queue it joins.
     receiving_managers = to_team.members.filter(role=User.Role.TEAM_MANAGER, is_active=True)
     WorkTransferred.record(
@@ -216,6 +231,8 @@ def _finish_closure(case: Case, now) -> None:
         grants.unname_user(case.subject.concrete, case.allocated_worker)
     case.status = Case.Status.CLOSED
     case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    _name_on_restricted(case.subject.concrete, None)
 
 
 @transaction.atomic
@@ -461,6 +478,7 @@ def case_reopen(*, case: Case, by: User, reason: str) -> Case:
         case=case, team=case.team, worker=None, allocated_by=by, started_at=now, reason="Reopened"
     )
     grants.grant_team(case.subject.concrete, case.team)
+    _name_on_restricted(case.subject.concrete, by)
     _status_change(case, CaseStatusChange.Kind.REOPENED, Case.Status.CLOSED, by, reason.strip())
     return case
 

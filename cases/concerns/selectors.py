@@ -17,12 +17,18 @@ from safeguarding.accounts import visibility
 from safeguarding.accounts.models import User
 
 
-def involvements_for_concern(*, user: User, concern: Concern):
-    """The subjects of a concern the user may see (others are not even named)."""
-    return (
-        visibility.restrict(user, ConcernSubject)
-        .filter(concern=concern)
-        .select_related("subject__youngperson", "subject__peergroup", "subject__context")
+def involvements_for_concern(*, user: User, concern: Concern) -> list:
+    """The subjects of a concern (one the user may see) as the user may see them: those they
+    may see, and a restricted young person they may not as
+    ``cases.restrictions.selectors.WITHHELD`` (no name, no link); others are not even named
+    (``cases.restrictions.selectors.people_shown``)."""
+    from cases.restrictions.selectors import people_shown
+
+    return people_shown(
+        user,
+        ConcernSubject.objects.filter(concern=concern).select_related(
+            "subject__youngperson", "subject__peergroup", "subject__context"
+        ),
     )
 
 

@@ -49,11 +49,14 @@ class ReferralDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         from cases.models import ReferralSubject
+        from cases.restrictions.selectors import people_shown
 
+        # A restricted young person is shown only to whoever may see their record
+        # (people_shown: the one place that decides it for referrals and concerns).
         return super().get_context_data(
-            about=visibility.restrict(self.request.user, ReferralSubject)
-            .filter(referral=self.object)
-            .select_related("subject"),
+            about=people_shown(
+                self.request.user, ReferralSubject.objects.filter(referral=self.object)
+            ),
             **kwargs,
         )
 
@@ -109,9 +112,18 @@ class TriageDecideView(TeamManagerMixin, ServiceFormView):
         return {"links": first} if first else {}
 
     def get_context_data(self, **kwargs):
+        from cases.models import ReferralSubject
+        from cases.restrictions.selectors import Withheld, people_shown
+
+        # The people linked to a restricted record the manager may not see: said, not named.
+        shown = people_shown(
+            self.request.user, ReferralSubject.objects.filter(referral=self.object)
+        )
+        withheld = [row for row in shown if isinstance(row, Withheld)]
         return super().get_context_data(
             referral=self.object,
             known=self.known,
+            withheld=withheld,
             time_left=self.object.decision_due_at - timezone.now(),
             **kwargs,
         )

@@ -96,6 +96,15 @@ class YoungPerson(SubjectRecord):
     def full_name(self) -> str:
         return " ".join(n for n in (self.preferred_name or self.given_name, self.family_name) if n)
 
+    def get_additional_data(self) -> dict | None:
+        """What django-auditlog adds to this record's audit rows: ``{"break_glass": True}`` on
+        a row written for an out-of-hours manager while their break-glass access to it is
+        open (``cases/restrictions/breakglass.py``), so reads under break-glass stand out in
+        the access log; None otherwise."""
+        from cases.restrictions.breakglass import acting_under_break_glass
+
+        return {"break_glass": True} if acting_under_break_glass(self) else None
+
     def age_on(self, day: date) -> int | None:
         if not self.date_of_birth:
             return None

@@ -21,6 +21,7 @@ from safeguarding.views import (
     ServiceFormView,
 )
 
+from ..restrictions import breakglass
 from . import services
 
 
@@ -33,6 +34,12 @@ class YoungPersonDetailView(SubjectPageMixin, RecordDetailView):
         return super().get_context_data(
             **self.subject_context(yp),
             can_name_staff=yp.restricted and visibility.can(user, yp, visibility.NAME),
+            can_restrict=not yp.restricted
+            and visibility.manages_team(user)
+            and visibility.can(user, yp, visibility.CHANGE),
+            break_glass=breakglass.active_accesses(user).filter(young_person=yp).first()
+            if getattr(user, "may_break_glass", False)
+            else None,
             **kwargs,
         )
 
@@ -161,9 +168,13 @@ class NamedStaffView(NamedStaffMixin):
 
     def get_context_data(self, **kwargs):
         yp = self.object
+        bases = naming.bases(yp)
+        named = list(naming.named_staff(yp))
+        for person in named:
+            person.bases = bases.get(person.pk, [])
         return super().get_context_data(
             young_person=yp,
-            named=naming.named_staff(yp),
+            named=named,
             allocated_worker_id=naming.allocated_worker_id(yp),
             **kwargs,
         )

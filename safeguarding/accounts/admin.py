@@ -96,7 +96,7 @@ class UserAdmin(RestrictedModelAdmin):
         (None, {"fields": ("username", "password_state")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
         ("Work", {"fields": ("organisation", "team", "role", "job_title")}),
-        ("Access", {"fields": ("is_active", "is_staff")}),
+        ("Access", {"fields": ("is_active", "is_staff", "may_break_glass")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -106,7 +106,14 @@ class UserAdmin(RestrictedModelAdmin):
     )
     #: On their own user an administrator may not change these (nor, on the models, can any
     #: other path: separation.py).
-    own_readonly_fields = ("organisation", "team", "role", "is_staff", "is_active")
+    own_readonly_fields = (
+        "organisation",
+        "team",
+        "role",
+        "is_staff",
+        "is_active",
+        "may_break_glass",
+    )
     actions = ["send_password_reset_links"]
     change_form_template = "admin/accounts/user/change_form.html"
 

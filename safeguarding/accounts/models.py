@@ -119,6 +119,17 @@ class User(AbstractUser):
         "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     email_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The out-of-hours manager's break-glass (cases/restrictions/breakglass.py): may open a
+    # restricted young person they are not named on, for BREAK_GLASS_MINUTES, giving a reason.
+    # Set by an administrator in the admin, never on themselves (separation.py).
+    may_break_glass = models.BooleanField(
+        "out-of-hours manager",
+        default=False,
+        help_text=(
+            "Out-of-hours manager: may open a restricted record they are not named on, "
+            "giving a reason."
+        ),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

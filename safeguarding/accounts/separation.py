@@ -3,8 +3,8 @@
 The rule (issue 11): an administrator manages users, teams, organisations and reference data,
 but never
 
-* changes their own role, team, organisation, staff or superuser flag, groups or user
-  permissions;
+* changes their own role, team, organisation, staff or superuser flag, out-of-hours
+  manager's break-glass flag (``may_break_glass``), groups or user permissions;
 * names themselves on a record (a grant row naming them, or a team group they belong to);
 * adds permissions to a group they belong to;
 * sets another user's password (they send a reset link, :mod:`safeguarding.accounts.passwords`,
@@ -47,7 +47,15 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from . import visibility
 
 #: A user's own fields that decide what they may see and do.
-PROTECTED_USER_FIELDS = ("role", "team_id", "organisation_id", "is_staff", "is_superuser")
+PROTECTED_USER_FIELDS = (
+    "role",
+    "team_id",
+    "organisation_id",
+    "is_staff",
+    "is_superuser",
+    # Break-glass on restricted records (cases/restrictions/breakglass.py).
+    "may_break_glass",
+)
 
 
 class SelfAccessChange(PermissionDenied):

@@ -22,6 +22,10 @@ The rule, in words:
 * **Restricted young people**: only staff named on the record (a direct grant), whatever their
   role. Allocation names the allocated worker; a team manager of the team holding the record
   names and un-names other staff of the authority, with a reason (``NAME``, ``cases/naming.py``).
+* **Break-glass**: an out-of-hours manager (``User.may_break_glass``) may open a young
+  person's record they are not named on, for ``BREAK_GLASS_MINUTES``, giving a reason
+  (``cases/restrictions/breakglass.py``): audited, and the data protection officer and the
+  holding team's managers are told. Read only.
 * **Nobody widens their own access** (``separation.py``): administrators never change their own
   role, team, organisation, flags, groups or permissions, nor name themselves on a record;
   grant rows are read-only to everyone (only services write them).
@@ -189,6 +193,7 @@ def _q(user, model, action: str) -> Q:
         user.team_id,
         user.organisation_id,
         user.pk,
+        getattr(user, "may_break_glass", False),
     )
     if key not in cache:
         cache[key] = fn(user, action)
@@ -556,6 +561,12 @@ def young_person_rule(user, action):
     named = _named(YoungPersonUserObjectPermission, user, f"{action}_youngperson")
     unrestricted = Q(restricted=False)
     if action == VIEW:
+        if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER, R.SENIOR_MANAGER) and getattr(
+            user, "may_break_glass", False
+        ):
+            # The out-of-hours manager's break-glass (cases/restrictions/breakglass.py): an
+            # unexpired access of theirs to this record (one probe of its index).
+            named = Q(named) | Q(_broke_glass(user))
         if _is(user, R.SOCIAL_WORKER, R.TEAM_MANAGER):
             team = _team_grant(YoungPersonGroupObjectPermission, user, "view_youngperson")
             return Q(named) | (unrestricted & Q(team))
@@ -571,6 +582,42 @@ def young_person_rule(user, action):
         team = _team_grant(YoungPersonGroupObjectPermission, user, "view_youngperson")
         return Q(named) | (unrestricted & Q(team))
     return NOTHING  # senior managers read, partners never
+
+
+def _broke_glass(user) -> Exists:
+    """The user holds an open, unexpired break-glass access to the young person (this row):
+    index (user, young person, expiry) of ``cases.BreakGlassAccess``. The time is the
+    database's, so a rule built once per user stays right as accesses expire."""
+    from django.db.models.functions import Now
+
+    from cases.models import BreakGlassAccess
+
+    return Exists(
+        BreakGlassAccess.objects.filter(
+            user_id=user.pk,
+            young_person_id=OuterRef("pk"),
+            ended_at__isnull=True,
+            expires_at__gt=Now(),
+        )
+    )
+
+
+@policy("cases.Restriction", "cases.NamedStaff", account="young_person__subject__authority_id")
+def restriction_rule(user, action):
+    """A restriction and the register of who is named on the record: read by whoever may see
+    the young person, or name staff on it (a team manager of the holding team, named or not);
+    changed by the latter, only through the services (``cases.restrictions.services``)."""
+    holding_manager = Q(_through("cases.YoungPerson", user, NAME, "young_person_id"))
+    if action == VIEW:
+        return Q(_through("cases.YoungPerson", user, VIEW, "young_person_id")) | holding_manager
+    return holding_manager
+
+
+@policy("cases.BreakGlassAccess", account="young_person__subject__authority_id")
+def break_glass_rule(user, action):
+    """Break-glass accesses: each user reads their own (the data protection officer reads the
+    authority's through ACCOUNT); nobody changes one (``cases.restrictions.breakglass``)."""
+    return Q(user_id=user.pk) if action == VIEW else NOTHING
 
 
 def _team_worked_rule(

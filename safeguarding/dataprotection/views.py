@@ -33,6 +33,12 @@ SECTIONS: list[tuple[str, str, str]] = [
         "How long each kind of record is kept, records due for review, legal holds and "
         "records disposed of.",
     ),
+    (
+        "Restricted records",
+        "cases:restrictions-account",
+        "Restrictions due for review, and every emergency (break-glass) access to a record, "
+        "by reference.",
+    ),
 ]
 
 

@@ -57,6 +57,7 @@ from .notes import NoteSteps
 from .plans import PlanSteps
 from .records import RecordSteps
 from .referrals import ReferralSteps
+from .restrictions import RestrictionSteps
 from .subject_access import SubjectAccessSteps
 from .writer import bulk
 
@@ -70,6 +71,7 @@ class BoroughBuilder(
     MeetingSteps,
     PlanSteps,
     SubjectAccessSteps,
+    RestrictionSteps,
 ):
     """Builds the borough in one transaction: organisations, teams, users, places, guardians
     and peer groups through the ORM (about one row in 300), everything else as tuples through
@@ -112,6 +114,7 @@ class BoroughBuilder(
                 self.case_notes,
                 self.warnings,
                 self.grants,
+                self.restrictions,
             ) + ((self.assessments, self.meetings) if self.with_assessments else ())
             if self.with_assessments and self.with_plans:
                 steps += (self.plans,)

@@ -350,6 +350,22 @@ class EmailAddressChanged(NotificationType):
         return notification.link
 
 
+class RestrictionBreakGlass(NotificationType):
+    """An out-of-hours manager opened a young person's record they are not named on
+    (``cases/restrictions/breakglass.py``): the authority's data protection officers and the
+    managers of the team holding the record are told, by the record's reference and a link to
+    it (which opens only for those who may see it). Staff only: never on an organisation's
+    channels, so not among the events channels and the API offer."""
+
+    event_type = "restriction.break_glass"
+    title = "Emergency access to a restricted record"
+    summary = (
+        "An out-of-hours manager used emergency (break-glass) access to open a record they are "
+        "not named on, giving a reason. Check the access log and whether they should be named."
+    )
+    subscribable = False
+
+
 # --- webhook endpoints: a partner agency's own channels (the partner API) ---------------------
 #
 # Each change is one transaction; the channel's row changes are audited by django-auditlog

@@ -142,6 +142,11 @@ TABLE = {
     },
     # Who may see each concern at a place, worked out ahead: read only through the rule.
     "cases.concernaudience": NOBODY,
+    # Restricted records (cases/restrictions): the world holds none of these rows; who reads
+    # them is tests/restrictions/.
+    "cases.restriction": NOBODY,
+    "cases.namedstaff": NOBODY,
+    "cases.breakglassaccess": NOBODY,
     # Borough-wide figures worked out ahead (rows made by _add_figures): senior managers read.
     **{
         label: {**NOBODY, "sm": (ALL, NONE)}
