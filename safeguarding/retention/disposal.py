@@ -102,6 +102,12 @@ DISPOSAL: dict[str, tuple[str, str]] = {
         "requests for the young person's records: their bundles copy those records",
     ),
     "subject_access.Bundle": ("cascade", "with its request"),
+    "cases.Restriction": ("delete", "the young person's restrictions and their reviews"),
+    "cases.NamedStaff": ("delete", "who was named on the restricted record, and why"),
+    "cases.BreakGlassAccess": (
+        "delete",
+        "emergency accesses (the audit keeps each one's row on the young person)",
+    ),
     "api.IdempotencyKey": ("delete", "stored API answers that mention the record"),
     "notifications.Notification": ("keep", "a reference and a link only"),
     "auditlog.LogEntry": ("keep", "append-only; personal values masked, named by reference"),
@@ -302,7 +308,10 @@ def _stored_responses(names: list[str], removed) -> None:
 def _young_person(person, action: str, removed) -> None:
     from cases.models import (
         Alias,
+        BreakGlassAccess,
         HarmFlag,
+        NamedStaff,
+        Restriction,
         YoungPersonGroupObjectPermission,
         YoungPersonUserObjectPermission,
     )
@@ -312,6 +321,8 @@ def _young_person(person, action: str, removed) -> None:
     # A request's bundle is a copy of the person's records (and the request names who asked):
     # it goes with them.
     _count(removed, SubjectAccessRequest.objects.filter(young_person=person).delete())
+    for restricted in (BreakGlassAccess, NamedStaff, Restriction):
+        _count(removed, restricted.objects.filter(young_person=person).delete())
     _count(removed, Alias.objects.filter(young_person=person).delete())
     _count(removed, HarmFlag.objects.filter(young_person=person).delete())
     _count(removed, PeerGroupMembership.objects.filter(young_person=person).delete())

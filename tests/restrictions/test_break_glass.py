@@ -55,7 +55,7 @@ def test_the_out_of_hours_manager_opens_the_record_for_a_while(world, client, re
         object_pk=str(reviewed.pk),
         actor=ooh,
         action=LogEntry.Action.ACCESS,
-        additional_data={"break_glass": True},
+        additional_data__break_glass=True,
     ).exists()
 
     access = BreakGlassAccess.objects.get(user=ooh, young_person=reviewed)
@@ -71,6 +71,10 @@ def test_the_out_of_hours_manager_opens_the_record_for_a_while(world, client, re
         "reason": "Police call at 2am: missing",
         "expires_at": access.expires_at.isoformat(),
         "access": access.pk,
+        # Where it came from, for the access log (safeguarding/audit/origin.py).
+        "via": "web",
+        "view": "cases:break-glass",
+        "subjects": [str(reviewed.subject_id)],
     }
 
     # Expired: closed again.
