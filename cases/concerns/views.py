@@ -43,9 +43,18 @@ class ConcernDetailView(RecordDetailView):
     queryset = Concern.objects.select_related("logged_by").prefetch_related("harm_categories")
 
     def get_context_data(self, **kwargs):
+        from cases.models import ConcernSubject
+        from cases.restrictions.selectors import text_shown
+
         return super().get_context_data(
             involvements=selectors.involvements_for_concern(
                 user=self.request.user, concern=self.object
+            ),
+            # A restricted young person the user may not see is not named in it either.
+            narrative=text_shown(
+                self.request.user,
+                ConcernSubject.objects.filter(concern=self.object),
+                self.object.narrative,
             ),
             **kwargs,
         )

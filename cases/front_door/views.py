@@ -49,14 +49,15 @@ class ReferralDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         from cases.models import ReferralSubject
-        from cases.restrictions.selectors import people_shown
+        from cases.restrictions.selectors import people_shown, text_shown
 
         # A restricted young person is shown only to whoever may see their record
-        # (people_shown: the one place that decides it for referrals and concerns).
+        # (people_shown: the one place that decides it for referrals and concerns), and is
+        # not named in the narrative to anyone else (text_shown).
+        rows = ReferralSubject.objects.filter(referral=self.object)
         return super().get_context_data(
-            about=people_shown(
-                self.request.user, ReferralSubject.objects.filter(referral=self.object)
-            ),
+            about=people_shown(self.request.user, rows),
+            narrative=text_shown(self.request.user, rows, self.object.narrative),
             **kwargs,
         )
 
@@ -113,15 +114,16 @@ class TriageDecideView(TeamManagerMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         from cases.models import ReferralSubject
-        from cases.restrictions.selectors import Withheld, people_shown
+        from cases.restrictions.selectors import Withheld, people_shown, text_shown
 
-        # The people linked to a restricted record the manager may not see: said, not named.
-        shown = people_shown(
-            self.request.user, ReferralSubject.objects.filter(referral=self.object)
-        )
+        # The people linked to a restricted record the manager may not see: said, not named
+        # (in the list, and in the referrer's words).
+        rows = ReferralSubject.objects.filter(referral=self.object)
+        shown = people_shown(self.request.user, rows)
         withheld = [row for row in shown if isinstance(row, Withheld)]
         return super().get_context_data(
             referral=self.object,
+            narrative=text_shown(self.request.user, rows, self.object.narrative),
             known=self.known,
             withheld=withheld,
             time_left=self.object.decision_due_at - timezone.now(),

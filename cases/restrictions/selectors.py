@@ -9,6 +9,7 @@ as the referrer typed it and no link. Rows about anyone else follow their own ru
 (``ReferralSubject`` and ``ConcernSubject`` in ``safeguarding/accounts/visibility.py``).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -71,6 +72,75 @@ def people_shown(user, rows: QuerySet) -> list:
         elif row.pk in visible:
             shown.append(row)
     return shown
+
+
+#: What a withheld young person's name becomes in a narrative the user may read.
+WITHHELD_IN_TEXT = "[a young person whose record is restricted]"
+#: The same for a partner agency (which is not told the council restricted the record).
+WITHHELD_IN_TEXT_FOR_PARTNER = "[a young person: details withheld]"
+
+
+def _names_of(person: YoungPerson) -> set[str]:
+    return {
+        person.given_name,
+        person.family_name,
+        person.preferred_name,
+        person.name_as_given,
+        person.full_name,
+        *(alias.name for alias in person.aliases.all()),
+    }
+
+
+def withheld_names(user, rows: QuerySet, key: str) -> dict[int, set[str]]:
+    """For the referrals or concerns whose ``ReferralSubject`` / ``ConcernSubject`` rows are
+    ``rows``: ``{record id (the rows' `key`, "referral_id" or "concern_id"): names}``, the
+    names of each record's restricted young people that ``user`` may not see (given, family,
+    preferred and full names, the name as given, aliases, and the name a referrer typed). Two
+    queries whatever the number of records; records with nobody withheld are left out."""
+    subjects = rows.values("subject_id")
+    people = {
+        person.subject_id: person
+        for person in YoungPerson.objects.filter(subject_id__in=subjects, restricted=True)
+        .exclude(pk__in=visibility.restrict(user, YoungPerson).filter(subject_id__in=subjects))
+        .prefetch_related("aliases")
+    }
+    if not people:
+        return {}
+    described = hasattr(rows.model, "described_name")
+    fields = [key, "subject_id", *(["described_name"] if described else [])]
+    names: dict[int, set[str]] = {}
+    for row in rows.filter(subject_id__in=list(people)).values(*fields):
+        found = names.setdefault(row[key], set())
+        found |= _names_of(people[row["subject_id"]])
+        if described:
+            found.add(row["described_name"])
+    return names
+
+
+def redact_withheld(user, text: str, names: set[str]) -> str:
+    """``text`` with each of ``names`` (whole words, any case) replaced by
+    :data:`WITHHELD_IN_TEXT` (:data:`WITHHELD_IN_TEXT_FOR_PARTNER` for a partner agency)."""
+    words = sorted({name.strip() for name in names if name and len(name.strip()) > 1}, key=len)
+    if not words or not text:
+        return text
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(word) for word in reversed(words)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    label = WITHHELD_IN_TEXT_FOR_PARTNER if visibility.is_partner_agency(user) else WITHHELD_IN_TEXT
+    return pattern.sub(label, text)
+
+
+def text_shown(user, rows: QuerySet, text: str) -> str:
+    """``text`` (one referral's or concern's narrative, which the user may read; ``rows`` its
+    ``ReferralSubject`` or ``ConcernSubject`` rows) with every name of a restricted young
+    person in it that the user may not see replaced by :data:`WITHHELD_IN_TEXT`
+    (:func:`withheld_names`, :func:`redact_withheld`). The record stays readable for what it
+    says about everyone else; the restricted young person is not named in it. One query when
+    nobody is withheld, two otherwise."""
+    key = "referral_id" if hasattr(rows.model, "described_name") else "concern_id"
+    names = set().union(*withheld_names(user, rows, key).values() or [set()])
+    return redact_withheld(user, text, names)
 
 
 def restrictions_due(user, *, within_days: int = DUE_WITHIN_DAYS) -> QuerySet:

@@ -131,10 +131,38 @@ class _Chronology:
             if records and source.prefetch:
                 prefetch_related_objects(list(records.values()), *source.prefetch)
             found[n] = records
-        return [
+        entries = [
             self._entry(self.sources[n][0], found[n][key] if n in found else key)
             for _, n, key in merged
         ]
+        return self._withheld_not_named(entries)
+
+    def _withheld_not_named(self, entries: list) -> list:
+        """Concerns' and referrals' text on the page with the names of restricted young people
+        the user may not see replaced (``cases.restrictions.selectors``): two queries for the
+        page's concerns, two for its referrals, whatever their number."""
+        from dataclasses import replace
+
+        from cases.models import Concern, ConcernSubject, Referral, ReferralSubject
+        from cases.restrictions.selectors import redact_withheld, withheld_names
+
+        for model, links, key in (
+            (Concern, ConcernSubject, "concern_id"),
+            (Referral, ReferralSubject, "referral_id"),
+        ):
+            ids = [e.obj.pk for e in entries if isinstance(e.obj, model) and e.detail]
+            if not ids:
+                continue
+            names = withheld_names(self.user, links.objects.filter(**{f"{key}__in": ids}), key)
+            if not names:
+                continue
+            entries = [
+                replace(e, detail=redact_withheld(self.user, e.detail, names[e.obj.pk]))
+                if isinstance(e.obj, model) and e.obj.pk in names
+                else e
+                for e in entries
+            ]
+        return entries
 
     def _entry(self, record_type, obj) -> ChronologyEntry:
         # Every part of an entry is read through the disclosure list: a partner agency that

@@ -48,6 +48,9 @@ SUBJECT_PATHS: dict[str, tuple[str, ...]] = {
     "cases.MeetingReport": ("meeting__subject",),
     "cases.AgendaItem": ("meeting__subject",),
     "cases.MinutesSection": ("meeting__subject",),
+    # A subject access request and its bundle are about the young person who asked.
+    "subject_access.SubjectAccessRequest": ("young_person__subject",),
+    "subject_access.Bundle": ("request__young_person__subject",),
 }
 
 API_PREFIX = "/api/"

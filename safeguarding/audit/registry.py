@@ -313,11 +313,22 @@ def record_shown(view: str, shown: dict) -> None:
     )
 
 
-def record_export(*, user, model, name: str, rows: int, filters: dict | None = None) -> None:
+def record_export(
+    *,
+    user,
+    model,
+    name: str,
+    rows: int,
+    filters: dict | None = None,
+    subjects: list | None = None,
+) -> None:
     """Write an audit row saying ``user`` exported ``rows`` rows built from ``model``'s records.
 
     Exports are audited like reads: who, what (the export's name and filters), when. Called
     by :func:`safeguarding.exports.csv_response`, which every export goes through.
+    ``subjects``: the ``subjects.Subject`` ids the export is about, where it is about one or a
+    few (a subject access bundle): the row is then on their access logs
+    (``safeguarding/audit/origin.py``).
     """
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
@@ -329,7 +340,12 @@ def record_export(*, user, model, name: str, rows: int, filters: dict | None = N
         action=LogEntry.Action.ACCESS,
         actor=user,
         actor_email=getattr(user, "email", "") or None,
-        additional_data={"export": name, "rows": rows, "filters": filters or {}},
+        additional_data={
+            "export": name,
+            "rows": rows,
+            "filters": filters or {},
+            **({"subjects": [str(pk) for pk in subjects]} if subjects else {}),
+        },
     )
 
 

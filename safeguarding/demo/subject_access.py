@@ -82,6 +82,8 @@ class SubjectAccessSteps(BuilderCore):
             new_due_on=dates.latest_extended_due(extended.received_on),
             reason="Complex: records held with several partner agencies need their views on "
             "third-party information before disclosure.",
+            # Extended in its first month, as Article 12(3) requires: three weeks after it came.
+            today=extended.received_on + timedelta(days=21),
         )
         ready = request(showcase, 10, "young_person", "(the young person)", "By their worker")
         checked(ready, "known", 9)

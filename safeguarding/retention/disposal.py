@@ -170,12 +170,23 @@ def _scrub_rows(queryset, fields: tuple[str, ...], names: list[str], removed, la
             removed[f"{label} (text)"] += 1
 
 
+def _held_subjects() -> list[int]:
+    """The subjects (ids) under a legal hold that has not been lifted."""
+    keys = LegalHold.objects.filter(
+        lifted_at__isnull=True, record_key__startswith="subject:"
+    ).values_list("record_key", flat=True)
+    return [int(key.split(":", 1)[1]) for key in keys]
+
+
 def _concerns(subject, names, removed) -> None:
     from cases.models import Concern, ConcernAudience, ConcernSubject
 
     involved = Concern.objects.filter(involvements__subject=subject)
+    # Kept (for the others, without this record) when another young person is in it, or a
+    # place or group under a legal hold: a hold on a place keeps its concerns.
     others = ConcernSubject.objects.filter(
-        subject__kind="young_person", concern_id__in=involved.values("pk")
+        Q(subject__kind="young_person") | Q(subject_id__in=_held_subjects()),
+        concern_id__in=involved.values("pk"),
     ).exclude(subject=subject)
     shared = set(others.values_list("concern_id", flat=True))
     _count(removed, involved.exclude(pk__in=shared).delete())
@@ -194,8 +205,11 @@ def _referrals(subject, names, removed) -> None:
     from cases.models import Referral, ReferralSubject
 
     involved = Referral.objects.filter(about__subject=subject)
+    # Kept, as concerns are, for another young person in it, or a held place or group (a
+    # referral under a legal hold itself stops the disposal: ``dispose``).
     others = ReferralSubject.objects.filter(
-        kind="young_person", referral_id__in=involved.values("pk")
+        Q(kind="young_person") | Q(subject_id__in=_held_subjects()),
+        referral_id__in=involved.values("pk"),
     ).exclude(subject=subject)
     shared = set(others.values_list("referral_id", flat=True))
     _count(removed, involved.exclude(pk__in=shared).delete())
@@ -424,12 +438,29 @@ def dispose_referral(referral) -> dict[str, int]:
     return dict(removed)
 
 
+def _held_referral_about(subject_id: int) -> bool:
+    from cases.models import ReferralSubject
+
+    referrals = ReferralSubject.objects.filter(subject_id=subject_id).values_list(
+        "referral_id", flat=True
+    )
+    keys = [f"referral:{pk}" for pk in referrals]
+    return LegalHold.objects.filter(lifted_at__isnull=True, record_key__in=keys).exists()
+
+
+def _open_case(subject_id: int) -> bool:
+    from cases.models import Case
+
+    return Case.objects.filter(subject_id=subject_id).exclude(status=Case.Status.CLOSED).exists()
+
+
 def dispose(*, user, review: RetentionReview) -> DisposalStub:
     """Authorise the disposal of the record of ``review`` (due or extended) by its rule's
     action: the data protection officer of its authority (``visibility.ACCOUNT``; anyone else
     ``NotAllowed`` / ``RecordNotFound``). One transaction: the record disposed of, the review
     ``disposed``, a :class:`DisposalStub` written. Errors (``ApplicationError``): the record is
-    under a legal hold, or was disposed of already."""
+    under a legal hold, was disposed of already, is kept by an extension that has not run out,
+    or has an open case (work started since it was listed)."""
     from cases.models import Referral
 
     if not visibility.protects_data(user):
@@ -445,6 +476,25 @@ def dispose(*, user, review: RetentionReview) -> DisposalStub:
             raise ApplicationError("This record has been disposed of already.")
         if LegalHold.objects.filter(record_key=review.record_key, lifted_at__isnull=True).exists():
             raise ApplicationError("This record is under a legal hold: it cannot be disposed of.")
+        if (
+            review.status == RetentionReview.Status.EXTENDED
+            and review.extended_to
+            and review.extended_to > timezone.localdate()
+        ):
+            raise ApplicationError(
+                f"This record is kept until {review.extended_to:%-d %B %Y} (extended): it is "
+                "not due for disposal."
+            )
+        if review.subject_id and _held_referral_about(review.subject_id):
+            raise ApplicationError(
+                "A referral about this record is under a legal hold: lift the hold first, or "
+                "extend this record's retention."
+            )
+        if review.subject_id and _open_case(review.subject_id):
+            # Work started since it was listed: never dispose of a record being worked on.
+            raise ApplicationError(
+                "This record has an open case: work is going on, so it cannot be disposed of."
+            )
         rule = review.rule
         if rule is None:
             raise ApplicationError("This record's rule has gone: list the records due again.")

@@ -139,14 +139,32 @@ def identity_record(
 
 @transaction.atomic
 def request_extend(
-    *, request: SubjectAccessRequest, by: User, new_due_on: date | None, reason: str
+    *,
+    request: SubjectAccessRequest,
+    by: User,
+    new_due_on: date | None,
+    reason: str,
+    today: date | None = None,
 ) -> SubjectAccessRequest:
     """Extend a request that is complex, or one of several, by up to two further months
     (UK GDPR Article 12(3)): ``new_due_on`` after the current due date and no later than three
-    calendar months after receipt; ``reason`` (what the requester is told) required."""
+    calendar months after receipt; ``reason`` (what the requester is told) required. The
+    requester must be told of an extension within the first month, so a request whose first
+    due date has passed (``today``, default the local date) can no longer be extended."""
     request = _locked(request, by)
     if request.finished:
         raise ApplicationError("This request is finished: it cannot be extended.")
+    today = today or timezone.localdate()
+    if today > request.due_on and request.extended_due_on is None:
+        raise ApplicationError(
+            {
+                "new_due_on": (
+                    f"It is too late to extend: the requester had to be told by "
+                    f"{request.due_on:%-d %B %Y}, one month after the request came "
+                    "(UK GDPR Article 12(3))."
+                )
+            }
+        )
     errors = {}
     latest = dates.latest_extended_due(request.received_on)
     if new_due_on is None:
@@ -209,6 +227,7 @@ def bundle_compile(*, request: SubjectAccessRequest, by: User) -> Bundle:
         name="Subject access bundle compiled",
         rows=len(items),
         filters={"request": request.reference, "redactions": len(redactions)},
+        subjects=[request.young_person.subject_id],
     )
     return bundle
 

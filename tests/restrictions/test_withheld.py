@@ -26,7 +26,7 @@ def referral(world, reviewed):
         source_organisation=world.records["accounts.organisation"]["p1"],
         referred_by=world.users["partner"],
         referrer_name="PC Test",
-        narrative="Seen together at the station",
+        narrative=f"{SECRET} was seen with Ola Open at the station",
         consent=Referral.Consent.NOT_SOUGHT,
         lawful_basis=Referral.LawfulBasis.PUBLIC_TASK,
     )
@@ -47,12 +47,15 @@ def concern(world, reviewed):
     c = Concern.objects.create(
         authority=world.records["accounts.organisation"]["la"],
         occurred_at=timezone.now(),
-        narrative="Both seen at the park",
+        narrative="",
         source="police",
         reliability="reliable",
         logged_by=world.users["sw3"],
     )
     team = world.records["cases.youngperson"]["team"]
+    # The narrative names both: the restricted one by a name of theirs, in another case.
+    c.narrative = f"{reviewed.given_name.upper()} and {team.given_name} were seen at the park"
+    c.save()
     for yp in (reviewed, team):
         ConcernSubject.objects.create(concern=c, subject=yp.subject, part="harmed")
     return c
@@ -85,6 +88,7 @@ def test_referral_page(world, client, referral, reviewed, tm_b, who):
     assert response.status_code == 200
     if want == "named":
         assert reviewed.subject.reference in text and WITHHELD not in text
+        assert SECRET in text  # the narrative as written
     else:
         assert want in text
         assert SECRET not in text and reviewed.subject.reference not in text
@@ -99,7 +103,7 @@ def test_front_door_decision_page(world, client, referral, reviewed, tm_b, who):
     assert response.status_code == 200
     text = response.content.decode()
     if who == "tm":
-        assert WITHHELD not in text
+        assert WITHHELD not in text and SECRET in text
     else:
         assert WITHHELD in text
         assert SECRET not in text and reviewed.subject.reference not in text
@@ -131,6 +135,22 @@ def test_concern_page(world, client, concern, reviewed, who):
     else:
         assert WITHHELD in text
         assert reviewed.given_name not in text and reviewed.get_absolute_url() not in text
+        assert reviewed.given_name.upper() not in text
+        assert "[a young person whose record is restricted] and" in text
+
+
+def test_the_chronology_of_the_other_young_person_does_not_name_them(world, client, concern):
+    """The concern in the unrestricted young person's chronology: the restricted one's name
+    is replaced in its text for whoever may not see them, kept for whoever may."""
+    reviewed = world.records["cases.youngperson"]["restricted"]
+    team = world.records["cases.youngperson"]["team"]
+    client.force_login(world.users["sw"])
+    text = client.get(team.get_absolute_url()).content.decode()
+    assert f"[a young person whose record is restricted] and {team.given_name}" in text
+    assert reviewed.given_name.upper() not in text
+    client.force_login(world.users["tm"])
+    text = client.get(team.get_absolute_url()).content.decode()
+    assert f"{reviewed.given_name.upper()} and {team.given_name}" in text
 
 
 def test_the_partner_api_names_no_young_person(world, client, referral, reviewed):

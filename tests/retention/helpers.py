@@ -21,8 +21,16 @@ def old_young_person(authority, *, given="Old", born=date(1990, 3, 1), years_ago
 
 def review_of(record, record_type=RecordType.YOUNG_PERSON) -> RetentionReview:
     """A review of ``record`` (a young person, place or peer group), due today, under its
-    authority's rule for ``record_type``."""
+    authority's rule for ``record_type``; its cases closed first (a record with an open case is
+    never due, and is refused disposal)."""
+    from cases.models import Case
+
     subject = record.subject
+    from django.utils import timezone
+
+    Case.objects.filter(subject=subject).exclude(status=Case.Status.CLOSED).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now()
+    )
     rule = next(r for r in rules_for(subject.authority) if r.record_type == record_type)
     return RetentionReview.objects.create(
         authority=subject.authority,

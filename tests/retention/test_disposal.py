@@ -6,7 +6,7 @@ covers every model that hangs off a subject."""
 
 import inspect
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -35,6 +35,7 @@ from peers.models import PeerGroup, PeerGroupMembership, Relationship
 from safeguarding.api.models import IdempotencyKey
 from safeguarding.audit.registry import NEUTRAL_REPR, personal_fields
 from safeguarding.encryption import encrypted_fields
+from safeguarding.errors import ApplicationError
 from safeguarding.retention import disposal
 from safeguarding.retention.models import DisposalStub, RecordType, RetentionReview
 from safeguarding.subject_access import services as sar_services
@@ -313,3 +314,58 @@ def test_no_audited_model_writes_a_personal_field_into_object_repr():
         source = inspect.getsource(model.__str__)
         for name in personal_fields(label):
             assert f"self.{name}" not in source, (label, name)
+
+
+def test_a_record_with_an_open_case_or_kept_by_an_extension_is_not_disposed_of(world):
+    from cases.models import Case
+
+    person = _w(world, "cases.youngperson", "team")
+    review = review_of(person, RecordType.YOUNG_PERSON)
+    dpo = _w(world, "accounts.user", "dpo")
+    case = Case.objects.filter(subject=person.subject).first()
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.OPEN, closed_at=None)
+    with pytest.raises(ApplicationError, match="open case"):
+        disposal.dispose(user=dpo, review=review)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_at=case.closed_at)
+    review.status = RetentionReview.Status.EXTENDED
+    review.extended_to = date.today() + timedelta(days=30)
+    review.save()
+    with pytest.raises(ApplicationError, match="extended"):
+        disposal.dispose(user=dpo, review=review)
+    assert YoungPerson.objects.filter(pk=person.pk, given_name=person.given_name).exists()
+
+
+def test_a_legal_hold_on_a_place_keeps_its_concerns_and_one_on_a_referral_stops_disposal(world):
+    from safeguarding.retention import services as retention_services
+
+    dpo = _w(world, "accounts.user", "dpo")
+    person = _w(world, "cases.youngperson", "team")
+    place = _w(world, "contexts.context", "team")
+    at_the_place = Concern.objects.create(
+        authority=person.subject.authority,
+        occurred_at=_w(world, "cases.concern", "own").occurred_at,
+        narrative=f"{person.given_name} was seen at the park after dark.",
+        source="police",
+        reliability="reliable",
+    )
+    ConcernSubject.objects.create(concern=at_the_place, subject=person.subject, part="harmed")
+    ConcernSubject.objects.create(concern=at_the_place, subject=place.subject, part="location")
+    retention_services.hold_place(
+        user=dpo, reference=place.subject.reference, reason="Inquiry into the park"
+    )
+    # A referral about the young person under a hold: their disposal waits for it.
+    referral = _w(world, "cases.referral", "staff")
+    ReferralSubject.objects.create(
+        referral=referral, kind="young_person", subject=person.subject, described_name="T"
+    )
+    hold = retention_services.hold_place(
+        user=dpo, reference=referral.reference, reason="Civil claim"
+    )
+    review = review_of(person, RecordType.YOUNG_PERSON)
+    with pytest.raises(ApplicationError, match="referral about this record"):
+        disposal.dispose(user=dpo, review=review)
+    retention_services.hold_lift(user=dpo, hold=hold, reason="Claim settled")
+    disposal.dispose(user=dpo, review=RetentionReview.objects.get(pk=review.pk))
+    kept = Concern.objects.get(pk=at_the_place.pk)
+    assert person.given_name not in kept.narrative and "[removed]" in kept.narrative
+    assert list(kept.involvements.values_list("subject_id", flat=True)) == [place.subject_id]

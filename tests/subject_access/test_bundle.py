@@ -229,6 +229,10 @@ def test_compiling_and_every_download_are_audited(world, client):
     assert all(d.actor_id == dpo.pk for d in downloads)
     assert all(d.additional_data["request"] == sar.reference for d in downloads)
     assert LogEntry.objects.count() > before
+    # The compile and every download are on the young person's own access log.
+    subject = str(sar.young_person.subject_id)
+    assert subject in compiled.additional_data["subjects"]
+    assert all(subject in d.additional_data["subjects"] for d in downloads)
     # No personal data in the audit's words.
     for entry in LogEntry.objects.filter(pk__gt=compiled.pk - 1):
         _nowhere(json.dumps(entry.additional_data) + entry.object_repr)

@@ -184,17 +184,37 @@ def test_nobody_else_records_one_and_not_about_another_authoritys_child(world):
 def test_an_extension_needs_a_reason_and_stays_within_two_further_months(world):
     sar = _request(world, received_on=date(2026, 1, 31))
     dpo = _dpo(world)
+    # Told within the first month (UK GDPR Article 12(3)): after 28 February, too late.
+    with pytest.raises(ApplicationError, match="too late to extend"):
+        services.request_extend(
+            request=sar,
+            by=dpo,
+            new_due_on=date(2026, 4, 30),
+            reason="Records of five agencies",
+            today=date(2026, 3, 1),
+        )
+    within_the_month = date(2026, 2, 20)
     with pytest.raises(ApplicationError) as raised:
-        services.request_extend(request=sar, by=dpo, new_due_on=date(2026, 4, 30), reason=" ")
+        services.request_extend(
+            request=sar, by=dpo, new_due_on=date(2026, 4, 30), reason=" ", today=within_the_month
+        )
     assert set(raised.value.message_dict) == {"reason"}
     with pytest.raises(ApplicationError) as raised:
-        services.request_extend(request=sar, by=dpo, new_due_on=date(2026, 5, 1), reason="Big")
+        services.request_extend(
+            request=sar, by=dpo, new_due_on=date(2026, 5, 1), reason="Big", today=within_the_month
+        )
     assert "two further months" in raised.value.message_dict["new_due_on"][0]
     with pytest.raises(ApplicationError) as raised:
-        services.request_extend(request=sar, by=dpo, new_due_on=date(2026, 2, 27), reason="Big")
+        services.request_extend(
+            request=sar, by=dpo, new_due_on=date(2026, 2, 27), reason="Big", today=within_the_month
+        )
     assert set(raised.value.message_dict) == {"new_due_on"}
     sar = services.request_extend(
-        request=sar, by=dpo, new_due_on=date(2026, 4, 30), reason="Records of five agencies"
+        request=sar,
+        by=dpo,
+        new_due_on=date(2026, 4, 30),
+        reason="Records of five agencies",
+        today=within_the_month,
     )
     assert sar.current_due_on == date(2026, 4, 30)
     assert sar.extension_reason == "Records of five agencies"
