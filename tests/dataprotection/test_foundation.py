@@ -11,6 +11,8 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.world_per_module
 
+#: Models whose rows the shared world holds for both authorities' officers to be tested on;
+#: every other model with an ACCOUNT rule is checked too (the same sets), rows or none.
 ACCOUNTED = [
     "cases.youngperson",
     "peers.peergroup",
@@ -19,6 +21,7 @@ ACCOUNTED = [
     "cases.concern",
     "cases.referral",
 ]
+EVERY_ACCOUNTED = sorted(label for label, rule in visibility._POLICIES.items() if rule.account_path)
 
 
 def _model(label):
@@ -27,17 +30,28 @@ def _model(label):
     return apps.get_model(label)
 
 
-@pytest.mark.parametrize("label", ACCOUNTED)
+def _rows_of(model, label, authority) -> set:
+    from django.db.models import Q
+
+    paths = visibility._POLICIES[label].account_path
+    paths = (paths,) if isinstance(paths, str) else paths
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{path: authority.pk})
+    return set(model._default_manager.filter(condition).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("label", EVERY_ACCOUNTED)
 def test_account_is_the_officers_own_authority(world, label):
     model = _model(label)
     la, la2 = (
         world.records["accounts.organisation"]["la"],
         world.records["accounts.organisation"]["la2"],
     )
-    path = visibility._POLICIES[label].account_path
-    mine = set(model._default_manager.filter(**{path: la.pk}).values_list("pk", flat=True))
-    theirs = set(model._default_manager.filter(**{path: la2.pk}).values_list("pk", flat=True))
-    assert mine, f"the world holds {label} records of the authority"
+    mine = _rows_of(model, label, la)
+    theirs = _rows_of(model, label, la2)
+    if label in ACCOUNTED:
+        assert mine, f"the world holds {label} records of the authority"
     dpo = world.records["accounts.user"]["dpo"]
     la2_dpo = world.records["accounts.user"]["la2_dpo"]
     seen = set(visibility.restrict(dpo, model, visibility.ACCOUNT).values_list("pk", flat=True))
@@ -51,6 +65,11 @@ def test_account_is_the_officers_own_authority(world, label):
         if name in ("dpo", "la2_dpo"):
             continue
         assert not visibility.restrict(user, model, visibility.ACCOUNT).exists(), name
+
+
+def test_every_model_the_officer_accounts_for_is_checked():
+    assert set(ACCOUNTED) <= set(EVERY_ACCOUNTED)
+    assert len(EVERY_ACCOUNTED) >= 30
 
 
 def test_the_officer_reads_no_casework(world):
