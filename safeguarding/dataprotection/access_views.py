@@ -210,6 +210,7 @@ class UnusualAccessView(OfficerPage, TemplateView):
         return super().get_context_data(
             form=form,
             findings=[(finding, finding.reasons(limits)) for finding in findings],
+            report_supported=access.report_supported(),
             limits=limits,
             review_form=review_form,
             **kwargs,

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from safeguarding import text
+
 #: How far back the unusual-access report looks when no dates are given (days, today included).
 DEFAULT_DAYS = 7
 
@@ -56,6 +58,6 @@ class ReviewForm(forms.Form):
 
     user = forms.IntegerField(widget=forms.HiddenInput)
     day = forms.DateField(widget=forms.HiddenInput)
-    note = forms.CharField(
+    note = text.CharField(
         label="Review note", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

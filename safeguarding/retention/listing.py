@@ -33,7 +33,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from .models import LegalHold, RecordType, RetentionReview, StartsFrom
@@ -43,13 +43,22 @@ BATCH = 2000
 
 
 class _PlusYears(Func):
-    """``date + interval 'n years'`` (PostgreSQL), as a date."""
+    """``date + interval 'n years'`` (PostgreSQL; SQLite's ``date(d, '+n years')`` for
+    ``make run``), as a date."""
 
     template = "(%(expressions)s + make_interval(years => %(years)s))::date"
     output_field = DateField()
 
     def __init__(self, expression, years: int):
         super().__init__(expression, years=int(years))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s, '+%(years)s years')",
+            **extra_context,
+        )
 
 
 def _latest(model, subject_path: str, field: str):
@@ -67,12 +76,20 @@ def _latest(model, subject_path: str, field: str):
 def _last_activity():
     from cases.models import Case, CaseNote, ConcernSubject
 
+    created = TruncDate("subject__created_at")
+    # Each "latest" falls back to the record's creation: PostgreSQL's GREATEST skips NULLs,
+    # SQLite's MAX() (make run) would answer NULL for a record with no case notes, say.
     return Greatest(
-        TruncDate("subject__created_at"),
-        _latest(ConcernSubject, "subject", "concern__occurred_at"),
-        _latest(CaseNote, "subject", "occurred_at"),
-        _latest(Case, "subject", "opened_at"),
-        _latest(Case, "subject", "closed_at"),
+        created,
+        *(
+            Coalesce(latest, created, output_field=DateField())
+            for latest in (
+                _latest(ConcernSubject, "subject", "concern__occurred_at"),
+                _latest(CaseNote, "subject", "occurred_at"),
+                _latest(Case, "subject", "opened_at"),
+                _latest(Case, "subject", "closed_at"),
+            )
+        ),
         output_field=DateField(),
     )
 
@@ -84,7 +101,11 @@ def _event(rule, *, has_birthday: bool):
     if rule.starts_from == StartsFrom.EIGHTEENTH_BIRTHDAY and has_birthday:
         # The later of the 18th birthday and the last activity ("to the 18th birthday plus
         # some years of inactivity"); no date of birth known: the last activity.
-        return Greatest(_PlusYears(F("date_of_birth"), 18), last, output_field=DateField())
+        return Greatest(
+            Coalesce(_PlusYears(F("date_of_birth"), 18), last, output_field=DateField()),
+            last,
+            output_field=DateField(),
+        )
     if rule.starts_from == StartsFrom.CLOSURE:
         return ExpressionWrapper(_latest(Case, "subject", "closed_at"), output_field=DateField())
     return last
