@@ -61,20 +61,34 @@ class _PlusYears(Func):
         )
 
 
-def _latest(model, subject_path: str, field: str):
-    """The latest ``field`` (as a date) of ``model``'s rows about the outer subject."""
+def _latest(model, subject_path: str, field: str, *, is_date: bool = False):
+    """The latest ``field`` (as a date; ``is_date`` when it is a date already, which SQLite
+    cannot truncate) of ``model``'s rows about the outer subject."""
     return Subquery(
         model.objects.filter(**{subject_path: OuterRef("subject_id")})
         .order_by()
         .values(subject_path)
-        .annotate(latest=Max(TruncDate(field)))
+        .annotate(latest=Max(F(field) if is_date else TruncDate(field)))
         .values("latest")[:1],
         output_field=DateField(),
     )
 
 
 def _last_activity():
-    from cases.models import Case, CaseNote, ConcernSubject
+    """The latest day anything happened about the record: its creation, a concern, a case
+    note, a case opened or closed, a referral received, an assessment or plan started, a
+    meeting or agenda item about it, a warning note proposed."""
+    from cases.models import (
+        AgendaItem,
+        Assessment,
+        Case,
+        CaseNote,
+        ConcernSubject,
+        Meeting,
+        Plan,
+        ReferralSubject,
+        WarningNote,
+    )
 
     created = TruncDate("subject__created_at")
     # Each "latest" falls back to the record's creation: PostgreSQL's GREATEST skips NULLs,
@@ -88,6 +102,12 @@ def _last_activity():
                 _latest(CaseNote, "subject", "occurred_at"),
                 _latest(Case, "subject", "opened_at"),
                 _latest(Case, "subject", "closed_at"),
+                _latest(ReferralSubject, "subject", "referral__received_at"),
+                _latest(Assessment, "subject", "started_on", is_date=True),
+                _latest(Plan, "subject", "started_on", is_date=True),
+                _latest(Meeting, "subject", "starts_at"),
+                _latest(AgendaItem, "subject", "meeting__starts_at"),
+                _latest(WarningNote, "subject", "proposed_at"),
             )
         ),
         output_field=DateField(),

@@ -63,6 +63,25 @@ def test_recent_activity_takes_a_record_off_the_list(world):
     assert not RetentionReview.objects.filter(subject=old.subject).exists()
 
 
+def test_a_recent_referral_about_them_takes_a_record_off_the_list_too(world):
+    """Activity is any record about them, not only cases and notes: a referral received last
+    week about someone whose case closed years ago keeps them off the list (its disposal
+    would delete the referral)."""
+    from cases.models import ReferralSubject
+
+    la = _la(world)
+    old = old_young_person(la)
+    listing.list_due(la)
+    assert RetentionReview.objects.filter(subject=old.subject).exists()
+    referral = world.records["cases.referral"]["staff"]
+    Referral.objects.filter(pk=referral.pk).update(received_at=timezone.now() - timedelta(days=7))
+    ReferralSubject.objects.create(
+        referral=referral, kind="young_person", subject=old.subject, described_name="Old"
+    )
+    listing.list_due(la)
+    assert not RetentionReview.objects.filter(subject=old.subject).exists()
+
+
 def test_a_held_record_is_never_listed(world):
     la = _la(world)
     old = old_young_person(la)
